@@ -1,0 +1,278 @@
+"""The case format: one folder a person can read, diff and edit.
+
+::
+
+    my-case/
+      case.yaml      name, description, time zone, window, actors, ties, sites,
+                     streams, covariates, key events
+      events.csv     (or events.parquet) redline's own event columns
+      tallies.csv    optional: published cumulative counts, to check coverage
+      scenarios/     optional: scenario files (see redline.scenarios)
+
+:func:`load_case` validates ``case.yaml`` (pydantic) and reports the first
+problem with its file, line, YAML path and a valid value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError, field_validator
+
+from redline.data.schema import EVENT_TYPES, MODES
+from redline.data.yamlfile import load_yaml, raise_pydantic
+from redline.errors import UnknownActorError, UnknownCaseError, UnknownStreamError, ValidationError
+
+__all__ = [
+    "Actor", "Tie", "Site", "StreamFilter", "Covariate", "KeyEvent", "Case",
+    "load_case", "builtin_cases", "resolve_case_path", "ACTOR_KINDS", "TIE_KINDS",
+]
+
+ACTOR_KINDS = ("state", "government", "armed_group", "umbrella", "state_force",
+               "legislature", "unattributed", "organisation", "coalition")
+TIE_KINDS = ("sponsors", "member_of", "part_of_state", "hosts", "allied_with", "hostile_to")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Actor(_Strict):
+    """A party to the case.  ``id`` is what events refer to."""
+
+    id: str = Field(description="lower_snake_case id, e.g. kataib_hezbollah")
+    name: str
+    kind: Literal[ACTOR_KINDS]  # type: ignore[valid-type]
+    country: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    description: str | None = None
+    sources: list[str] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError("must be lower_snake_case, e.g. kataib_hezbollah")
+        return v
+
+
+class Tie(_Strict):
+    """A standing relation between two actors (``from`` sponsors ``to``, ...)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    kind: Literal[TIE_KINDS]  # type: ignore[valid-type]
+    since: dt.date | None = None
+    until: dt.date | None = None
+    note: str | None = None
+    sources: list[str] = Field(min_length=1)
+
+
+class Site(_Strict):
+    """A named place of the case (a base, a border post) with coordinates."""
+
+    name: str
+    country: str
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    aliases: list[str] = Field(default_factory=list)
+    kind: str | None = None
+
+
+class StreamFilter(_Strict):
+    """A named filter over events; its daily counts feed the models.
+
+    Every list is an OR over its values; the fields are ANDed.  Empty = any.
+    """
+
+    name: str
+    label: str | None = None
+    actors: list[str] = Field(default_factory=list)
+    targets: list[str] = Field(default_factory=list)
+    event_types: list[Literal[EVENT_TYPES]] = Field(default_factory=list)  # type: ignore[valid-type]
+    modes: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    exclude_modes: list[str] = Field(default_factory=list)
+    with_target_casualties: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError("must be lower_snake_case, e.g. militia_attacks_on_us")
+        return v
+
+    @field_validator("modes", "exclude_modes")
+    @classmethod
+    def _check_modes(cls, v: list[str]) -> list[str]:
+        bad = [m for m in v if m not in MODES]
+        if bad:
+            raise ValueError(f"unknown mode {bad[0]!r}; valid: {', '.join(MODES)}")
+        return v
+
+
+class Covariate(_Strict):
+    """A step covariate: 1 on days in [start, end], else 0 (end open = to the end)."""
+
+    name: str
+    start: dt.date
+    end: dt.date | None = None
+    description: str
+    sources: list[str] = Field(default_factory=list)
+
+
+class KeyEvent(_Strict):
+    """An event the brief's timeline marks, pointing at event ids when it can."""
+
+    date: dt.date
+    label: str
+    event_ids: list[str] = Field(default_factory=list)
+
+
+class Case(_Strict):
+    """A validated case: the hand-written part of ``case.yaml`` plus where its files are."""
+
+    name: str
+    title: str
+    description: str
+    timezone: str = "UTC"
+    start: dt.date
+    end: dt.date
+    actors: list[Actor] = Field(min_length=1)
+    ties: list[Tie] = Field(default_factory=list)
+    sites: list[Site] = Field(default_factory=list)
+    streams: list[StreamFilter] = Field(default_factory=list)
+    covariates: list[Covariate] = Field(default_factory=list)
+    key_events: list[KeyEvent] = Field(default_factory=list)
+    folder: Path | None = Field(default=None, exclude=True)
+
+    # -- lookups -----------------------------------------------------------
+    def actor(self, actor_id: str) -> Actor:
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise UnknownActorError(f"no actor {actor_id!r} in case {self.name!r}",
+                                expected="one of " + ", ".join(a.id for a in self.actors))
+
+    def stream(self, name: str) -> StreamFilter:
+        for s in self.streams:
+            if s.name == name:
+                return s
+        raise UnknownStreamError(f"no stream {name!r} in case {self.name!r}",
+                                 expected="one of " + ", ".join(s.name for s in self.streams))
+
+    def alias_map(self) -> dict[str, str]:
+        """Lower-cased name or alias -> actor id (ids map to themselves)."""
+        out: dict[str, str] = {}
+        for a in self.actors:
+            for name in [a.id, a.name, *a.aliases]:
+                out[name.strip().lower()] = a.id
+        return out
+
+    @property
+    def events_path(self) -> Path | None:
+        if self.folder is None:
+            return None
+        for name in ("events.csv", "events.parquet"):
+            if (self.folder / name).exists():
+                return self.folder / name
+        return None
+
+    @property
+    def tallies_path(self) -> Path | None:
+        p = None if self.folder is None else self.folder / "tallies.csv"
+        return p if p is not None and p.exists() else None
+
+    @property
+    def scenarios_dir(self) -> Path | None:
+        p = None if self.folder is None else self.folder / "scenarios"
+        return p if p is not None and p.is_dir() else None
+
+
+def builtin_cases() -> dict[str, Path]:
+    """Name -> folder of every case shipped with redline."""
+    root = Path(str(resources.files("redline") / "cases"))
+    return {p.name: p for p in sorted(root.iterdir()) if (p / "case.yaml").exists()}
+
+
+def resolve_case_path(name_or_path: str | Path) -> Path:
+    """A built-in case name or a folder (or its case.yaml) -> the case folder."""
+    p = Path(name_or_path)
+    if p.is_file() and p.name == "case.yaml":
+        return p.parent
+    if p.is_dir() and (p / "case.yaml").exists():
+        return p
+    cases = builtin_cases()
+    if str(name_or_path) in cases:
+        return cases[str(name_or_path)]
+    raise UnknownCaseError(
+        f"no built-in case and no case folder named {str(name_or_path)!r}",
+        expected="a folder with case.yaml, or one of: " + ", ".join(cases),
+    )
+
+
+def load_case(name_or_path: str | Path) -> Case:
+    """Load and validate a case by built-in name or folder.
+
+    Raises
+    ------
+    InputError
+        With file, line and YAML path of the first problem found.
+    """
+    folder = resolve_case_path(name_or_path)
+    doc = load_yaml(folder / "case.yaml")
+    if not isinstance(doc.data, dict):
+        raise ValidationError("case.yaml must be a mapping", file=str(doc.path), line=1,
+                              expected="keys name, title, actors, ...")
+    try:
+        case = Case.model_validate({**doc.data, "folder": folder})
+    except PydanticError as exc:
+        raise_pydantic(doc, exc)
+    _check_references(case, doc)
+    return case
+
+
+def _check_references(case: Case, doc) -> None:
+    ids = [a.id for a in case.actors]
+    seen: set[str] = set()
+    for i, a in enumerate(case.actors):
+        if a.id in seen:
+            raise ValidationError(f"actor id {a.id!r} is defined twice", file=str(doc.path),
+                                  line=doc.line_of(("actors", i, "id")), field=f"actors[{i}].id",
+                                  expected="unique ids")
+        seen.add(a.id)
+    valid = "one of the case's actor ids: " + ", ".join(ids)
+    for i, t in enumerate(case.ties):
+        for key, val in (("from", t.source), ("to", t.target)):
+            if val not in seen:
+                raise UnknownActorError(f"tie names unknown actor {val!r}", file=str(doc.path),
+                                        line=doc.line_of(("ties", i, key)),
+                                        field=f"ties[{i}].{key}", expected=valid)
+        if t.since and t.until and t.until < t.since:
+            raise ValidationError("until is before since", file=str(doc.path),
+                                  line=doc.line_of(("ties", i, "until")), field=f"ties[{i}].until",
+                                  expected=f"a date on or after {t.since}")
+    names: set[str] = set()
+    for i, s in enumerate(case.streams):
+        if s.name in names:
+            raise ValidationError(f"stream {s.name!r} is defined twice", file=str(doc.path),
+                                  line=doc.line_of(("streams", i, "name")),
+                                  field=f"streams[{i}].name", expected="unique names")
+        names.add(s.name)
+        for key in ("actors", "targets"):
+            for j, val in enumerate(getattr(s, key)):
+                if val not in seen:
+                    raise UnknownActorError(f"stream names unknown actor {val!r}",
+                                            file=str(doc.path),
+                                            line=doc.line_of(("streams", i, key, j)),
+                                            field=f"streams[{i}].{key}[{j}]", expected=valid)
+    if case.end < case.start:
+        raise ValidationError("end is before start", file=str(doc.path),
+                              line=doc.line_of(("end",)), field="end",
+                              expected=f"a date after {case.start}")

@@ -1,0 +1,73 @@
+"""EventFilter: the one way to say which events a query is about.
+
+The CLI's ``redline events`` options, a case's streams and the web app's facets
+all become an :class:`EventFilter`; the store's engines turn it into their query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+__all__ = ["EventFilter"]
+
+
+def _tuple(v: Any) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        return tuple(x.strip() for x in v.split(",") if x.strip())
+    return tuple(v)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events: each tuple is an OR over its values, the fields are ANDed.
+
+    Dates are inclusive.  ``text`` is a case-insensitive substring of the summary.
+    """
+
+    actors: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    modes: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    exclude_modes: tuple[str, ...] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    text: str | None = None
+    with_target_casualties: bool = False
+    event_ids: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for f in ("actors", "targets", "event_types", "modes", "countries", "exclude_modes",
+                  "event_ids"):
+            object.__setattr__(self, f, _tuple(getattr(self, f)))
+        object.__setattr__(self, "event_types", tuple(t.upper() for t in self.event_types))
+        for f in ("start", "end"):
+            v = getattr(self, f)
+            if isinstance(v, str):
+                object.__setattr__(self, f, dt.date.fromisoformat(v))
+
+    @classmethod
+    def from_stream(cls, stream: Any, start: dt.date | None = None,
+                    end: dt.date | None = None) -> "EventFilter":
+        """The filter of a case stream (:class:`redline.data.case.StreamFilter`)."""
+        return cls(actors=stream.actors, targets=stream.targets, event_types=stream.event_types,
+                   modes=stream.modes, countries=stream.countries,
+                   exclude_modes=stream.exclude_modes,
+                   with_target_casualties=stream.with_target_casualties, start=start, end=end)
+
+    def with_dates(self, start: dt.date | None, end: dt.date | None) -> "EventFilter":
+        return replace(self, start=start, end=end)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Only the fields that filter, for provenance headers."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if v in ((), None, False):
+                continue
+            out[f.name] = v.isoformat() if isinstance(v, dt.date) else (list(v) if isinstance(v, tuple) else v)
+        return out

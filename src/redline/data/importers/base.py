@@ -1,0 +1,197 @@
+"""What every importer provides, and the registry that picks one for a file.
+
+An importer does not load a file into Python.  It tells DuckDB how to read the
+file as text columns (``relation_sql``) and how to turn those into the canonical
+event columns (``select_exprs``, SQL with the checks of :mod:`redline.data.fields`
+built in).  The store runs that in one transaction.  Only when DuckDB rejects a
+value does the importer scan the file in Python (``iter_rows``) to name the line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Iterator
+
+from redline.data.fields import python_problem
+from redline.errors import (EmptyInputError, EncodingError, InputError, SchemaError,
+                            UnknownFormatError, ValidationError)
+
+__all__ = ["Importer", "register", "importer_for", "sniff_format", "FORMATS", "sql_str",
+           "nullif", "csv_header"]
+
+FORMATS: dict[str, type["Importer"]] = {}
+
+
+def register(cls: type["Importer"]) -> type["Importer"]:
+    FORMATS[cls.format] = cls
+    return cls
+
+
+def sql_str(value: str) -> str:
+    """Quote a Python string as an SQL literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def nullif(col: str) -> str:
+    """Raw text column -> NULL when empty or blank (unknown is NULL, never '')."""
+    return f"nullif(trim(\"{col}\"), '')"
+
+
+def csv_header(path: Path, delimiter: str = ",") -> list[str]:
+    """The header row of a delimited text file, decoded strictly as UTF-8."""
+    with open(path, "rb") as fh:
+        first = fh.readline()
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EncodingError(f"byte 0x{first[exc.start]:02x} at column {exc.start + 1} is not valid UTF-8",
+                            file=str(path), line=1, expected="a UTF-8 text file") from None
+    return next(csv.reader([text], delimiter=delimiter)) if text.strip() else []
+
+
+class Importer(ABC):
+    """Reads one format.  Subclasses set ``format`` and implement the hooks."""
+
+    format: str = ""
+    #: (raw column, check kind) pairs, used to locate a bad value by line
+    checks: list[tuple[str, str]] = []
+    delimiter: str = ","
+    has_header: bool = True
+
+    def __init__(self, path: Path, aliases: dict[str, str] | None = None) -> None:
+        self.path = Path(path)
+        self.aliases = aliases or {}
+
+    # -- hooks -------------------------------------------------------------
+    @classmethod
+    @abstractmethod
+    def sniff(cls, path: Path, head: bytes) -> bool:
+        """True when the first bytes of ``path`` look like this format."""
+
+    @contextlib.contextmanager
+    def opened(self) -> Iterator[Path]:
+        """The plain file DuckDB should read (importers of zips extract here)."""
+        yield self.path
+
+    @abstractmethod
+    def relation_sql(self, path: Path) -> str:
+        """SQL for a relation of raw text columns read from ``path``."""
+
+    @abstractmethod
+    def select_exprs(self) -> dict[str, str]:
+        """Canonical column -> SQL expression over the raw columns.
+
+        Must include ``event_id``; columns left out are NULL.  Expressions use the
+        checks of :mod:`redline.data.fields` so a bad value raises in DuckDB.
+        """
+
+    def validate_header(self, path: Path) -> None:
+        """Raise :class:`SchemaError` when required columns are missing."""
+
+    def raw_columns(self, path: Path) -> list[str]:
+        return csv_header(path, self.delimiter)
+
+    # -- diagnosis ---------------------------------------------------------
+    def iter_rows(self, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line number, raw row) pairs, decoding strictly, for error reports."""
+        with open(path, "rb") as fb:
+            raw = io.TextIOWrapper(fb, encoding="utf-8", errors="strict", newline="")
+            reader = csv.reader(raw, delimiter=self.delimiter,
+                                quoting=csv.QUOTE_NONE if self.delimiter == "\t" else csv.QUOTE_MINIMAL)
+            header: list[str] | None = None if self.has_header else self.raw_columns(path)
+            line = 0
+            try:
+                for row in reader:
+                    if header is None:
+                        header = [h.lstrip("\ufeff") for h in row]
+                        line = reader.line_num
+                        continue
+                    start = line + 1
+                    line = reader.line_num
+                    if not row:
+                        continue
+                    if len(row) != len(header):
+                        raise SchemaError(f"row has {len(row)} fields, the header has {len(header)}",
+                                          file=str(self.path), line=start,
+                                          expected=f"{len(header)} {self.format} fields per row")
+                    yield start, dict(zip(header, row))
+            except UnicodeDecodeError as exc:
+                bad_line = _line_of_byte(path, exc)
+                raise EncodingError("the file is not valid UTF-8", file=str(self.path),
+                                    line=bad_line, expected="a UTF-8 text file") from None
+
+    def diagnose(self, path: Path, db_message: str) -> InputError:
+        """Find the first row that fails a check; fall back to DuckDB's message."""
+        for line, row in self.iter_rows(path):
+            for col, kind in self.checks:
+                problem = python_problem(kind, row.get(col))
+                if problem:
+                    return ValidationError(f"invalid value {row.get(col)!r}", file=str(self.path),
+                                           line=line, field=col, expected=problem)
+            extra = self.row_problem(row)
+            if extra:
+                field, value, expected = extra
+                return ValidationError(f"invalid value {value!r}", file=str(self.path), line=line,
+                                       field=field, expected=expected)
+        first = db_message.strip().splitlines()[0] if db_message.strip() else "unreadable file"
+        return InputError(f"could not read the file as {self.format}: {first}", file=str(self.path))
+
+    def row_problem(self, row: dict[str, str]) -> tuple[str, str, str] | None:
+        """Format-specific checks beyond :data:`checks` (field, value, expected)."""
+        return None
+
+
+def _line_of_byte(path: Path, exc: UnicodeDecodeError) -> int | None:
+    # TextIOWrapper hides the absolute offset; find the first bad byte ourselves.
+    line = 1
+    with open(path, "rb") as fh:
+        tail = b""
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            data = tail + chunk
+            try:
+                data.decode("utf-8")
+                # keep a possibly cut multi-byte sequence for the next chunk
+                line += data.count(b"\n")
+                tail = b""
+            except UnicodeDecodeError as e:
+                if e.reason == "unexpected end of data" and e.start >= len(data) - 3:
+                    line += data[: e.start].count(b"\n")
+                    tail = data[e.start:]
+                    continue
+                return line + data[: e.start].count(b"\n")
+    return None
+
+
+def sniff_format(path: Path) -> str:
+    """Tell the format of ``path`` from its name and first bytes."""
+    path = Path(path)
+    if path.is_dir():
+        if (path / "case.yaml").exists():
+            return "case"
+        raise UnknownFormatError("a folder can be ingested only as a case (it has no case.yaml)",
+                                 file=str(path), expected="a folder with case.yaml")
+    if not path.exists():
+        raise InputError("file not found", file=str(path))
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    if not head.strip():
+        raise EmptyInputError("the file is empty", file=str(path),
+                              expected="a header row and at least one event")
+    for name, cls in FORMATS.items():
+        if cls.sniff(path, head):
+            return name
+    raise UnknownFormatError(
+        "cannot tell the format of this file", file=str(path),
+        expected="--format one of " + ", ".join(sorted(FORMATS)) + " (see `redline ingest --help`)")
+
+
+def importer_for(fmt: str) -> type[Importer]:
+    try:
+        return FORMATS[fmt]
+    except KeyError:
+        raise UnknownFormatError(f"unknown format {fmt!r}",
+                                 expected="one of " + ", ".join(sorted(FORMATS))) from None

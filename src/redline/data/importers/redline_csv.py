@@ -1,0 +1,100 @@
+"""redline's own CSV: the canonical columns with a header row.
+
+Required columns: ``date``, ``actor``, ``event_type``.  ``event_id`` is optional:
+without it the id is a hash of the key fields, so re-importing adds nothing.
+``sources`` holds one or more URLs or document ids separated by `` | ``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from redline.data.fields import sql_checked
+from redline.data.importers.base import Importer, csv_header, nullif, register, sql_str
+from redline.errors import SchemaError
+
+REQUIRED = ("date", "actor", "event_type")
+OPTIONAL = ("event_id", "time", "date_precision", "target", "raw_type", "mode", "country",
+            "place", "latitude", "longitude", "killed", "injured", "target_killed",
+            "target_injured", "claimed_by", "summary", "sources", "confidence")
+KEY_FIELDS = ("date", "actor", "target", "event_type", "mode", "place", "summary")
+SOURCE_SEPARATOR = " | "
+
+
+@register
+class RedlineCsvImporter(Importer):
+    """Import redline CSV; ids become ``<prefix>:<event_id>``."""
+
+    format = "csv"
+    checks = [("date", "date"), ("time", "timestamp"), ("date_precision", "date_precision"),
+              ("event_type", "event_type"), ("mode", "mode"), ("latitude", "lat"),
+              ("longitude", "lon"), ("killed", "count"), ("injured", "count"),
+              ("target_killed", "count"), ("target_injured", "count"), ("confidence", "prob")]
+    id_prefix = "csv"
+
+    @classmethod
+    def sniff(cls, path: Path, head: bytes) -> bool:
+        first = head.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
+        cols = {c.strip().strip('"\ufeff') for c in first.split(",")}
+        return set(REQUIRED) <= cols
+
+    def validate_header(self, path: Path) -> None:
+        cols = csv_header(path)
+        self._columns = [c.strip() for c in cols]
+        missing = [c for c in REQUIRED if c not in self._columns]
+        if missing:
+            raise SchemaError(f"missing column {missing[0]!r}", file=str(self.path), line=1,
+                              field=missing[0],
+                              expected="a header with " + ", ".join(REQUIRED) + " and any of "
+                              + ", ".join(OPTIONAL))
+        unknown = [c for c in self._columns if c not in REQUIRED + OPTIONAL]
+        if unknown:
+            raise SchemaError(f"unknown column {unknown[0]!r}", file=str(self.path), line=1,
+                              field=unknown[0],
+                              expected="only redline columns: " + ", ".join(REQUIRED + OPTIONAL))
+        dup = [c for c in self._columns if self._columns.count(c) > 1]
+        if dup:
+            raise SchemaError(f"column {dup[0]!r} appears twice", file=str(self.path), line=1,
+                              field=dup[0], expected="each column once")
+
+    def relation_sql(self, path: Path) -> str:
+        return (f"read_csv({sql_str(str(path))}, header=true, all_varchar=true, delim=',', "
+                f"quote='\"', escape='\"', strict_mode=true, null_padding=false)")
+
+    def _col(self, name: str) -> str:
+        return nullif(name) if name in self._columns else "NULL"
+
+    def select_exprs(self) -> dict[str, str]:
+        c = self._col
+        key = " || '\\x1f' || ".join(f"coalesce({c(k)}, '')" for k in KEY_FIELDS)
+        id_expr = (f"{sql_str(self.id_prefix + ':')} || coalesce({c('event_id')}, md5({key}))")
+        return {
+            "event_id": id_expr,
+            "date": sql_checked("date", c("date")),
+            "time": sql_checked("timestamp", c("time")),
+            "date_precision": f"coalesce({sql_checked('date_precision', c('date_precision'))}, 'day')",
+            "actor_raw": c("actor"),
+            "target_raw": c("target"),
+            "event_type": sql_checked("event_type", c("event_type")),
+            "raw_type": c("raw_type"),
+            "mode": sql_checked("mode", c("mode")),
+            "country": c("country"),
+            "place": c("place"),
+            "latitude": sql_checked("lat", c("latitude")),
+            "longitude": sql_checked("lon", c("longitude")),
+            "killed": sql_checked("count", c("killed")),
+            "injured": sql_checked("count", c("injured")),
+            "target_killed": sql_checked("count", c("target_killed")),
+            "target_injured": sql_checked("count", c("target_injured")),
+            "claimed_by": c("claimed_by"),
+            "summary": c("summary"),
+            "sources": f"CASE WHEN {c('sources')} IS NULL THEN NULL ELSE "
+                       f"list_transform(string_split({c('sources')}, '|'), lambda x: trim(x)) END",
+            "confidence": sql_checked("prob", c("confidence")),
+        }
+
+    def row_problem(self, row: dict[str, str]) -> tuple[str, str, str] | None:
+        for k in ("date", "actor"):
+            if not (row.get(k) or "").strip():
+                return (k, row.get(k, ""), f"a non-empty {k}")
+        return None

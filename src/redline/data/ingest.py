@@ -1,0 +1,60 @@
+"""Deciding how to ingest a source: which importer, which aliases, which id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+# Importing the modules registers their formats.
+from redline.data.importers import FORMATS  # noqa: F401
+from redline.data.importers.base import Importer, importer_for, sniff_format
+from redline.data.case import Case, builtin_cases, load_case
+from redline.data.store import file_sha256
+from redline.errors import InputError
+
+__all__ = ["IngestPlan", "plan_ingest"]
+
+
+@dataclass
+class IngestPlan:
+    importer: Importer
+    format: str
+    display: str
+    sha256: str
+    case_name: str | None
+    deduplicate: bool = False
+
+
+def plan_ingest(source: str | Path, fmt: str | None = None, case: Case | str | None = None) -> IngestPlan:
+    """Pick the importer for ``source`` (a file, a case folder or a built-in case name).
+
+    ``case`` (a :class:`Case` or its name/folder) lends its actor aliases to any
+    format, so names in an ACLED or GDELT file resolve to the case's actor ids.
+    """
+    if isinstance(case, (str, Path)):
+        case = load_case(case)
+    path = Path(source)
+    if not path.exists() and str(source) in builtin_cases():
+        path = builtin_cases()[str(source)]
+        fmt = fmt or "case"
+    fmt = fmt or sniff_format(path)
+    cls = importer_for(fmt)
+    if fmt == "case":
+        importer = cls(path, case=load_case(path)) if not isinstance(case, Case) else cls(path, case=case)
+        own_case = importer.case  # type: ignore[attr-defined]
+        return IngestPlan(importer, fmt, str(importer.path), file_sha256(importer.path),
+                          own_case.name)
+    if path.is_dir():
+        raise InputError("a folder can only be ingested as a case", file=str(path),
+                         expected="a file, or --format case for a folder with case.yaml")
+    if not path.exists():
+        raise InputError("file not found", file=str(path),
+                         expected="a file path, a case folder or a built-in case: "
+                         + ", ".join(builtin_cases()))
+    if path.stat().st_size == 0:
+        from redline.errors import EmptyInputError
+        raise EmptyInputError("the file is empty", file=str(path),
+                              expected="a header row and at least one event")
+    aliases = case.alias_map() if isinstance(case, Case) else {}
+    return IngestPlan(cls(path, aliases), fmt, str(path), file_sha256(path),
+                      case.name if isinstance(case, Case) else None)

@@ -1,0 +1,101 @@
+"""Every query of the event store, written once as Ibis expressions.
+
+These functions take an Ibis table of canonical events and return an
+expression; the engine (DuckDB here, Spark for large data) executes it.  Only
+small results come back: event pages, dyad tables, daily counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Mapping
+
+import ibis
+import ibis.expr.types as ir
+
+from redline.data.filters import EventFilter
+
+__all__ = ["filter_predicate", "filter_events", "dyads", "daily_counts", "weekly_counts",
+           "monthly_by", "EVENT_ORDER"]
+
+EVENT_ORDER = ("date", "event_id")
+
+
+def filter_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
+    """A boolean expression over ``t`` that is true for the events ``f`` selects."""
+    pred: ir.BooleanValue = ibis.literal(True)
+    if f.actors:
+        pred &= t.actor.isin(list(f.actors))
+    if f.targets:
+        pred &= t.target.isin(list(f.targets))
+    if f.event_types:
+        pred &= t.event_type.isin(list(f.event_types))
+    if f.modes:
+        pred &= t["mode"].isin(list(f.modes))
+    if f.exclude_modes:
+        pred &= t["mode"].isnull() | ~t["mode"].isin(list(f.exclude_modes))
+    if f.countries:
+        pred &= t.country.isin(list(f.countries))
+    if f.start is not None:
+        pred &= t.date >= ibis.literal(f.start, type="date")
+    if f.end is not None:
+        pred &= t.date <= ibis.literal(f.end, type="date")
+    if f.text:
+        pred &= t.summary.lower().contains(f.text.lower())
+    if f.with_target_casualties:
+        pred &= (t.target_killed.fill_null(0) + t.target_injured.fill_null(0)) > 0
+    if f.event_ids:
+        pred &= t.event_id.isin(list(f.event_ids))
+    return pred
+
+
+def filter_events(t: ir.Table, f: EventFilter) -> ir.Table:
+    """Events selected by ``f``, ordered by date then id."""
+    return t.filter(filter_predicate(t, f)).order_by([t.date, t.event_id])
+
+
+def dyads(t: ir.Table, f: EventFilter) -> ir.Table:
+    """Who acted on whom: events, violent events, deaths and summed intensity per dyad."""
+    e = t.filter(filter_predicate(t, f) & t.target.notnull())
+    return (
+        e.group_by([e.actor, e.target])
+        .aggregate(
+            events=e.count(),
+            assaults=(e.event_type == "ASSAULT").cast("int64").sum(),
+            killed=e.killed.sum(),
+            intensity=e.intensity.sum(),
+            first=e.date.min(),
+            last=e.date.max(),
+        )
+        .order_by([ibis.desc("events"), "actor", "target"])
+    )
+
+
+def daily_counts(t: ir.Table, streams: Mapping[str, EventFilter], start: dt.date,
+                 end: dt.date) -> ir.Table:
+    """One row per day that has any event of any stream, one column per stream.
+
+    Days without events are absent here; :func:`redline.data.streams.stream_counts`
+    fills them with zeros over the whole window.
+    """
+    window = (t.date >= ibis.literal(start, type="date")) & (t.date <= ibis.literal(end, type="date"))
+    any_stream = ibis.literal(False)
+    for f in streams.values():
+        any_stream |= filter_predicate(t, f)
+    e = t.filter(window & any_stream)
+    metrics = {name: filter_predicate(e, f).cast("int64").sum() for name, f in streams.items()}
+    return e.group_by(e.date).aggregate(**metrics).order_by("date")
+
+
+def weekly_counts(t: ir.Table, f: EventFilter, by: str, names: list[str]) -> ir.Table:
+    """Weeks (Monday start) by values of column ``by``: a pivot with one column per name."""
+    e = t.filter(filter_predicate(t, f) & t[by].isin(names))
+    g = e.mutate(week=e.date.truncate("W")).group_by(["week", by]).aggregate(n=lambda x: x.count())
+    return g.pivot_wider(names_from=by, values_from="n", names=names, values_fill=0).order_by("week")
+
+
+def monthly_by(t: ir.Table, f: EventFilter, by: str) -> ir.Table:
+    """Events per calendar month and value of ``by`` (long form)."""
+    e = t.filter(filter_predicate(t, f))
+    e = e.mutate(month=e.date.truncate("M"), key=e[by].fill_null("(unknown)"))
+    return e.group_by(["month", "key"]).aggregate(events=e.count()).order_by(["month", "key"])

@@ -1,0 +1,320 @@
+"""The event store: one DuckDB file (the embedded default).
+
+All reads go through :mod:`redline.data.queries` (Ibis expressions), so another
+engine can run the same queries; writes (ingest) are DuckDB SQL in one
+transaction.  A connection lives only as long as one operation, so readers in
+other processes are not locked out longer than they must be.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Mapping
+
+import duckdb
+import ibis
+import pandas as pd
+
+from redline.data import queries
+from redline.data.filters import EventFilter
+from redline.data.schema import column_names, create_events_sql, intensity_sql
+from redline.errors import (DuplicateIdError, EmptyInputError, InputError, StoreBusyError,
+                            StoreError)
+
+__all__ = ["DuckDBStore", "IngestResult", "default_store_path", "INGEST_MEMORY_LIMIT"]
+
+#: DuckDB spills to disk past this, so a 2,000,000-row file ingests in bounded memory.
+INGEST_MEMORY_LIMIT = os.environ.get("REDLINE_MEMORY_LIMIT", "500MB")
+
+
+def default_store_path() -> Path:
+    """``$REDLINE_STORE`` if set, else ``./redline.duckdb``."""
+    return Path(os.environ.get("REDLINE_STORE") or "redline.duckdb")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What one ingest did.  ``rows_added`` is 0 when the file was already in."""
+
+    ingest_id: str
+    file: str
+    format: str
+    rows_read: int
+    rows_added: int
+    seconds: float
+    sha256: str
+
+    def __str__(self) -> str:
+        return (f"{self.file}: {self.rows_read:,} rows read, {self.rows_added:,} new "
+                f"({self.format}, {self.seconds:.2f} s)")
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+_LOG_SQL = """CREATE TABLE IF NOT EXISTS ingest_log (
+  ingest_id VARCHAR, file VARCHAR, sha256 VARCHAR, format VARCHAR, case_name VARCHAR,
+  rows_read BIGINT, rows_added BIGINT, started TIMESTAMP, seconds DOUBLE)"""
+
+
+class DuckDBStore:
+    """Events in one DuckDB file.
+
+    Parameters
+    ----------
+    path
+        The DuckDB file; created on first ingest.
+    """
+
+    engine = "duckdb"
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_store_path()
+
+    def __repr__(self) -> str:
+        return f"DuckDBStore({str(self.path)!r})"
+
+    # -- connections -------------------------------------------------------
+    @contextlib.contextmanager
+    def connect(self, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one operation; write=True creates the file and tables."""
+        if not write and not self.path.exists():
+            raise StoreError(f"no store at {self.path}", expected="run `redline ingest` first, "
+                             "or pass --store / REDLINE_STORE naming an existing store")
+        try:
+            con = duckdb.connect(str(self.path), read_only=not write)
+        except duckdb.IOException as exc:
+            msg = str(exc)
+            if "lock" in msg.lower():
+                raise StoreBusyError(
+                    f"the store {self.path} is busy: another process is writing to it",
+                    expected="try again when that ingest has finished") from None
+            raise StoreError(f"cannot open the store {self.path}: {msg.splitlines()[0]}") from None
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the store {self.path}: {str(exc).splitlines()[0]}",
+                             expected="a DuckDB file written by redline") from None
+        try:
+            if write:
+                con.execute(create_events_sql())
+                con.execute(_LOG_SQL)
+            yield con
+        finally:
+            con.close()
+
+    @contextlib.contextmanager
+    def table(self) -> Iterator[ibis.expr.types.Table]:
+        """The events table as an Ibis expression bound to a read-only connection."""
+        with self.connect() as con:
+            backend = ibis.duckdb.from_connection(con)
+            yield backend.table("events")
+
+    def execute(self, build) -> pd.DataFrame:
+        """Run ``build(events_table) -> expr`` and return a DataFrame."""
+        with self.table() as t:
+            return build(t).to_pandas()
+
+    # -- ingest ------------------------------------------------------------
+    def ingest(self, source: str | Path, fmt: str | None = None, case=None) -> IngestResult:
+        """Add the events of a file (or a case folder / built-in case name) in one transaction.
+
+        Raises an :class:`InputError` naming file, line and field when anything in
+        the file is invalid; the store is then unchanged.
+        """
+        from redline.data.ingest import plan_ingest
+
+        plan = plan_ingest(source, fmt, case)
+        started = dt.datetime.now()
+        t0 = time.perf_counter()
+        with plan.importer.opened() as readable:
+            plan.importer.validate_header(readable)
+            with self.connect(write=True) as con:
+                con.execute(f"SET memory_limit='{INGEST_MEMORY_LIMIT}'")
+                con.execute("SET preserve_insertion_order=false")
+                con.begin()
+                try:
+                    result = self._ingest_in_tx(con, plan, readable, started, t0)
+                    con.commit()
+                except BaseException:
+                    con.rollback()
+                    raise
+        return result
+
+    def _ingest_in_tx(self, con, plan, readable: Path, started, t0) -> IngestResult:
+        imp = plan.importer
+        exprs = imp.select_exprs()
+        select = ", ".join(f"{expr} AS \"{col}\"" for col, expr in exprs.items())
+        try:
+            con.execute(f"CREATE TEMP TABLE staging AS SELECT {select} FROM {imp.relation_sql(readable)}")
+        except (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException):
+            raise  # a bug in an importer's SQL, not a problem of the file
+        except duckdb.Error as exc:
+            raise imp.diagnose(readable, str(exc)) from None
+        rows_read = con.execute("SELECT count(*) FROM staging").fetchone()[0]
+        if rows_read == 0:
+            raise EmptyInputError("the file holds no events", file=str(plan.display),
+                                  expected="a header row and at least one event row")
+        missing = con.execute("SELECT count(*) FROM staging WHERE date IS NULL").fetchone()[0]
+        if missing:
+            raise imp.diagnose(readable, "a row has no date")
+        self._check_duplicates(con, imp, readable, plan)
+        aliases = pd.DataFrame({"name": list(imp.aliases), "id": list(imp.aliases.values())},
+                               columns=["name", "id"]).astype(str)
+        con.register("alias_frame", aliases)
+        con.execute("CREATE TEMP TABLE aliases AS SELECT DISTINCT name, id FROM alias_frame")
+        con.unregister("alias_frame")
+        ingest_id = uuid.uuid4().hex[:12]
+        cols = column_names()
+        computed = {
+            "actor": "coalesce(a1.id, s.actor_raw)",
+            "target": "coalesce(a2.id, s.target_raw)",
+            "intensity": intensity_sql("s.event_type", "s.mode", "s.killed"),
+            "machine_coded": "coalesce(s.machine_coded, false)" if "machine_coded" in imp.select_exprs() else "false",
+            "source_format": f"'{plan.format}'",
+            "ingest_id": f"'{ingest_id}'",
+        }
+        select_cols = []
+        for c in cols:
+            if c in computed:
+                select_cols.append(f"{computed[c]} AS \"{c}\"")
+            elif c in exprs:
+                select_cols.append(f"s.\"{c}\"")
+            else:
+                select_cols.append(f"NULL AS \"{c}\"")
+        distinct = "DISTINCT ON (s.event_id) " if plan.deduplicate else ""
+        added = con.execute(
+            f"""INSERT INTO events SELECT {distinct}{', '.join(select_cols)}
+            FROM staging s
+            LEFT JOIN aliases a1 ON a1.name = lower(trim(s.actor_raw))
+            LEFT JOIN aliases a2 ON a2.name = lower(trim(s.target_raw))
+            WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id)"""
+        ).fetchone()[0]
+        seconds = time.perf_counter() - t0
+        con.execute("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [ingest_id, str(plan.display), plan.sha256, plan.format, plan.case_name,
+                     rows_read, added, started, seconds])
+        con.execute("DROP TABLE staging")
+        con.execute("DROP TABLE aliases")
+        return IngestResult(ingest_id, str(plan.display), plan.format, rows_read, added,
+                            seconds, plan.sha256)
+
+    def _check_duplicates(self, con, imp, readable: Path, plan) -> None:
+        dup = con.execute("SELECT event_id FROM staging GROUP BY event_id HAVING count(*) > 1 LIMIT 1").fetchone()
+        if dup is None:
+            plan.deduplicate = False
+            return
+        plan.deduplicate = True
+        conflict = con.execute(
+            """SELECT event_id FROM (SELECT event_id, count(DISTINCT hash(COLUMNS(* EXCLUDE (event_id)))) AS n
+               FROM staging GROUP BY event_id HAVING count(*) > 1) WHERE n > 1 LIMIT 1""").fetchone()
+        if conflict is None:
+            return  # exact repeats: keep one
+        event_id = conflict[0]
+        native = event_id.split(":", 1)[1] if ":" in event_id else event_id
+        lines = [ln for ln, row in imp.iter_rows(readable)
+                 if imp.id_column and row.get(imp.id_column, "").strip() == native][:2]
+        raise DuplicateIdError(
+            f"id {native!r} appears twice with different content"
+            + (f" (lines {lines[0]} and {lines[1]})" if len(lines) == 2 else ""),
+            file=str(plan.display), line=lines[1] if len(lines) == 2 else None,
+            field=imp.id_column, expected="each id once, or repeated rows identical")
+
+    def ingest_frame(self, frame: pd.DataFrame, name: str, fmt: str = "text") -> IngestResult:
+        """Add already-coded events (e.g. from ``redline read``), idempotently."""
+        cols = column_names()
+        missing = [c for c in ("event_id", "date") if c not in frame.columns]
+        if missing:
+            raise InputError(f"frame lacks column {missing[0]!r}", field=missing[0])
+        df = frame.reindex(columns=[c for c in cols if c in frame.columns]).copy()
+        if "actor_raw" not in df and "actor" in df:
+            df["actor_raw"] = df["actor"]
+        sha = hashlib.sha256(pd.util.hash_pandas_object(df.astype(str), index=False).values.tobytes()).hexdigest()
+        started, t0 = dt.datetime.now(), time.perf_counter()
+        ingest_id = uuid.uuid4().hex[:12]
+        with self.connect(write=True) as con:
+            con.begin()
+            try:
+                con.register("frame", df)
+                sel = []
+                for c in cols:
+                    if c == "source_format":
+                        sel.append(f"'{fmt}'")
+                    elif c == "ingest_id":
+                        sel.append(f"'{ingest_id}'")
+                    elif c == "intensity" and c not in df:
+                        sel.append(intensity_sql("event_type", "mode", "killed"))
+                    elif c in df:
+                        sel.append(f"\"{c}\"")
+                    else:
+                        sel.append("NULL")
+                added = con.execute(
+                    f"INSERT INTO events SELECT {', '.join(sel)} FROM frame f WHERE NOT EXISTS "
+                    "(SELECT 1 FROM events e WHERE e.event_id = f.event_id)").fetchone()[0]
+                con.execute("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [ingest_id, name, sha, fmt, None, len(df), added, started,
+                             time.perf_counter() - t0])
+                con.unregister("frame")
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+        return IngestResult(ingest_id, name, fmt, len(df), added, time.perf_counter() - t0, sha)
+
+    # -- reads -------------------------------------------------------------
+    def events(self, filt: EventFilter | None = None, limit: int | None = None,
+               offset: int = 0) -> pd.DataFrame:
+        """Events matching ``filt`` as a DataFrame in canonical columns, by date."""
+        filt = filt or EventFilter()
+
+        def build(t):
+            e = queries.filter_events(t, filt)
+            return e.limit(limit, offset=offset) if limit is not None else e
+        return self.execute(build)
+
+    def count(self, filt: EventFilter | None = None) -> int:
+        filt = filt or EventFilter()
+        with self.table() as t:
+            return int(t.filter(queries.filter_predicate(t, filt)).count().execute())
+
+    def dyads(self, filt: EventFilter | None = None) -> pd.DataFrame:
+        return self.execute(lambda t: queries.dyads(t, filt or EventFilter()))
+
+    def daily_counts(self, streams: Mapping[str, EventFilter], start: dt.date,
+                     end: dt.date) -> pd.DataFrame:
+        """Rows for days with events only; see :func:`redline.data.streams.stream_counts`."""
+        return self.execute(lambda t: queries.daily_counts(t, streams, start, end))
+
+    def weekly_counts(self, filt: EventFilter, by: str, names: list[str]) -> pd.DataFrame:
+        return self.execute(lambda t: queries.weekly_counts(t, filt, by, names))
+
+    def monthly_by(self, filt: EventFilter, by: str) -> pd.DataFrame:
+        return self.execute(lambda t: queries.monthly_by(t, filt, by))
+
+    def ingest_log(self) -> pd.DataFrame:
+        with self.connect() as con:
+            return con.execute("SELECT * FROM ingest_log ORDER BY started").df()
+
+    def has_file(self, sha256: str) -> bool:
+        if not self.path.exists():
+            return False
+        with self.connect() as con:
+            return con.execute("SELECT count(*) FROM ingest_log WHERE sha256 = ?", [sha256]).fetchone()[0] > 0
+
+    def export(self, dest: str | Path, fmt: str, filt: EventFilter | None = None) -> int:
+        """Write matching events to CSV, JSON (records) or Parquet; returns rows written."""
+        from redline.data.export import write_frame
+        df = self.events(filt)
+        write_frame(df, dest, fmt)
+        return len(df)
+
