@@ -8,7 +8,7 @@ import pandas as pd
 
 from redline.errors import InputError
 
-__all__ = ["write_frame", "EXPORT_FORMATS"]
+__all__ = ["write_frame", "portable", "EXPORT_FORMATS"]
 
 EXPORT_FORMATS = ("csv", "json", "parquet")
 
@@ -23,11 +23,18 @@ def write_frame(df: pd.DataFrame, dest: str | Path, fmt: str) -> None:
     if fmt == "parquet":
         df.to_parquet(dest, index=False)
         return
-    out = df.copy()
-    for col in out.columns:
-        if out[col].map(lambda v: isinstance(v, (list, tuple)) or hasattr(v, "tolist")).any():
-            out[col] = out[col].map(lambda v: " | ".join(map(str, list(v))) if v is not None and not isinstance(v, float) else None)
+    out = portable(df)
     if fmt == "csv":
         out.to_csv(dest, index=False)
     else:
         out.to_json(dest, orient="records", date_format="iso", indent=1)
+
+
+def portable(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose list columns (e.g. ``sources``) are ' | '-joined text."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, (list, tuple)) or hasattr(v, "tolist")).any():
+            out[col] = out[col].map(
+                lambda v: " | ".join(map(str, list(v))) if v is not None and not isinstance(v, float) else None)
+    return out

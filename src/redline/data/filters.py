@@ -39,6 +39,7 @@ class EventFilter:
     text: str | None = None
     with_target_casualties: bool = False
     event_ids: tuple[str, ...] = field(default=())
+    id_prefix: str | None = None
 
     def __post_init__(self) -> None:
         for f in ("actors", "targets", "event_types", "modes", "countries", "exclude_modes",

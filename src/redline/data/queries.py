@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 
 from redline.data.filters import EventFilter
 
-__all__ = ["filter_predicate", "filter_events", "dyads", "daily_counts", "weekly_counts",
+__all__ = ["overview", "filter_predicate", "filter_events", "dyads", "daily_counts", "weekly_counts",
            "monthly_by", "EVENT_ORDER"]
 
 EVENT_ORDER = ("date", "event_id")
@@ -46,6 +46,8 @@ def filter_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
         pred &= (t.target_killed.fill_null(0) + t.target_injured.fill_null(0)) > 0
     if f.event_ids:
         pred &= t.event_id.isin(list(f.event_ids))
+    if f.id_prefix:
+        pred &= t.event_id.startswith(f.id_prefix)
     return pred
 
 
@@ -99,3 +101,12 @@ def monthly_by(t: ir.Table, f: EventFilter, by: str) -> ir.Table:
     e = t.filter(filter_predicate(t, f))
     e = e.mutate(month=e.date.truncate("M"), key=e[by].fill_null("(unknown)"))
     return e.group_by(["month", "key"]).aggregate(events=e.count()).order_by(["month", "key"])
+
+
+def overview(t: ir.Table, f: EventFilter) -> ir.Table:
+    """One row: events, first and last date, distinct sources cited."""
+    e = t.filter(filter_predicate(t, f))
+    counts = e.aggregate(events=e.count(), first=e.date.min(), last=e.date.max(),
+                         machine_coded=e.machine_coded.cast("int64").sum())
+    src = e.select(source=e.sources.unnest()).aggregate(sources=lambda x: x.source.nunique())
+    return counts.cross_join(src)

@@ -301,6 +301,10 @@ class DuckDBStore:
     def monthly_by(self, filt: EventFilter, by: str) -> pd.DataFrame:
         return self.execute(lambda t: queries.monthly_by(t, filt, by))
 
+    def overview(self, filt: EventFilter | None = None) -> dict:
+        """Events, first/last date, machine-coded rows and distinct sources."""
+        return self.execute(lambda t: queries.overview(t, filt or EventFilter())).iloc[0].to_dict()
+
     def ingest_log(self) -> pd.DataFrame:
         with self.connect() as con:
             return con.execute("SELECT * FROM ingest_log ORDER BY started").df()

@@ -1,0 +1,72 @@
+"""The typer app, its global options, and the one place errors become messages."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from redline.errors import RedlineError
+
+app = typer.Typer(
+    name="redline",
+    help="Analyse and simulate escalation between states and armed proxies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+@dataclass
+class Settings:
+    store: Optional[Path] = None
+    engine: Optional[str] = None
+    spark_master: Optional[str] = None
+
+
+settings = Settings()
+
+
+@app.callback()
+def _global(
+    store: Optional[Path] = typer.Option(
+        None, "--store", help="Event store: a DuckDB file (default $REDLINE_STORE, else ./redline.duckdb)."),
+    engine: Optional[str] = typer.Option(
+        None, "--engine", help="Query engine: duckdb (default, or $REDLINE_ENGINE)."),
+    spark_master: Optional[str] = typer.Option(
+        None, "--spark-master", help="Spark master (local[2]) or Spark Connect address (sc://host:15002)."),
+) -> None:
+    settings.store = store
+    settings.engine = engine
+    settings.spark_master = spark_master
+
+
+def open_configured_store():
+    """The store the global options (or environment) name."""
+    from redline.data.open import open_store
+    kwargs = {}
+    if settings.spark_master or os.environ.get("REDLINE_SPARK_MASTER"):
+        kwargs["spark_master"] = settings.spark_master or os.environ.get("REDLINE_SPARK_MASTER")
+    return open_store(settings.store, settings.engine, **kwargs)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app; print redline errors without a traceback."""
+    # Import the command modules so they register on `app`.
+    from redline.cli import data  # noqa: F401
+
+    try:
+        app(args=argv, prog_name="redline")
+    except RedlineError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,140 @@
+"""Commands over the event store: cases, ingest, events, actors, summary, export, demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from redline.cli.app import app, console, open_configured_store
+from redline.cli.render import frame_table, write_output
+from redline.errors import InputError
+
+FORMAT_HELP = "case, csv, acled, gdelt, icews or plover (sniffed when not given)"
+
+
+def _date(value: Optional[str], field: str) -> Optional[dt.date]:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"invalid date {value!r}", field=field, expected="YYYY-MM-DD") from None
+
+
+@app.command()
+def cases() -> None:
+    """List the built-in cases."""
+    import pandas as pd
+
+    from redline.data.case import builtin_cases, load_case
+    rows = []
+    for name in builtin_cases():
+        c = load_case(name)
+        rows.append({"name": c.name, "title": c.title, "window": f"{c.start} .. {c.end}",
+                     "actors": len(c.actors), "streams": len(c.streams),
+                     "scenarios": len(list(c.scenarios_dir.glob("*.yaml"))) if c.scenarios_dir else 0})
+    console.print(frame_table(pd.DataFrame(rows), title="Built-in cases", max_width=70))
+
+
+@app.command()
+def ingest(
+    sources: list[str] = typer.Argument(..., help="Files, case folders or built-in case names."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    case: Optional[str] = typer.Option(None, "--case", help="Resolve actor names with this case's aliases."),
+) -> None:
+    """Add events to the store, one transaction per file (re-ingesting adds nothing)."""
+    store = open_configured_store()
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        for src in sources:
+            task = progress.add_task(f"ingesting {src}", total=None)
+            result = store.ingest(src, fmt, case)
+            progress.remove_task(task)
+            rate = result.rows_read / result.seconds if result.seconds > 0 else float("nan")
+            console.print(f"[green]✓[/] {result} — {rate:,.0f} rows/s into {store.path}")
+
+
+def _filter(actor, target, event_type, mode, country, start, end, text):
+    from redline.data.filters import EventFilter
+    return EventFilter(actors=actor, targets=target, event_types=event_type, modes=mode,
+                       countries=country, start=_date(start, "--from"), end=_date(end, "--to"),
+                       text=text)
+
+
+@app.command()
+def events(
+    actor: Optional[str] = typer.Option(None, help="Actor ids or names, comma-separated."),
+    target: Optional[str] = typer.Option(None, help="Target ids or names, comma-separated."),
+    event_type: Optional[str] = typer.Option(None, "--type", help="PLOVER types, e.g. ASSAULT,THREATEN."),
+    mode: Optional[str] = typer.Option(None, help="Modes, e.g. drone,rocket."),
+    country: Optional[str] = typer.Option(None, help="Countries, comma-separated."),
+    start: Optional[str] = typer.Option(None, "--from", help="First date, YYYY-MM-DD."),
+    end: Optional[str] = typer.Option(None, "--to", help="Last date, YYYY-MM-DD."),
+    text: Optional[str] = typer.Option(None, "--text", help="Words in the summary."),
+    limit: int = typer.Option(50, help="Rows shown in the table (files get every row)."),
+    fmt: str = typer.Option("table", "--format", help="table, csv, json or parquet."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write."),
+) -> None:
+    """Show or export the events that match the filters."""
+    store = open_configured_store()
+    filt = _filter(actor, target, event_type, mode, country, start, end, text)
+    if fmt == "table":
+        df = store.events(filt, limit=limit)
+        total = store.count(filt)
+        cols = ["date", "actor", "target", "event_type", "mode", "place", "killed", "summary"]
+        t = frame_table(df[cols], title=f"{total:,} events", max_rows=limit)
+        if total > len(df):
+            t.caption = f"{len(df)} of {total:,} shown; --limit N, or --format csv -o FILE for all"
+        console.print(t)
+    elif fmt in ("csv", "json", "parquet"):
+        write_output(store.events(filt), fmt, output, console)
+    else:
+        raise InputError(f"unknown format {fmt!r}", field="--format", expected="table, csv, json or parquet")
+
+
+@app.command()
+def actors(case: str = typer.Argument("us-iran-proxies-2023", help="Case name or folder.")) -> None:
+    """Show a case's actors and the ties between them."""
+    import pandas as pd
+
+    from redline.data.case import load_case
+    c = load_case(case)
+    a = pd.DataFrame([{"id": x.id, "name": x.name, "kind": x.kind, "country": x.country,
+                       "aliases": len(x.aliases)} for x in c.actors])
+    console.print(frame_table(a, title=f"Actors of {c.name}"))
+    t = pd.DataFrame([{"from": x.source, "kind": x.kind, "to": x.target,
+                       "since": x.since, "until": x.until, "sources": len(x.sources)} for x in c.ties])
+    console.print(frame_table(t, title="Ties"))
+
+
+@app.command()
+def summary(case: Optional[str] = typer.Argument(None, help="Limit to a case's events.")) -> None:
+    """What the store holds: date range, events per month by type and actor, sources."""
+    from redline.reports.summary import print_summary
+    print_summary(open_configured_store(), case, console)
+
+
+@app.command()
+def export(
+    output: Path = typer.Argument(..., help="File to write."),
+    fmt: str = typer.Option("parquet", "--format", help="csv, json or parquet."),
+) -> None:
+    """Write every event in the store to one file."""
+    store = open_configured_store()
+    n = store.export(output, fmt)
+    console.print(f"wrote {n:,} events to {output}")
+
+
+@app.command()
+def demo() -> None:
+    """Build the store from the built-in case and summarise it (what `make demo` runs)."""
+    from redline.reports.summary import print_summary
+    store = open_configured_store()
+    name = "us-iran-proxies-2023"
+    result = store.ingest(name)
+    console.print(f"[green]✓[/] {result} into {store.path}")
+    print_summary(store, name, console)
