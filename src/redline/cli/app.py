@@ -57,11 +57,20 @@ def open_configured_store():
     return open_store(settings.store, settings.engine, **kwargs)
 
 
+def register_commands() -> None:
+    """Import every command module of this package; each registers on ``app``."""
+    import importlib
+    import pkgutil
+
+    import redline.cli as pkg
+    for mod in pkgutil.iter_modules(pkg.__path__):
+        if mod.name not in ("app", "render") and not mod.name.startswith("_"):
+            importlib.import_module(f"redline.cli.{mod.name}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app; print redline errors without a traceback."""
-    # Import the command modules so they register on `app`.
-    from redline.cli import data  # noqa: F401
-
+    register_commands()
     try:
         app(args=argv, prog_name="redline")
     except RedlineError as exc:
