@@ -8,6 +8,7 @@ from redline.models.backtest import BacktestResult, rolling_origin
 from redline.models.baselines import NegBinBaseline, Persistence, PoissonBaseline
 from redline.models.hawkes import (
     DailyHawkes,
+    Hawkes,
     ResidualsResult,
     daily_state,
     hawkes_exp_loglik,
@@ -19,6 +20,7 @@ from redline.models.scoring import crps_from_pmf, crps_from_samples, log_score_f
 __all__ = [
     "BacktestResult",
     "DailyHawkes",
+    "Hawkes",
     "NegBinBaseline",
     "Persistence",
     "PoissonBaseline",

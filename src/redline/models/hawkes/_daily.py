@@ -210,7 +210,8 @@ class DailyHawkes:
         self._set_params(res.x, spec)
         lo, hi = bounds
         se_theta = wald_stderr(
-            lambda th: daily_negloglik(th, spec, y_arr, x_arr)[1], res.x, lo, hi
+            lambda th: daily_negloglik(th, spec, y_arr, x_arr)[1], res.x, lo, hi,
+            exclude=self._unidentified(res.x, spec),
         )
         self._se_theta = se_theta
         self.stderr_ = self._unflatten(self._natural_se(res.x, se_theta))
@@ -223,6 +224,15 @@ class DailyHawkes:
                 stacklevel=2,
             )
         return self
+
+    @staticmethod
+    def _unidentified(theta: np.ndarray, spec: DailySpec) -> np.ndarray:
+        """Mask of decays whose source has no effect on any target (flat likelihood)."""
+        d = spec.n_streams
+        _, alpha, *_ = spec.unpack(theta)
+        mask = np.zeros(theta.size, dtype=bool)
+        mask[d + d * d : 2 * d + d * d] = np.all(np.abs(alpha) < 1e-6, axis=0)
+        return mask
 
     def _set_params(self, theta: np.ndarray, spec: DailySpec) -> None:
         self.params_ = np.asarray(theta, dtype=float)

@@ -36,15 +36,20 @@ def wald_stderr(
     theta: np.ndarray,
     lower: np.ndarray,
     upper: np.ndarray,
+    exclude: np.ndarray | None = None,
 ) -> np.ndarray:
     """Standard errors from the observed information of the free parameters.
 
     Parameters at a bound of the optimiser (e.g. an adjacency of exactly 0 under
     the identity link) get ``nan``: the usual asymptotics do not hold there, and
-    the bootstrap interval is the one to read.
+    the bootstrap interval is the one to read. ``exclude`` (boolean mask) marks
+    further parameters that are not identified at the estimate, e.g. the decay of
+    a source whose effects are all 0; they get ``nan`` too.
     """
     tol = 1e-6 * (1.0 + np.abs(theta))
     at_bound = (np.abs(theta - lower) < tol) | (np.abs(theta - upper) < tol)
+    if exclude is not None:
+        at_bound |= exclude
     free = np.flatnonzero(~at_bound)
     se = np.full(theta.size, np.nan)
     if free.size == 0:
