@@ -57,6 +57,16 @@ def open_configured_store():
     return open_store(settings.store, settings.engine, **kwargs)
 
 
+def _plain_warnings() -> None:
+    """Show warnings as one line each, without the source line they came from."""
+    import warnings
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+
+    warnings.showwarning = show
+
+
 def register_commands() -> None:
     """Import every command module of this package; each registers on ``app``."""
     import importlib
@@ -71,6 +81,7 @@ def register_commands() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app; print redline errors without a traceback."""
     register_commands()
+    _plain_warnings()
     try:
         app(args=argv, prog_name="redline")
     except RedlineError as exc:

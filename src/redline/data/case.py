@@ -28,7 +28,7 @@ from redline.data.yamlfile import load_yaml, raise_pydantic
 from redline.errors import UnknownActorError, UnknownCaseError, UnknownStreamError, ValidationError
 
 __all__ = [
-    "Actor", "Tie", "Site", "StreamFilter", "Covariate", "KeyEvent", "Case",
+    "Actor", "Tie", "ModelDefaults", "Site", "StreamFilter", "Covariate", "KeyEvent", "Case",
     "load_case", "builtin_cases", "resolve_case_path", "ACTOR_KINDS", "TIE_KINDS",
 ]
 
@@ -135,6 +135,14 @@ class KeyEvent(_Strict):
     event_ids: list[str] = Field(default_factory=list)
 
 
+class ModelDefaults(_Strict):
+    """What ``redline fit CASE`` uses when the command line does not say."""
+
+    streams: list[str] = Field(default_factory=list)
+    covariates: list[str] = Field(default_factory=list)
+    link: Literal["identity", "softplus"] = "softplus"
+
+
 class Case(_Strict):
     """A validated case: the hand-written part of ``case.yaml`` plus where its files are."""
 
@@ -150,6 +158,7 @@ class Case(_Strict):
     streams: list[StreamFilter] = Field(default_factory=list)
     covariates: list[Covariate] = Field(default_factory=list)
     key_events: list[KeyEvent] = Field(default_factory=list)
+    model: ModelDefaults = Field(default_factory=ModelDefaults)
     folder: Path | None = Field(default=None, exclude=True)
 
     # -- lookups -----------------------------------------------------------
@@ -272,6 +281,19 @@ def _check_references(case: Case, doc) -> None:
                                             file=str(doc.path),
                                             line=doc.line_of(("streams", i, key, j)),
                                             field=f"streams[{i}].{key}[{j}]", expected=valid)
+    for i, name in enumerate(case.model.streams):
+        if name not in names:
+            raise UnknownStreamError(f"model names unknown stream {name!r}", file=str(doc.path),
+                                     line=doc.line_of(("model", "streams", i)),
+                                     field=f"model.streams[{i}]",
+                                     expected="one of " + ", ".join(sorted(names)))
+    cov_names = {c.name for c in case.covariates}
+    for i, name in enumerate(case.model.covariates):
+        if name not in cov_names:
+            raise ValidationError(f"model names unknown covariate {name!r}", file=str(doc.path),
+                                  line=doc.line_of(("model", "covariates", i)),
+                                  field=f"model.covariates[{i}]",
+                                  expected="one of " + ", ".join(sorted(cov_names)))
     if case.end < case.start:
         raise ValidationError("end is before start", file=str(doc.path),
                               line=doc.line_of(("end",)), field="end",
