@@ -25,7 +25,9 @@ from redline.models.hawkes._likelihood import (
     daily_rates,
     daily_state,
     softplus,
+    softplus_inv,
 )
+from redline.models.hawkes._serialize import daily_from_dict, daily_to_dict
 from redline.models.hawkes._simulate import simulate_daily_paths
 
 __all__ = ["DailyHawkes"]
@@ -374,6 +376,7 @@ class DailyHawkes:
         injections: Any = None,
         baseline_scale: Any = None,
         return_rates: bool = False,
+        parameter_uncertainty: bool = False,
     ):
         """Simulate count paths forward from the end of a history.
 
@@ -390,6 +393,12 @@ class DailyHawkes:
             Covariates of the simulated days; default: the last fitted day held.
         injections, baseline_scale
             See :func:`~redline.models.simulate_daily_paths`.
+        return_rates : bool
+            Also return the rates of each path and day (events per day).
+        parameter_uncertainty : bool
+            Give each path the parameters of a bootstrap replicate drawn at random
+            (needs ``n_boot > 0``), so the spread of the paths includes the
+            estimation uncertainty and not only the Poisson noise.
 
         Returns
         -------
@@ -402,14 +411,43 @@ class DailyHawkes:
         else:
             h = np.asarray(history, dtype=float).reshape(-1, self._spec.n_streams)
             state = daily_state(h, self.decay_) if h.size else None
-        mu = self._baseline_predictor(self._future_covariates(covariates, horizon))
+        x = self._future_covariates(covariates, horizon)
+        rng = as_rng(random_state if random_state is not None else self.random_state)
+        if parameter_uncertainty:
+            mu, adj, decay, disp = self._bootstrap_draws(x, int(n_paths), rng)
+            if history is None:
+                state = np.stack([daily_state(self._y, dk) for dk in decay])
+            elif state is not None:
+                state = np.stack([daily_state(h, dk) for dk in decay])
+        else:
+            mu, adj, decay, disp = (self._baseline_predictor(x), self.adjacency_, self.decay_,
+                                    self.dispersion_)
         return simulate_daily_paths(
-            mu, self.adjacency_, self.decay_, horizon=horizon, n_paths=n_paths,
-            link=self._spec.link, family=self._spec.family, dispersion=self.dispersion_,
-            random_state=random_state if random_state is not None else self.random_state,
-            initial_state=state, injections=injections, baseline_scale=baseline_scale,
-            return_rates=return_rates,
+            mu, adj, decay, horizon=horizon, n_paths=n_paths,
+            link=self._spec.link, family=self._spec.family, dispersion=disp,
+            random_state=rng, initial_state=state, injections=injections,
+            baseline_scale=baseline_scale, return_rates=return_rates,
         )
+
+    def _bootstrap_draws(self, x: np.ndarray, n_paths: int, rng: np.random.Generator):
+        """Per-path parameters from bootstrap replicates drawn with replacement."""
+        if self.bootstrap_ is None:
+            raise ModelError("parameter_uncertainty needs bootstrap replicates", field="n_boot",
+                             expected="DailyHawkes(n_boot=200).fit(...)")
+        ok = np.flatnonzero(np.isfinite(self.bootstrap_).all(axis=1))
+        rows = self.bootstrap_[rng.choice(ok, size=n_paths)]
+        d, p = self._spec.n_streams, self._spec.n_cov
+        base = rows[:, :d]
+        adj = rows[:, d : d + d * d].reshape(n_paths, d, d)
+        decay = rows[:, d + d * d : 2 * d + d * d]
+        beta = rows[:, 2 * d + d * d : 2 * d + d * d + d * p].reshape(n_paths, d, p)
+        disp = rows[:, -d:] if self._spec.family == "negbin" else None
+        lin = np.einsum("tk,pik->pti", x, beta)
+        if self._spec.link == "identity":
+            mu = base[:, None, :] * np.exp(lin)
+        else:
+            mu = softplus_inv(base)[:, None, :] + lin
+        return mu, adj, decay, disp
 
     def predictive_pmf(self, horizon: int, max_count: int, n_paths: int = 1000,
                        random_state: Any = None, covariates: Any = None) -> np.ndarray:
@@ -464,52 +502,12 @@ class DailyHawkes:
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable state (hyper-parameters, estimates and fitted data)."""
         check_fitted(self)
-        index = None
-        if isinstance(self._index, pd.DatetimeIndex):
-            index = [d.strftime("%Y-%m-%d") for d in self._index]
-        return {
-            "model": "DailyHawkes",
-            "format": 1,
-            "hyperparameters": {"link": self.link, "family": self.family,
-                                "n_boot": int(self.n_boot), "random_state": self.random_state,
-                                "max_iter": int(self.max_iter)},
-            "stream_names": list(self.stream_names_),
-            "covariate_names": list(self.covariate_names_),
-            "params": self.params_.tolist(),
-            "stderr_params": [None if not np.isfinite(v) else float(v) for v in self._se_theta],
-            "converged": self.converged_,
-            "n_iter": self.n_iter_,
-            "y": self._y.astype(int).tolist(),
-            "covariates": self._x.tolist(),
-            "dates": index,
-            "bootstrap": None if self.bootstrap_ is None else
-            [[None if not np.isfinite(v) else float(v) for v in row] for row in self.bootstrap_],
-        }
+        return daily_to_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DailyHawkes:
         """Rebuild a fitted model from :meth:`to_dict` output, without refitting."""
-        if data.get("model") != "DailyHawkes":
-            raise ModelError(f"not a DailyHawkes dict (model={data.get('model')!r})",
-                             field="model", expected="'DailyHawkes'")
-        self = cls(**data["hyperparameters"])
-        self._y = np.asarray(data["y"], dtype=float)
-        d = len(data["stream_names"])
-        self._y = self._y.reshape(-1, d)
-        self._x = np.asarray(data["covariates"], dtype=float).reshape(self._y.shape[0], -1)
-        self._index = pd.DatetimeIndex(data["dates"]) if data.get("dates") else None
-        self.stream_names_ = list(data["stream_names"])
-        self.covariate_names_ = list(data["covariate_names"])
-        self.converged_ = bool(data["converged"])
-        self.n_iter_ = int(data["n_iter"])
-        spec = DailySpec(d, len(self.covariate_names_), self.link, self.family)
-        self._set_params(np.asarray(data["params"], dtype=float), spec)
-        self._se_theta = np.array([np.nan if v is None else v for v in data["stderr_params"]])
-        self.stderr_ = self._unflatten(self._natural_se(self.params_, self._se_theta))
-        boot = data.get("bootstrap")
-        self.bootstrap_ = None if boot is None else np.array(
-            [[np.nan if v is None else v for v in row] for row in boot], dtype=float)
-        return self
+        return daily_from_dict(cls, data)
 
     def __repr__(self) -> str:
         args = f"link={self.link!r}, family={self.family!r}"
