@@ -30,10 +30,13 @@ def frame_table(df: pd.DataFrame, title: str | None = None, max_rows: int = 60,
                 max_width: int | None = 60) -> Table:
     """A rich table of ``df`` (first ``max_rows`` rows, long text cut)."""
     table = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
-    for col in df.columns:
+    for i, col in enumerate(df.columns):
         numeric = pd.api.types.is_numeric_dtype(df[col])
+        # Row labels read badly when folded; numbers never need folding.
+        no_wrap = numeric or (i == 0 and df[col].astype(str).str.len().max() <= 40)
         table.add_column(str(col), justify="right" if numeric else "left",
-                         overflow="fold", max_width=max_width)
+                         overflow="ellipsis" if no_wrap else "fold", no_wrap=no_wrap,
+                         max_width=max_width)
     for row in df.head(max_rows).itertuples(index=False):
         table.add_row(*[_cell(v) for v in row])
     if len(df) > max_rows:

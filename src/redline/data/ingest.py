@@ -42,8 +42,9 @@ def plan_ingest(source: str | Path, fmt: str | None = None, case: Case | str | N
     if fmt == "case":
         importer = cls(path, case=load_case(path)) if not isinstance(case, Case) else cls(path, case=case)
         own_case = importer.case  # type: ignore[attr-defined]
-        return IngestPlan(importer, fmt, str(importer.path), file_sha256(importer.path),
-                          own_case.name)
+        builtin = builtin_cases().get(own_case.name) == own_case.folder
+        display = f"{own_case.name} (built-in case)" if builtin else str(importer.path)
+        return IngestPlan(importer, fmt, display, file_sha256(importer.path), own_case.name)
     if path.is_dir():
         raise InputError("a folder can only be ingested as a case", file=str(path),
                          expected="a file, or --format case for a folder with case.yaml")

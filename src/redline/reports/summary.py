@@ -9,18 +9,35 @@ from redline.cli.render import frame_table
 from redline.data.filters import EventFilter
 
 
-def month_pivot(long: pd.DataFrame, top: int = 8) -> pd.DataFrame:
-    """Long (month, key, events) -> months x keys, the ``top`` keys by total, rest as 'other'."""
+def month_pivot(long: pd.DataFrame, top: int = 8, window: tuple | None = None) -> pd.DataFrame:
+    """Long (month, key, events) -> one row per key, one column per month.
+
+    The ``top`` keys by total are kept (the rest summed as 'other').  With a
+    ``window`` (start, end), months outside it are summed into 'before'/'after'
+    columns, so a case's summary stays as wide as its observation window.
+    """
     if long.empty:
         return pd.DataFrame()
+    long = long.copy()
     totals = long.groupby("key")["events"].sum().sort_values(ascending=False)
     keep = list(totals.index[:top])
-    long = long.assign(key=long["key"].where(long["key"].isin(keep), "other"))
-    wide = long.pivot_table(index="month", columns="key", values="events", aggfunc="sum", fill_value=0)
-    wide = wide[[k for k in keep + ["other"] if k in wide.columns]]
-    wide.index = pd.to_datetime(wide.index).strftime("%Y-%m")
+    long["key"] = long["key"].where(long["key"].isin(keep), "other")
+    month = pd.to_datetime(long["month"])
+    label = month.dt.strftime("%Y-%m")
+    if window is not None:
+        lo = pd.Timestamp(window[0]).to_period("M").to_timestamp()
+        hi = pd.Timestamp(window[1])
+        label = label.where(month >= lo, "before").where(month <= hi, "after")
+    long["col"] = label
+    wide = long.pivot_table(index="key", columns="col", values="events", aggfunc="sum", fill_value=0)
+    cols = sorted(c for c in wide.columns if c[0].isdigit())
+    cols = (["before"] if "before" in wide.columns else []) + cols + (["after"] if "after" in wide.columns else [])
+    wide = wide[cols]
+    wide["total"] = wide.sum(axis=1)
+    order = [k for k in keep + ["other"] if k in wide.index]
+    wide = wide.loc[order]
     wide.loc["total"] = wide.sum()
-    return wide.reset_index().rename(columns={"index": "month"})
+    return wide.reset_index().rename(columns={"key": ""})
 
 
 def print_summary(store, case_name: str | None, console: Console) -> None:
@@ -35,13 +52,16 @@ def print_summary(store, case_name: str | None, console: Console) -> None:
     console.print(f"dates {ov['first']:%Y-%m-%d} .. {ov['last']:%Y-%m-%d} · "
                   f"{ov['sources']:,} distinct sources cited · "
                   f"{int(ov['machine_coded'] or 0):,} machine-coded rows · store {store.path}")
-    by_type = month_pivot(store.monthly_by(filt, "event_type"))
-    console.print(frame_table(by_type, title="Events per month by type (PLOVER)", max_width=14))
-    by_actor = month_pivot(store.monthly_by(filt, "actor"), top=6)
-    console.print(frame_table(by_actor, title="Events per month by actor", max_width=18))
-    if case_name:
-        case = load_case(case_name)
+    case = load_case(case_name) if case_name else None
+    window = (case.start, case.end) if case else None
+    by_type = month_pivot(store.monthly_by(filt, "event_type"), window=window)
+    console.print(frame_table(by_type, title="Events per month by type (PLOVER)"))
+    by_actor = month_pivot(store.monthly_by(filt, "actor"), top=7, window=window)
+    if case is not None:
         names = {a.id: a.name for a in case.actors}
+        by_actor[""] = by_actor[""].map(lambda k: names.get(k, k))
+    console.print(frame_table(by_actor, title="Events per month by actor"))
+    if case is not None:
         ties = pd.DataFrame([{"from": names[t.source], "tie": t.kind.replace("_", " "),
                               "to": names[t.target], "sources": len(t.sources)}
                              for t in case.ties])

@@ -1,0 +1,38 @@
+import os
+
+# Rich sizes its console when redline.cli.app is imported; a wide one keeps table
+# cells unwrapped so tests can look for whole words.
+os.environ.setdefault("COLUMNS", "200")
+
+import pytest
+from typer.testing import CliRunner
+
+from redline.cli.app import app, register_commands
+
+
+@pytest.fixture(scope="session")
+def cli():
+    """Invoke the CLI in-process: cli(args...) -> click Result (never raises)."""
+    register_commands()
+    runner = CliRunner()
+
+    def run(*args: str):
+        from redline.errors import RedlineError
+        try:
+            return runner.invoke(app, list(args), catch_exceptions=False)
+        except RedlineError as exc:  # the console entry point prints these; mimic it
+            class R:
+                exit_code = 1
+                output = stdout = f"error: {exc}"
+                exception = exc
+            return R()
+    return run
+
+
+@pytest.fixture(scope="session")
+def case_store(tmp_path_factory):
+    """A DuckDB store holding the built-in case, shared by the CLI tests (read-only use)."""
+    from redline.data.store import DuckDBStore
+    path = tmp_path_factory.mktemp("store") / "case.duckdb"
+    DuckDBStore(path).ingest("us-iran-proxies-2023")
+    return path

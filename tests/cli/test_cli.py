@@ -1,0 +1,114 @@
+"""The CLI as a user drives it: real commands, real store, output checked."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+CASE = "us-iran-proxies-2023"
+
+
+def flat(text: str) -> str:
+    """Output with line wraps undone, so assertions do not depend on terminal width."""
+    return " ".join(text.split())
+
+
+def test_demo_builds_store_and_prints_summary(cli, tmp_path):
+    store = tmp_path / "demo.duckdb"
+    r = cli("--store", str(store), "demo")
+    assert r.exit_code == 0, r.output
+    assert store.exists()
+    assert "232 events of case us-iran-proxies-2023" in r.output
+    assert "Events per month by type" in r.output and "ASSAULT" in r.output
+    assert "2023-10-01 .. 2024-10-01" in r.output
+    assert "sponsors" in r.output  # the ties table
+    # running it again adds nothing
+    r2 = cli("--store", str(store), "demo")
+    assert "232 rows read, 0 new" in flat(r2.output)
+
+
+def test_cases_and_actors(cli):
+    r = cli("cases")
+    assert r.exit_code == 0 and CASE in r.output
+    r = cli("actors", CASE)
+    assert r.exit_code == 0
+    for name in ("kataib_hezbollah", "islamic_resistance_in_iraq", "member_of", "part_of_state", "hosts"):
+        assert name in r.output
+
+
+def test_events_filters_match_python(cli, case_store, tmp_path):
+    out = tmp_path / "kh.csv"
+    r = cli("--store", str(case_store), "events", "--actor", "kataib_hezbollah", "--format", "csv", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    df = pd.read_csv(out)
+    assert len(df) > 0 and set(df["actor"]) == {"kataib_hezbollah"}
+    # every row keeps its source
+    assert df["sources"].notna().all() and df["sources"].str.startswith("http").all()
+
+    r = cli("--store", str(case_store), "events", "--type", "ASSAULT", "--mode", "drone",
+            "--from", "2024-01-20", "--to", "2024-02-10", "--format", "json")
+    rows = json.loads(r.stdout)
+    assert rows and all(x["event_type"] == "ASSAULT" and x["mode"] == "drone" for x in rows)
+    assert all("2024-01-20" <= x["date"][:10] <= "2024-02-10" for x in rows)
+    assert any("Tower 22" in (x["place"] or "") for x in rows)
+
+
+def test_events_table_and_text_search(cli, case_store):
+    r = cli("--store", str(case_store), "events", "--text", "tower 22", "--limit", "5")
+    assert r.exit_code == 0 and "events" in r.output
+    assert "Tower 22" in r.output
+
+
+def test_events_parquet_roundtrip(cli, case_store, tmp_path):
+    out = tmp_path / "all.parquet"
+    r = cli("--store", str(case_store), "events", "--format", "parquet", "-o", str(out))
+    assert r.exit_code == 0
+    assert len(pd.read_parquet(out)) == 232
+
+
+def test_bad_date_filter_is_a_clear_error(cli, case_store):
+    r = cli("--store", str(case_store), "events", "--from", "2024-13-01")
+    assert r.exit_code != 0
+    assert "--from" in r.output and "YYYY-MM-DD" in r.output
+
+
+def test_fit_json_and_saved_model(cli, case_store):
+    r = cli("--store", str(case_store), "fit", CASE, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["settings"]["streams"] == ["militia_attacks_on_us", "us_strikes_on_militias"]
+    assert len(out["coupling"]) == 4
+    for row in out["coupling"]:
+        assert row["low"] <= row["effect"] <= row["high"]
+        assert row["verdict"] in ("excites", "inhibits", "unclear")
+    assert Path(out["saved_to"]).exists()
+
+
+def test_fit_unknown_stream_names_the_valid_ones(cli, case_store):
+    r = cli("--store", str(case_store), "fit", CASE, "--streams", "nope")
+    assert r.exit_code != 0
+    assert "nope" in r.output and "militia_attacks_on_us" in r.output
+
+
+def test_backtest_table_has_every_model(cli, case_store):
+    r = cli("--store", str(case_store), "backtest", CASE, "--origins", "3", "--paths", "200", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    models = {row["model"] for row in out["summary"]}
+    assert models == {"daily-hawkes", "poisson", "negbin", "persistence"}
+    poisson = [row for row in out["summary"] if row["model"] == "poisson"]
+    assert all(abs(row["skill"]) < 1e-12 for row in poisson)  # the reference has skill 0 by definition
+
+
+def test_console_entry_point_prints_error_without_traceback(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,actor,event_type\n2024-13-01,Iran,ASSAULT\n", encoding="utf-8")
+    store = tmp_path / "s.duckdb"
+    proc = subprocess.run([sys.executable, "-m", "redline", "--store", str(store), "ingest", str(bad)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "line 2" in proc.stderr and "date" in proc.stderr and "2024-13-01" in proc.stderr
