@@ -1,0 +1,260 @@
+"""The reader's dictionaries: loaded from the YAML files in ``dictionaries/``.
+
+A :class:`Lexicon` holds, for one case, every phrase the reader looks for
+(triggers, modes, actors) compiled into spaCy ``PhraseMatcher`` objects over a
+blank English tokenizer (no trained model: see ``docs/reading.md``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import spacy
+import yaml
+from spacy.matcher import PhraseMatcher
+
+from redline.errors import ReadingError
+
+__all__ = ["Lexicon", "TriggerInfo", "get_lexicon", "inflect_verb", "pluralize", "load_dictionary"]
+
+STATEMENT_TYPES = frozenset({"ACCUSE", "THREATEN", "REQUEST", "REJECT", "SUPPORT", "AGREE"})
+_VOWELS = set("aeiou")
+
+
+def load_dictionary(name: str) -> dict[str, Any]:
+    """Parse ``dictionaries/<name>.yaml`` shipped with the package."""
+    ref = resources.files("redline.reading").joinpath("dictionaries").joinpath(f"{name}.yaml")
+    try:
+        with ref.open("r", encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except yaml.YAMLError as exc:  # pragma: no cover - shipped files are tested
+        raise ReadingError(f"dictionary does not parse: {exc}", file=str(ref)) from exc
+    if not isinstance(data, dict):
+        raise ReadingError("dictionary must be a mapping", file=str(ref))
+    return data
+
+
+def pluralize(noun: str) -> list[str]:
+    """Singular and plural of a (possibly multi-word) noun; the last word inflects."""
+    head, _, last = noun.rpartition(" ")
+    pre = head + " " if head else ""
+    if last.endswith(("s", "x", "z", "ch", "sh")):
+        plural = last + "es"
+    elif last.endswith("y") and len(last) > 1 and last[-2] not in _VOWELS:
+        plural = last[:-1] + "ies"
+    elif last.isupper():
+        plural = last + "s"
+    else:
+        plural = last + "s"
+    return [noun, pre + plural]
+
+
+def inflect_verb(entry: str) -> tuple[str, list[str]]:
+    """``"strike|struck"`` -> ("strike", [strike, strikes, striking, struck, ...]).
+
+    The first word inflects regularly (phrasal verbs keep their particle); the forms
+    after ``|`` are added as they are.
+    """
+    base, *extra = [p.strip() for p in entry.split("|")]
+    first, _, rest = base.partition(" ")
+    tail = " " + rest if rest else ""
+    forms = {base}
+    if first.endswith("e") and not first.endswith("ee"):
+        ing, ed = first[:-1] + "ing", first + "d"
+    elif first.endswith("y") and first[-2:-1] not in _VOWELS:
+        ing, ed = first + "ing", first[:-1] + "ied"
+    elif (len(first) >= 3 and first[-1] not in _VOWELS | {"w", "x", "y"}
+          and first[-2] in _VOWELS and first[-3] not in _VOWELS and len(first) <= 4):
+        ing, ed = first + first[-1] + "ing", first + first[-1] + "ed"
+    else:
+        ing, ed = first + "ing", first + "ed"
+    if first.endswith(("s", "x", "z", "ch", "sh")):
+        s = first + "es"
+    elif first.endswith("y") and first[-2:-1] not in _VOWELS:
+        s = first[:-1] + "ies"
+    else:
+        s = first + "s"
+    forms.update(f + tail for f in (s, ing, ed))
+    forms.update(extra)
+    return base, sorted(forms)
+
+
+@dataclass(frozen=True)
+class TriggerInfo:
+    """What a trigger phrase means: its category, part of speech, lemma, default mode."""
+
+    category: str
+    pos: str  # "v", "n" or "vn" (a form that can be either)
+    lemma: str
+    mode: str | None
+    form: str  # "base", "s", "ed", "ing", "noun"
+
+
+def _split_mode(entry: Any) -> tuple[str, str | None]:
+    if isinstance(entry, dict):
+        (k, v), = entry.items()
+        return str(k), (str(v) if v else None)
+    return str(entry), None
+
+
+@dataclass
+class Lexicon:
+    """Compiled dictionaries for one case."""
+
+    nlp: Any
+    triggers: dict[str, list[TriggerInfo]]
+    trigger_matcher: PhraseMatcher
+    mode_words: dict[str, str]
+    mode_matcher: PhraseMatcher
+    actor_phrases: dict[str, tuple[str, bool]]  # lower phrase -> (actor id, named)
+    actor_matcher_lower: PhraseMatcher
+    actor_matcher_exact: PhraseMatcher
+    light_verbs: frozenset[str]
+    reporting_verbs: frozenset[str]
+    requires_object: dict[str, frozenset[str]]
+    sponsored: list[dict[str, Any]]
+    government_words: frozenset[str]
+    governments: dict[str, str]  # country -> government actor id
+    actor_country: dict[str, str | None]
+    actor_kind: dict[str, str]
+    actor_names: dict[str, str]
+    only_as_noun: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+
+
+def _is_exact(phrase: str) -> bool:
+    letters = [c for c in phrase if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+@lru_cache(maxsize=8)
+def get_lexicon(case_name: str | None) -> Lexicon:
+    """Build (once per case) the lexicon; ``None`` = generic phrases only."""
+    from redline.data.case import load_case
+
+    case = load_case(case_name) if case_name else None
+    return build_lexicon(case)
+
+
+def build_lexicon(case: Any) -> Lexicon:
+    nlp = spacy.blank("en")
+    trig = load_dictionary("triggers")
+    modes = load_dictionary("modes")
+    actors = load_dictionary("actors")
+
+    triggers: dict[str, list[TriggerInfo]] = {}
+    verb_forms: dict[str, list[tuple[str, str, str | None, str]]] = {}
+    for cat, spec in trig.items():
+        if cat.upper() != cat or not isinstance(spec, dict):
+            continue
+        for entry in spec.get("verbs", []) or []:
+            text, mode = _split_mode(entry)
+            base, forms = inflect_verb(text)
+            for f in forms:
+                form = ("ing" if f.split(" ")[0].endswith("ing") else
+                        "s" if f != base and f.split(" ")[0].endswith("s") else
+                        "base" if f == base else "ed")
+                verb_forms.setdefault(f.lower(), []).append((cat, base, mode, form))
+        for entry in spec.get("nouns", []) or []:
+            text, mode = _split_mode(entry)
+            for f in pluralize(text):
+                triggers.setdefault(f.lower(), []).append(TriggerInfo(cat, "n", text, mode, "noun"))
+    for f, infos in verb_forms.items():
+        for cat, base, mode, form in infos:
+            nouns = [t for t in triggers.get(f, []) if t.category == cat]
+            if nouns:  # same spelling as a noun of the same category: ambiguous
+                triggers[f] = [t for t in triggers[f] if t.category != cat]
+                triggers[f].append(TriggerInfo(cat, "vn", base, mode or nouns[0].mode, form))
+            else:
+                triggers.setdefault(f, []).append(TriggerInfo(cat, "v", base, mode, form))
+    trigger_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for f in triggers:
+        trigger_matcher.add(f, [nlp.make_doc(f)])
+
+    mode_words: dict[str, str] = {}
+    for mode, words in modes.items():
+        for w in words or []:
+            for f in pluralize(str(w)):
+                mode_words.setdefault(f.lower(), mode)
+    mode_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for f in mode_words:
+        mode_matcher.add(f, [nlp.make_doc(f)])
+
+    ids: set[str] | None = None
+    actor_phrases: dict[str, tuple[str, bool]] = {}
+    governments: dict[str, str] = {}
+    actor_country: dict[str, str | None] = {}
+    actor_kind: dict[str, str] = {}
+    actor_names: dict[str, str] = {}
+    if case is not None:
+        ids = {a.id for a in case.actors}
+        for a in case.actors:
+            actor_country[a.id] = a.country
+            actor_kind[a.id] = a.kind
+            actor_names[a.id] = a.name
+            if a.kind == "government" and a.country:
+                governments[a.country] = a.id
+            for name in [a.name, *a.aliases]:
+                if "(" in name or ";" in name:
+                    continue  # annotated aliases ("X (suspected)") are not text
+                actor_phrases.setdefault(name, (a.id, a.kind not in ("unattributed",)))
+    for aid, phrases in (actors.get("phrases") or {}).items():
+        if ids is not None and aid not in ids:
+            continue
+        named = aid != "iran_backed_militias" and (case is None or actor_kind.get(aid) != "unattributed")
+        for p in phrases or []:
+            actor_phrases.setdefault(str(p), (aid, named))
+    lower_m = PhraseMatcher(nlp.vocab, attr="LOWER")
+    exact_m = PhraseMatcher(nlp.vocab, attr="ORTH")
+    lookup: dict[str, tuple[str, bool]] = {}
+    for p, val in actor_phrases.items():
+        norm = normalize_quotes(p)
+        if _is_exact(norm):
+            exact_m.add(norm, [nlp.make_doc(norm)])
+            lookup[norm] = val
+        else:
+            lower_m.add(norm.lower(), [nlp.make_doc(norm.lower())])
+            lookup[norm.lower()] = val
+    sponsored = [s for s in (actors.get("sponsored") or [])
+                 if ids is None or s.get("actor") in ids]
+
+    only = set()
+    for item in trig.get("only_as_noun", []) or []:
+        cat, _, lemma = str(item).partition(":")
+        only.add((cat, lemma))
+    return Lexicon(
+        nlp=nlp,
+        triggers=triggers,
+        trigger_matcher=trigger_matcher,
+        mode_words=mode_words,
+        mode_matcher=mode_matcher,
+        actor_phrases=lookup,
+        actor_matcher_lower=lower_m,
+        actor_matcher_exact=exact_m,
+        light_verbs=frozenset(f.lower() for e in trig.get("light_verbs", []) for f in inflect_verb(str(e))[1]),
+        reporting_verbs=frozenset(f.lower() for e in trig.get("reporting_verbs", []) for f in inflect_verb(str(e))[1]),
+        requires_object={k: frozenset(w.lower() for w in v or []) for k, v in (trig.get("requires_object") or {}).items()},
+        sponsored=sponsored,
+        government_words=frozenset(w.lower() for w in actors.get("government_words", []) or []),
+        governments=governments,
+        actor_country=actor_country,
+        actor_kind=actor_kind,
+        actor_names=actor_names,
+        only_as_noun=frozenset(only),
+    )
+
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                         "\u2013": "-", "\u2014": "-", "\u00a0": " ", "\u2011": "-",
+                         "\u02bc": "'", "\u2032": "'"})
+
+
+def normalize_quotes(text: str) -> str:
+    """Replace typographic quotes and dashes one-for-one (character offsets are kept)."""
+    return text.translate(_QUOTES)
+
+
+_WS = re.compile(r"\s+")

@@ -1,0 +1,213 @@
+"""Find what a sentence names: triggers, actors, places, modes, dates, numbers.
+
+Everything here is position-only; :mod:`redline.reading.coder` decides roles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.util import filter_spans
+
+from redline.reading.gazetteer import Gazetteer, Place
+from redline.reading.lexicon import Lexicon, TriggerInfo
+from redline.reading.quantities import DateMention, find_dates, find_numbers
+
+__all__ = ["Sentence", "Mention", "analyse"]
+
+LOCATIVE = frozenset({"in", "at", "near", "across", "throughout", "outside", "inside", "into",
+                      "over", "around", "along", "from", "within", "towards", "toward",
+                      "between", "of"})
+SPONSOR_LINK = frozenset({"backed", "aligned", "linked", "affiliated", "supported", "allied",
+                          "sponsored", "funded"})
+
+
+@dataclass
+class Mention:
+    kind: str  # trigger, actor, place, mode, date, number
+    start: int  # token index
+    end: int  # token index, exclusive
+    text: str
+    value: Any = None
+    named: bool = True
+    flags: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Sentence:
+    text: str
+    offset: int  # char offset of the sentence in the document
+    index: int
+    tokens: list[str]
+    lower: list[str]
+    idx: list[int]  # char offset of each token in the sentence
+    triggers: list[Mention]
+    actors: list[Mention]
+    places: list[Mention]
+    modes: list[Mention]
+    dates: list[Mention]
+    numbers: list[Mention]
+
+    def char_span(self, start: int, end: int) -> list[int]:
+        """Document char span of tokens [start, end)."""
+        if start >= len(self.idx):
+            return [self.offset + len(self.text)] * 2
+        e = self.idx[end - 1] + len(self.tokens[end - 1])
+        return [self.offset + self.idx[start], self.offset + e]
+
+
+def _tok_range(idx: list[int], toks: list[str], s: int, e: int) -> tuple[int, int] | None:
+    first = last = None
+    for i, (o, t) in enumerate(zip(idx, toks)):
+        if o + len(t) > s and o < e:
+            if first is None:
+                first = i
+            last = i
+    return None if first is None else (first, last + 1)
+
+
+def _sponsored(lex: Lexicon, lower: list[str], toks: list[str]) -> list[Mention]:
+    """"Iran-backed militant groups", "pro-Iran militias" and the like."""
+    out = []
+    n = len(lower)
+    for spec in lex.sponsored:
+        sponsors = {w.lower() for w in spec.get("sponsor_words", [])}
+        links = {w.lower() for w in spec.get("link_words", [])}
+        prefixes = {w.lower() for w in spec.get("prefix_words", [])}
+        mods = {w.lower() for w in spec.get("modifiers", [])}
+        heads = {w.lower() for w in spec.get("heads", [])}
+        for i in range(n):
+            j = None
+            if lower[i] in sponsors and i + 2 < n and lower[i + 1] == "-" and lower[i + 2] in links:
+                j = i + 3
+            elif lower[i] == "pro" and i + 2 < n and lower[i + 1] == "-" and f"pro-{lower[i + 2]}" in prefixes:
+                j = i + 3
+            if j is None:
+                continue
+            k = j
+            while k < n and k - j < 4 and lower[k] in mods:
+                k += 1
+            end = None
+            if k < n and lower[k] in heads:
+                end = k + 1
+            elif k > j and lower[k - 1] in heads:
+                end = k
+            if end is not None:
+                out.append(Mention("actor", i, end, " ".join(toks[i:end]), spec["actor"], named=False))
+            else:
+                # a bare modifier ("Iranian-affiliated PMF"): not an actor of its own
+                out.append(Mention("modifier", i, j, " ".join(toks[i:j])))
+    return out
+
+
+def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gazetteer,
+            ref: dt.date | None) -> Sentence:
+    """Find every mention in one sentence (``doc`` is its spaCy Doc)."""
+    toks = [t.text for t in doc]
+    lower = [t.lower_ for t in doc]
+    idx = [t.idx for t in doc]
+
+    # actors
+    spans = []
+    for match_id, s, e in lex.actor_matcher_lower(doc):
+        spans.append(doc[s:e])
+    for match_id, s, e in lex.actor_matcher_exact(doc):
+        spans.append(doc[s:e])
+    spon = _sponsored(lex, lower, toks)
+    modifiers = [m for m in spon if m.kind == "modifier"]
+    actor_ms: list[Mention] = [m for m in spon if m.kind == "actor"]
+    taken = [(m.start, m.end) for m in actor_ms + modifiers]
+    for sp in filter_spans(spans):
+        if any(sp.start < e and s < sp.end for s, e in taken):
+            continue
+        key = sp.text if sp.text in lex.actor_phrases else sp.text.lower()
+        aid, named = lex.actor_phrases.get(key, (None, False))
+        if aid is None:
+            continue
+        # "Iran-backed" without a head noun is a modifier, not Iran
+        if sp.end + 1 < len(lower) and lower[sp.end] == "-" and lower[sp.end + 1] in SPONSOR_LINK:
+            continue
+        actor_ms.append(Mention("actor", sp.start, sp.end, sp.text, aid, named=named))
+    # "the government" -> the government of the country the sentence names
+    for gw in lex.government_words:
+        words = gw.split()
+        for i in range(len(lower) - len(words) + 1):
+            if lower[i:i + len(words)] == words and not any(
+                    i < m.end and m.start < i + len(words) for m in actor_ms):
+                actor_ms.append(Mention("actor", i, i + len(words), " ".join(toks[i:i + len(words)]),
+                                        None, named=True, flags={"government"}))
+    for m in actor_ms:
+        if m.start >= 2 and lower[m.start - 1] == "-" and lower[m.start - 2] == "anti":
+            m.flags.add("anti")
+        if m.start >= 1 and lower[m.start - 1] in LOCATIVE - {"of", "from"}:
+            m.flags.add("locative")
+
+    # places
+    place_ms: list[Mention] = []
+    for s, e, place in gaz.find(text):
+        r = _tok_range(idx, toks, s, e)
+        if r is None:
+            continue
+        place_ms.append(Mention("place", r[0], r[1], text[s:e], place))
+    kept_actors = []
+    for a in actor_ms:
+        over = [p for p in place_ms if p.start < a.end and a.start < p.end]
+        if not over:
+            kept_actors.append(a)
+            continue
+        p = over[0]
+        inside = p.start >= a.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start)
+        if inside:  # "Islamic Resistance in Iraq": the actor wins
+            place_ms.remove(p)
+            kept_actors.append(a)
+        elif "locative" in a.flags or p.value.kind == "site":
+            continue  # "in Iraq": a place
+        else:
+            p.flags.add("actor")  # "Iraq condemned": an actor, but keep the country
+            kept_actors.append(a)
+    actor_ms = kept_actors
+
+    # triggers
+    trig_spans = []
+    for match_id, s, e in lex.trigger_matcher(doc):
+        trig_spans.append(doc[s:e])
+    trig_ms = []
+    for sp in filter_spans(trig_spans):
+        if any(a.start <= sp.start and sp.end <= a.end for a in actor_ms):
+            continue
+        infos: list[TriggerInfo] = lex.triggers.get(sp.text.lower(), [])
+        if infos:
+            trig_ms.append(Mention("trigger", sp.start, sp.end, sp.text, infos))
+
+    # modes
+    mode_ms = []
+    for match_id, s, e in lex.mode_matcher(doc):
+        sp = doc[s:e]
+        mode_ms.append(sp)
+    mode_ms = [Mention("mode", sp.start, sp.end, sp.text, lex.mode_words[sp.text.lower()])
+               for sp in filter_spans(mode_ms)
+               if not any(a.start <= sp.start and sp.end <= a.end for a in actor_ms)]
+
+    # dates and numbers
+    date_ms = []
+    for d in find_dates(text, ref):
+        r = _tok_range(idx, toks, d.start, d.end)
+        if r:
+            date_ms.append(Mention("date", r[0], r[1], text[d.start:d.end], d))
+    num_ms = []
+    blocked = [(m.start, m.end) for m in date_ms + place_ms]
+    for n in find_numbers(text):
+        r = _tok_range(idx, toks, n.start, n.end)
+        if r and not any(s <= r[0] and r[1] <= e for s, e in blocked):
+            num_ms.append(Mention("number", r[0], r[1], text[n.start:n.end], n.value))
+
+    for lst in (actor_ms, place_ms, trig_ms):
+        lst.sort(key=lambda m: m.start)
+    return Sentence(text, offset, index, toks, lower, idx, trig_ms, actor_ms, place_ms,
+                    mode_ms, date_ms, num_ms)
+
+
+def unused(_: DateMention, __: Place) -> None:  # pragma: no cover - typing helper
+    return None
