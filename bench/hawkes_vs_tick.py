@@ -12,11 +12,19 @@ Run: ``.venv/bin/python bench/hawkes_vs_tick.py``. Prints numbers only; asserts 
 
 from __future__ import annotations
 
-import time
+import os
 
-import numpy as np
+# Single-threaded BLAS, set before numpy loads: the matrices here are small, so
+# threads only add contention (3-5x slower on a loaded 2-core machine), and tick's
+# learner runs on one thread by default too.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from redline.models import Hawkes, hawkes_exp_loglik, simulate_hawkes
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from redline.models import Hawkes, hawkes_exp_loglik, simulate_hawkes  # noqa: E402
 
 D = 10
 DECAY = 1.0
