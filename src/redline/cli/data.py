@@ -45,9 +45,16 @@ def ingest(
     sources: list[str] = typer.Argument(..., help="Files, case folders or built-in case names."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     case: Optional[str] = typer.Option(None, "--case", help="Resolve actor names with this case's aliases."),
+    to_parquet: Optional[Path] = typer.Option(
+        None, "--to-parquet", metavar="DIR",
+        help="Write to a Parquet dataset folder (year/month partitions, for Spark) instead of the store."),
 ) -> None:
     """Add events to the store, one transaction per file (re-ingesting adds nothing)."""
-    store = open_configured_store()
+    if to_parquet is not None:
+        from redline.data.engines.duckdb_parquet import ParquetStore
+        store = ParquetStore(to_parquet)
+    else:
+        store = open_configured_store()
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
         for src in sources:
@@ -120,11 +127,22 @@ def summary(case: Optional[str] = typer.Argument(None, help="Limit to a case's e
 
 @app.command()
 def export(
-    output: Path = typer.Argument(..., help="File to write."),
+    output: Optional[Path] = typer.Argument(None, help="File to write."),
     fmt: str = typer.Option("parquet", "--format", help="csv, json or parquet."),
+    parquet: Optional[str] = typer.Option(
+        None, "--parquet", metavar="DIR",
+        help="Write to a Parquet dataset folder (year/month partitions) that --engine spark reads; "
+             "events already there are skipped."),
 ) -> None:
-    """Write every event in the store to one file."""
+    """Write every event in the store to one file, or to a Parquet dataset (--parquet DIR)."""
+    if (output is None) == (parquet is None):
+        raise InputError("give either a file to write or --parquet DIR", field="OUTPUT",
+                         expected="`redline export events.parquet` or `redline export --parquet DIR`")
     store = open_configured_store()
+    if parquet is not None:
+        n = store.export_parquet(parquet)
+        console.print(f"wrote {n:,} new events to the Parquet dataset {parquet}")
+        return
     n = store.export(output, fmt)
     console.print(f"wrote {n:,} events to {output}")
 

@@ -1,6 +1,7 @@
 """The event store: one DuckDB file (the embedded default).
 
-All reads go through :mod:`redline.data.queries` (Ibis expressions), so another
+All reads go through :mod:`redline.data.queries` (Ibis expressions, in the
+engine-independent :class:`~redline.data.engines.base.EventReads`), so another
 engine can run the same queries; writes (ingest) are DuckDB SQL in one
 transaction.  A connection lives only as long as one operation, so readers in
 other processes are not locked out longer than they must be.
@@ -16,13 +17,13 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterator
 
 import duckdb
 import ibis
 import pandas as pd
 
-from redline.data import queries
+from redline.data.engines.base import EventReads
 from redline.data.filters import EventFilter
 from redline.data.schema import column_names, create_events_sql, intensity_sql
 from redline.errors import (DuplicateIdError, EmptyInputError, InputError, StoreBusyError,
@@ -69,7 +70,7 @@ _LOG_SQL = """CREATE TABLE IF NOT EXISTS ingest_log (
   rows_read BIGINT, rows_added BIGINT, started TIMESTAMP, seconds DOUBLE)"""
 
 
-class DuckDBStore:
+class DuckDBStore(EventReads):
     """Events in one DuckDB file.
 
     Parameters
@@ -119,11 +120,6 @@ class DuckDBStore:
         with self.connect() as con:
             backend = ibis.duckdb.from_connection(con)
             yield backend.table("events")
-
-    def execute(self, build) -> pd.DataFrame:
-        """Run ``build(events_table) -> expr`` and return a DataFrame."""
-        with self.table() as t:
-            return build(t).to_pandas()
 
     # -- ingest ------------------------------------------------------------
     def ingest(self, source: str | Path, fmt: str | None = None, case=None) -> IngestResult:
@@ -271,40 +267,6 @@ class DuckDBStore:
                 raise
         return IngestResult(ingest_id, name, fmt, len(df), added, time.perf_counter() - t0, sha)
 
-    # -- reads -------------------------------------------------------------
-    def events(self, filt: EventFilter | None = None, limit: int | None = None,
-               offset: int = 0) -> pd.DataFrame:
-        """Events matching ``filt`` as a DataFrame in canonical columns, by date."""
-        filt = filt or EventFilter()
-
-        def build(t):
-            e = queries.filter_events(t, filt)
-            return e.limit(limit, offset=offset) if limit is not None else e
-        return self.execute(build)
-
-    def count(self, filt: EventFilter | None = None) -> int:
-        filt = filt or EventFilter()
-        with self.table() as t:
-            return int(t.filter(queries.filter_predicate(t, filt)).count().execute())
-
-    def dyads(self, filt: EventFilter | None = None) -> pd.DataFrame:
-        return self.execute(lambda t: queries.dyads(t, filt or EventFilter()))
-
-    def daily_counts(self, streams: Mapping[str, EventFilter], start: dt.date,
-                     end: dt.date) -> pd.DataFrame:
-        """Rows for days with events only; see :func:`redline.data.streams.stream_counts`."""
-        return self.execute(lambda t: queries.daily_counts(t, streams, start, end))
-
-    def weekly_counts(self, filt: EventFilter, by: str, names: list[str]) -> pd.DataFrame:
-        return self.execute(lambda t: queries.weekly_counts(t, filt, by, names))
-
-    def monthly_by(self, filt: EventFilter, by: str) -> pd.DataFrame:
-        return self.execute(lambda t: queries.monthly_by(t, filt, by))
-
-    def overview(self, filt: EventFilter | None = None) -> dict:
-        """Events, first/last date, machine-coded rows and distinct sources."""
-        return self.execute(lambda t: queries.overview(t, filt or EventFilter())).iloc[0].to_dict()
-
     def ingest_log(self) -> pd.DataFrame:
         with self.connect() as con:
             return con.execute("SELECT * FROM ingest_log ORDER BY started").df()
@@ -315,10 +277,9 @@ class DuckDBStore:
         with self.connect() as con:
             return con.execute("SELECT count(*) FROM ingest_log WHERE sha256 = ?", [sha256]).fetchone()[0] > 0
 
-    def export(self, dest: str | Path, fmt: str, filt: EventFilter | None = None) -> int:
-        """Write matching events to CSV, JSON (records) or Parquet; returns rows written."""
-        from redline.data.export import write_frame
-        df = self.events(filt)
-        write_frame(df, dest, fmt)
-        return len(df)
-
+    def export_parquet(self, dest: str | Path, filt: EventFilter | None = None) -> int:
+        """Append the events ``filt`` selects to the Parquet dataset ``dest`` (year/month
+        partitions); events already there are skipped.  Returns rows written."""
+        from redline.data.engines.duckdb_parquet import export_connection_to_parquet
+        with self.connect() as con:
+            return export_connection_to_parquet(con, self, dest, filt)
