@@ -141,18 +141,21 @@ def _is_noun(s: Sentence, t: Mention, info: TriggerInfo, modes: set[int], actors
 def _subject(s: Sentence, pos: int, bounds: list[int], lex: Lexicon, exclude: set[int]) -> Mention | None:
     left, _ = _clause(bounds, pos, len(s.lower))
     cands = [a for a in s.actors if left < a.start and a.end <= pos and a.start not in exclude
+             and a.end not in exclude
              and "anti" not in a.flags and "locative" not in a.flags
              and not (a.start > 0 and s.lower[a.start - 1] in RECIP_PREPS | {"with", "by", "for"})]
-    if not cands and left >= 0 and s.lower[left] in ("that", ",") and left > 0:
+    if not cands and left >= 0 and (s.lower[left] in ("that", ",") or s.lower[left] in lex.reporting_verbs) and left > 0:
+        if s.lower[left] in lex.reporting_verbs:
+            return _subject(s, left, bounds, lex, exclude)
         # "X said that ...": the speaker is the actor of the reported statement
-        for j in range(left - 1, max(-1, left - 3), -1):
+        for j in range(left - 1, max(-1, left - 6), -1):
             if s.lower[j] in lex.reporting_verbs:
                 return _subject(s, j, bounds, lex, exclude)
     if not cands:
         return None
     named = [a for a in cands if a.named]
     pool = named or cands
-    return pool[-1] if len(pool) > 1 and pool[-1].end >= pos - 3 else pool[0]
+    return pool[0]
 
 
 def _agent(s: Sentence, end: int) -> Mention | None:
@@ -259,16 +262,43 @@ def _number_near(s: Sentence, k: int, bounds: list[int], right_first: bool) -> t
     return None
 
 
+def _number_after_named(s: Sentence, k: int) -> tuple[int, Mention] | None:
+    """"killed Abu Baqir al-Saadi and two of his guards" -> 3."""
+    nums = {m.start: m for m in s.numbers}
+    j = k + 1
+    named = 0
+    while j < min(len(s.lower), k + 10):
+        m = _mention_at(s.actors, j)
+        if m is not None:
+            named = 1
+            j = m.end
+            continue
+        if s.tokens[j][:1].isupper() or s.lower[j] in ("-", "'s"):
+            named = 1
+            j += 1
+            continue
+        if s.lower[j] in ("and", "along", "with", ",") and named:
+            j += 1
+            continue
+        if j in nums and named:
+            return nums[j].value + 1, nums[j]
+        return None
+    return None
+
+
 def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candidate]:
     """Candidate events of one sentence (roles filled, filters applied)."""
     n = len(s.lower)
     if n == 0 or not s.triggers:
         return []
-    bounds = _boundaries(s)
+    bounds = sorted(set(_boundaries(s)) | {
+        i for i, w in enumerate(s.lower) if w in lex.reporting_verbs
+        and not (i and s.lower[i - 1] == "to") and not (i + 1 < n and s.lower[i + 1] == "by")})
     modes = {i for m in s.modes for i in range(m.start, m.end)}
     actor_tok = {i for m in s.actors for i in range(m.start, m.end)}
     hedged = any(w in HEDGES for w in s.lower)
     cands: list[Candidate] = []
+    negated_at: list[int] = []
     for t in s.triggers:
         info = t.value[0]
         noun = _is_noun(s, t, info, modes, actor_tok)
@@ -278,12 +308,20 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
         # factuality: negation, infinitive, modal
         window = [s.lower[j] for j in range(max(0, t.start - 3), t.start)]
         left, right = _clause(bounds, t.start, n)
-        window = window[-(t.start - left - 1):] if t.start - left - 1 < 3 else window
-        if any(w in NEG for w in window) and info.category not in ("REJECT",):
+        for cut in (";", ",", ":", "but", "while", "although"):
+            if cut in window:
+                window = window[len(window) - window[::-1].index(cut):]
+        if any(w in NEG for w in window):
+            negated_at.append(t.end)
             continue
-        if not noun and info.form in ("base",) and window and (
-                window[-1] in MODALS or (len(window) > 1 and window[-2] in MODALS and window[-1].endswith("ly"))):
-            continue
+        if any(0 <= t.start - e <= 3 for e in negated_at) and (not noun or info.form == "ing"):
+            continue  # "has not ruled out striking": the content of a negated act
+        if not noun and info.form in ("base", "ed") and window and (
+                window[-1] in MODALS or (len(window) > 1 and window[-2] in MODALS
+                                         and (window[-1].endswith("ly") or window[-1] == "have"))):
+            reported = any(w in lex.reporting_verbs for w in s.lower[max(0, t.start - 5):t.start])
+            if not (reported and info.category not in ("ASSAULT", "COERCE")):
+                continue
         if not noun and info.form == "ing" and window and window[-1] in ("to", "for", "of", "from"):
             continue
         req = lex.requires_object.get(info.category)
@@ -299,7 +337,9 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
     if assaults:
         cands = others  # "an attack that killed three": the killing is the attack's outcome
 
-    # roles
+    # roles; a mention right before an event noun modifies it ("the Jordan attack")
+    noun_at = {c.trigger.start for c in cands if c.noun}
+    noun_at |= {m.start for m in s.modes if m.end in noun_at}
     for c in cands:
         t = c.trigger
         passive = False
@@ -309,12 +349,16 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
                 passive = any(w in BE for w in before) or _agent(s, t.end) is not None
             if passive:
                 c.actor = _agent(s, t.end)
-                c.recipient = _subject(s, t.start, bounds, lex, set())
+                c.recipient = _subject(s, t.start, bounds, lex, noun_at)
             else:
-                c.actor = _subject(s, t.start, bounds, lex, set())
+                c.actor = _subject(s, t.start, bounds, lex, noun_at)
             c.explicit_actor = c.actor is not None
         else:
             pre, c.definite = _premodifier(s, t, modes, lex)
+            if pre is None and t.start >= 2 and s.lower[t.start - 1] in ("and", ",", "or"):
+                prev_c = next((x for x in cands if x.trigger.end == t.start - 1 and x.noun), None)
+                if prev_c is not None:
+                    pre = prev_c.actor  # "US warnings and sanctions"
             c.actor = pre or _agent(s, t.end)
             if c.actor is None:
                 lv = _light_verb(s, t, lex, modes)
@@ -325,18 +369,25 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
                     if any(w in BE for w in lv_before):
                         c.actor = _agent(s, lv + 1) or _agent(s, t.end)
                     else:
-                        c.actor = _subject(s, lv, bounds, lex, set())
+                        c.actor = _subject(s, lv, bounds, lex, noun_at)
                 elif c.category in STATEMENT_TYPES:
-                    c.actor = _subject(s, t.start, bounds, lex, set()) if (
+                    c.actor = _subject(s, t.start, bounds, lex, noun_at) if (
                         left := _clause(bounds, t.start, n)[0]) >= 0 and s.lower[left] == "that" else None
             c.explicit_actor = c.actor is not None
         # recipient (active and nominal)
         if c.recipient is None and not (not c.noun and t.end < n and s.lower[t.end] in PRONOUNS):
             _, right = _clause(bounds, t.end, n)
             right = min(right, t.end + 14)
+            if c.noun:
+                right = min([right] + [x.start for x in s.triggers if x.start >= t.end])
             for a in s.actors:
                 if a.start < t.end or a.start >= right or a is c.actor:
                     continue
+                if a.end < n and s.lower[a.end] in lex.reporting_verbs:
+                    continue  # ", the Iraqi military said": the speaker
+                if a.start and s.lower[a.start - 1] in ("to", "into") and any(
+                        p.start == a.start for p in s.places):
+                    continue  # "deployed to Iraq": a place
                 if "locative" in a.flags and a.value is not None:
                     continue
                 between = s.lower[t.end:a.start]
@@ -344,6 +395,22 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
                     continue
                 c.recipient = a
                 break
+
+    # "strikes were carried out, targeting X" / "an attack that targeted X": the verb
+    # describes the noun's event, so it lends the noun its recipient instead of
+    # standing as an event of its own
+    for c in cands:
+        if c.noun or c.category != "ASSAULT" or c.actor is not None or c.trigger.start < 2:
+            continue
+        prev = s.lower[c.trigger.start - 1]
+        if not (c.info.form == "ing" and prev == ",") and prev not in ("that", "which"):
+            continue
+        host = [d for d in cands if d.noun and d.category == "ASSAULT"
+                and d.trigger.end <= c.trigger.start and c.trigger.start - d.trigger.end <= 6]
+        if host:
+            d = host[-1]
+            d.recipient = d.recipient or c.recipient
+            c.drop = True
 
     # statement content: event nouns that are the object of another trigger
     for c in cands:
@@ -385,22 +452,26 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
             continue
         if w == "lives" and not (k > 0 and s.lower[k - 1] in ("their", "his", "her")):
             continue
-        near_neg = s.lower[max(0, k - 3):k]
-        value: int | None
+        near_neg = s.lower[max(0, k - 4):k]
+        value: int | None = None
         num_m = None
-        if any(x in ("no", "without", "none") for x in near_neg) or (k + 1 < n and w == "casualties" and near_neg and near_neg[-1] == "no"):
+        if any(x in ("no", "without", "none") for x in near_neg) and not any(
+                max(0, k - 4) <= m.start < k for m in s.numbers):
             value = 0
         else:
-            got = _number_near(s, k, bounds, right_first=w.endswith(("ed", "ing")) and w not in ("killed", "injured", "wounded") or (
-                k + 1 < n and (s.lower[k + 1] in NUM_HEDGE or any(m.start == k + 1 for m in s.numbers))))
-            if got is None:
-                continue
-            value, num_m = got
+            verbal = w.endswith(("ed", "ing")) and not (k and s.lower[k - 1] in BE)
+            got = _number_near(s, k, bounds, right_first=verbal)
+            if got is None and verbal:
+                got = _number_after_named(s, k)
+            if got is not None:
+                value, num_m = got
         kinds = ["killed", "injured"] if w == "casualties" else [kind]
         if w == "casualties" and value != 0:
             continue
+        if value is None and w not in ("killed", "wounded", "injured", "died", "slain"):
+            continue
         pool = [c for c in cands if c.category in ("ASSAULT", "COERCE") and not c.drop]
-        if not pool and kill_cands and kind == "killed":
+        if not pool and kill_cands and kind == "killed" and not assaults:
             kc = min(kill_cands, key=lambda c: abs(c.trigger.start - k))
             cands.append(kc)
             pool = [kc]
@@ -409,7 +480,7 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
         before = [c for c in pool if c.trigger.start <= k]
         target = max(before, key=lambda c: c.trigger.start) if before else min(pool, key=lambda c: c.trigger.start)
         for kd in kinds:
-            if getattr(target, kd) is None:
+            if value is not None and getattr(target, kd) is None:
                 setattr(target, kd, value)
                 if num_m is not None:
                     target.cas_spans[kd] = s.char_span(num_m.start, num_m.end)

@@ -123,6 +123,7 @@ class Lexicon:
     actor_kind: dict[str, str]
     actor_names: dict[str, str]
     only_as_noun: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    ignore_matcher: Any = None
 
 
 def _is_exact(phrase: str) -> bool:
@@ -225,7 +226,11 @@ def build_lexicon(case: Any) -> Lexicon:
     for item in trig.get("only_as_noun", []) or []:
         cat, _, lemma = str(item).partition(":")
         only.add((cat, lemma))
+    ignore_m = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for phrase in trig.get("ignore", []) or []:
+        ignore_m.add(str(phrase).lower(), [nlp.make_doc(str(phrase).lower())])
     return Lexicon(
+        ignore_matcher=ignore_m,
         nlp=nlp,
         triggers=triggers,
         trigger_matcher=trigger_matcher,

@@ -141,7 +141,11 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
     for m in actor_ms:
         if m.start >= 2 and lower[m.start - 1] == "-" and lower[m.start - 2] == "anti":
             m.flags.add("anti")
-        if m.start >= 1 and lower[m.start - 1] in LOCATIVE - {"of", "from"}:
+        j = m.start - 1
+        while j >= 0 and j >= m.start - 3 and (lower[j] == "the" or (
+                lower[j].isalpha() and lower[j].islower() and lower[j].endswith(("ern", "ral")))):
+            j -= 1  # "in the", "in western"
+        if j >= 0 and lower[j] in LOCATIVE - {"of", "from"}:
             m.flags.add("locative")
 
     # places
@@ -162,6 +166,8 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
         if inside:  # "Islamic Resistance in Iraq": the actor wins
             place_ms.remove(p)
             kept_actors.append(a)
+        elif p.value.kind == "site" and a.start >= p.start and a.end <= p.end and "locative" not in a.flags:
+            kept_actors.append(a)  # "on the US embassy in Baghdad": a US target at a site
         elif "locative" in a.flags or p.value.kind == "site":
             continue  # "in Iraq": a place
         else:
@@ -174,8 +180,11 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
     for match_id, s, e in lex.trigger_matcher(doc):
         trig_spans.append(doc[s:e])
     trig_ms = []
+    ignored = [(s, e) for _, s, e in lex.ignore_matcher(doc)] if lex.ignore_matcher is not None else []
     for sp in filter_spans(trig_spans):
         if any(a.start <= sp.start and sp.end <= a.end for a in actor_ms):
+            continue
+        if any(s <= sp.start and sp.end <= e for s, e in ignored):
             continue
         infos: list[TriggerInfo] = lex.triggers.get(sp.text.lower(), [])
         if infos:

@@ -96,7 +96,7 @@ _DATE_RE = re.compile(
     r"(?P<iso>\b(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})\b)"
     rf"|(?P<mdy>\b{_MON}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?\b)"
     rf"|(?P<dmy>\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON2}(?:,?\s+(?P<y2>\d{{4}}))?\b)"
-    r"|(?P<my>\b(?:in|since|during|early|late|mid-?|until|by)\s+(?P<mon3>January|February|March|April|May|June|July|August|September|October|November|December)(?:\s+(?P<y3>\d{4}))?\b)"
+    r"|(?P<my>\b(?:(?:in|since|during|early|late|until|by)\s+(?:mid-?\s*)?|mid-?\s*)(?P<mon3>January|February|March|April|May|June|July|August|September|October|November|December)(?:\s+(?P<y3>\d{4}))?\b(?!\s+\d{1,2}\b))"
     r"|(?P<wd>\b(?:last\s+|on\s+|this\s+past\s+)?(?P<wday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
     r"|(?P<rel>\b(?:yesterday|today|tonight|the day before yesterday|last night|this morning|"
     r"(?:last|previous|past)\s+(?:week|month|year)|earlier\s+this\s+(?:week|month|year)|"
