@@ -245,20 +245,20 @@ def _pairs(act_ev: pd.DataFrame, re_ev: pd.DataFrame, window: int, min_lag: int)
                                        "lag_days", "reaction_ids"])
 
 
-def default_pairs(case: Case) -> list[tuple[str, str]]:
+def default_pairs(case: Case, attack: str | None = None,
+                  response: str | None = None) -> list[tuple[str, str]]:
     """Pairs analysed when none are given.
 
-    Both directions between the first two of the case's model streams (the
-    attack stream and the response stream), and, for every stream with
-    ``with_target_casualties: true`` (a red-line trigger), that stream ->
-    the response stream.
+    For every stream with ``with_target_casualties: true`` (a red-line
+    trigger), that stream -> the response stream; then both directions between
+    the attack and the response stream (by default the first two of the case's
+    model streams).
     """
     names = default_streams(case)
-    if len(names) < 2:
+    attack = attack or names[0]
+    response = response or (names[1] if len(names) > 1 else None)
+    if response is None:
         return []
-    attack, response = names[0], names[1]
-    out = [(attack, response), (response, attack)]
-    for s in case.streams:
-        if s.with_target_casualties and s.name not in (attack, response):
-            out.insert(0, (s.name, response))
-    return out
+    out = [(s.name, response) for s in case.streams
+           if s.with_target_casualties and s.name not in (attack, response)]
+    return [*out, (attack, response), (response, attack)]

@@ -1,0 +1,141 @@
+"""The analyze command: phases, action-reaction, deterrence and the actor network of a case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+import typer
+
+from redline.cli.app import app, console, open_configured_store
+from redline.cli.render import frame_table
+from redline.errors import InputError
+
+
+def _ints(text: str, field: str) -> list[int]:
+    try:
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise InputError(f"invalid list of days {text!r}", field=field,
+                         expected="whole numbers separated by commas, e.g. 7,14,28") from None
+
+
+def _date(text: Optional[str], field: str):
+    import datetime as dt
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"invalid date {text!r}", field=field, expected="YYYY-MM-DD") from None
+
+
+def _interval(lo, hi, fmt="{:.2f}") -> str:
+    if lo is None or pd.isna(lo):
+        return ""
+    h = "inf" if hi is None or pd.isna(hi) or hi == float("inf") else fmt.format(hi)
+    return f"{fmt.format(lo)} .. {h}"
+
+
+@app.command()
+def analyze(
+    case: str = typer.Argument(..., help="Case name or folder."),
+    attack: Optional[str] = typer.Option(None, help="Attack stream (default: the case's first model stream)."),
+    strike: Optional[str] = typer.Option(None, help="Response stream (default: the case's second model stream)."),
+    pair: Optional[list[str]] = typer.Option(None, "--pair", help="ACTION:REACTION streams to pair; repeat for more."),
+    window: int = typer.Option(14, "--reaction-window", help="Longest reaction lag, days."),
+    windows: str = typer.Option("7,14,28", help="Window lengths around strike waves, days."),
+    gap: int = typer.Option(3, help="Strikes at most this many days apart form one wave."),
+    start: Optional[str] = typer.Option(None, "--from", help="Analysis window start, YYYY-MM-DD (default: the case's)."),
+    end: Optional[str] = typer.Option(None, "--to", help="Analysis window end, YYYY-MM-DD."),
+    no_model: bool = typer.Option(False, "--no-model", help="Skip the Hawkes fit of the deterrence view."),
+    seed: int = typer.Option(0, help="Random seed of the Monte Carlo tests."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole result as one JSON object."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write every table as CSV, and analysis.json, into DIR."),
+) -> None:
+    """Escalation phases, action-reaction, deterrence around strike waves, and the actor network."""
+    from redline.analysis.report import analyze as run
+    from redline.data.case import builtin_cases
+
+    pairs = None
+    if pair:
+        pairs = []
+        for p in pair:
+            if ":" not in p:
+                raise InputError(f"invalid pair {p!r}", field="--pair", expected="ACTION:REACTION")
+            a, b = p.split(":", 1)
+            pairs.append((a.strip(), b.strip()))
+    store = open_configured_store()
+    if case in builtin_cases():
+        store.ingest(case)
+    with console.status("analysing…"):
+        result = run(store, case, attack=attack, strike=strike, pairs=pairs, reaction_window=window,
+                     windows=_ints(windows, "--windows"), gap_days=gap, fit_model=not no_model,
+                     start=_date(start, "--from"), end=_date(end, "--to"), random_state=seed)
+    if out is not None:
+        written = result.write(out)
+    if as_json:
+        print(result.to_json())
+        return
+    _show(result)
+    if out is not None:
+        console.print(f"wrote {len(written)} files to {out}")
+
+
+def _show(r) -> None:
+    console.rule(f"{r.case.name} · {r.start} .. {r.end}")
+    console.print(frame_table(r.totals(), title="Totals (casualties: sums of the values the sources give)"))
+    ph = r.phases
+    seg = ph.segments.assign(**{"rate 95%": [_interval(a, b) for a, b in zip(ph.segments.rate_low, ph.segments.rate_high)]})
+    seg = seg[["start", "end", "days", "events", "rate_per_day", "rate 95%", "dispersion"]]
+    console.print(frame_table(seg, title=f"Phases of {ph.stream}"))
+    if len(ph.change_points):
+        cp = ph.change_points.assign(**{"date 95%": [f"{a:%Y-%m-%d} .. {b:%Y-%m-%d}" for a, b in
+                                                      zip(ph.change_points.date_low, ph.change_points.date_high)]})
+        console.print(frame_table(cp[["date", "direction", "rate_before", "rate_after", "p_value", "date 95%"]],
+                                  title="Change points"))
+    console.print(f"[dim]{ph.method}[/]")
+    for note in ph.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    for rc in r.reciprocity:
+        s = rc.summary
+        t = rc.by_k[["k", "n_actions", "observed", "chance", "ratio", "p_value"]].rename(
+            columns={"k": "within k days", "observed": "P(reaction)", "chance": "P by chance"})
+        console.print(frame_table(t, title=(
+            f"{rc.action} → {rc.reaction}: {s['with_reaction']}/{s['actions']} actions followed within "
+            f"{rc.window} days, median lag {s['median_lag_days']} days "
+            f"(circular-shift test over {rc.n_shifts} shifts, {rc.span_start:%Y-%m-%d}..{rc.span_end:%Y-%m-%d})")))
+    d = r.deterrence
+    rates = d.rates.assign(**{"ratio 95%": [_interval(a, b) for a, b in zip(d.rates.ci_low, d.rates.ci_high)],
+                              "confounders": [", ".join(dict.fromkeys(x.split(" (")[0] for x in c))
+                                              for c in d.rates.confounders]})
+    cols = ["start", "end", "strikes", "window_days", "attacks_before", "attacks_after", "rate_before",
+            "rate_after", "rate_ratio", "ratio 95%", "p_value", "verdict", "confounders"]
+    console.print(frame_table(rates[cols], title=f"Attacks ({d.attack}) before and after strike waves "
+                              f"({d.strike}; strikes ≤ {d.gap_days} days apart form a wave)", max_rows=90))
+    fits = [f for f in d.model.get("fits", []) if "error" not in f]
+    if fits:
+        mt = pd.DataFrame([{"fit": f["label"], "strike → attack effect": f["effect"],
+                            "95%": _interval(f["low"], f["high"], "{:+.2f}"), "verdict": f["verdict"]}
+                           for f in fits])
+        console.print(frame_table(mt, title=d.model["model"]))
+    console.print("[bold]What the numbers support[/]")
+    for line in d.statements:
+        console.print(f"• {line.strip()}", highlight=False)
+    n = r.network
+    console.print("[bold]Sponsor chains[/] (sponsors, then member_of in reverse): " + "; ".join(" > ".join(c) for c in n.chains))
+    if n.embedding:
+        console.print("[bold]State embedding[/]: " + "; ".join(" > ".join(c) for c in n.embedding))
+    den = n.deniability
+    console.print(frame_table(den["claims"].drop(columns="event_ids"), title=(
+        f"Claims of {den['attacks']} attacks: deniable (unclaimed, umbrella, unattributed) "
+        f"{den['deniable_share']:.1%} ({den['deniable_share_low']:.1%} .. {den['deniable_share_high']:.1%})")))
+    console.print(frame_table(den["attribution"].drop(columns="event_ids"), title="Attribution by the sources (actor column)"))
+    if len(den["strike_targets"]):
+        st = den["strike_targets"].drop(columns=["sponsor_strike_ids", "proxy_strike_ids"])
+        console.print(frame_table(st, title="Strikes on the sponsor vs its proxies"))
+    console.print(frame_table(n.dyads.drop(columns="event_ids").head(10), title="Dyads carrying the most violence"))
+    console.print(frame_table(n.actors, title="Actors: events, intensity and centrality"))
+    for note in n.notes:
+        console.print(f"[yellow]note:[/] {note}")
