@@ -88,23 +88,33 @@ def _cameo_values() -> str:
     return "(VALUES " + ", ".join(rows) + ")"
 
 
+def _cameo_case(code: str, width: int, pos: int) -> str:
+    """CASE mapping the first ``width`` characters of ``code`` to field ``pos`` (0 type, 1 mode)."""
+    whens = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v[pos]) if v[pos] else 'NULL'}"
+                     for k, v in sorted(cameo_table().items()) if len(k) == width)
+    return f"CASE left({code}, {width}) {whens} ELSE NULL END"
+
+
 def cameo_relation_sql(raw: str, code_col: str) -> str:
     """``raw`` (a relation) plus ``_cameo_type`` and ``_cameo_mode`` for ``code_col``.
 
-    Longest match: the full code if the table lists it, else its first three
-    digits, else its two-digit root.  Unknown codes give NULL (type unknown).
+    Longest match: the full code if the table lists it (one hash join with the
+    table), else its first three digits, else its two-digit root (a CASE that
+    runs only for the rare codes the table does not list).  Unknown codes give
+    NULL (type unknown).
     """
     values = _cameo_values()
-    code = f'trim(r."{code_col}")'
-    return (
-        f"(SELECT r.*, "
-        f"CASE WHEN c4.code IS NOT NULL THEN c4.t WHEN c3.code IS NOT NULL THEN c3.t ELSE c2.t END AS _cameo_type, "
-        f"CASE WHEN c4.code IS NOT NULL THEN c4.m WHEN c3.code IS NOT NULL THEN c3.m ELSE c2.m END AS _cameo_mode "
-        f"FROM {raw} r "
-        f"LEFT JOIN {values} c4(code, t, m) ON c4.code = {code} "
-        f"LEFT JOIN {values} c3(code, t, m) ON c3.code = left({code}, 3) AND length({code}) > 3 "
-        f"LEFT JOIN {values} c2(code, t, m) ON c2.code = left({code}, 2) AND length({code}) > 2)"
-    )
+    code = f'r."{code_col}"'
+    three = ", ".join(sql_str(k) for k in sorted(cameo_table()) if len(k) == 3)
+    cols = []
+    for pos, name in ((0, "_cameo_type"), (1, "_cameo_mode")):
+        col = "t" if pos == 0 else "m"
+        cols.append(f"CASE WHEN c.code IS NOT NULL THEN c.{col} "
+                    f"WHEN length({code}) > 3 AND left({code}, 3) IN ({three}) "
+                    f"THEN {_cameo_case(code, 3, pos)} "
+                    f"WHEN length({code}) > 2 THEN {_cameo_case(code, 2, pos)} ELSE NULL END AS {name}")
+    return (f"(SELECT r.*, {', '.join(cols)} "
+            f"FROM {raw} r LEFT JOIN {values} c(code, t, m) ON c.code = {code})")
 
 
 def _fields_of_first_line(path: Path) -> list[str]:

@@ -1,0 +1,64 @@
+"""Small fixtures shared by the test suite (keep them generic and fast)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def rng():
+    """A seeded NumPy generator: tests that draw random numbers stay reproducible."""
+    import numpy as np
+    return np.random.default_rng(20240128)
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A fresh, empty DuckDB event store in a temporary folder."""
+    from redline.data.store import DuckDBStore
+    return DuckDBStore(tmp_path / "events.duckdb")
+
+
+@pytest.fixture
+def real_samples() -> Path:
+    """``../shared/data/real-samples`` (third-party data kept out of the repo); skip if absent."""
+    path = SHARED / "data" / "real-samples"
+    if not path.is_dir():
+        pytest.skip(f"real data samples not found at {path} (they live outside the repo)")
+    return path
+
+
+def store_state(store) -> tuple:
+    """Everything a failed ingest must leave unchanged: row counts and a hash of the content."""
+    import duckdb
+    if not store.path.exists():
+        return ("no store",)
+    con = duckdb.connect(str(store.path), read_only=True)
+    try:
+        out = []
+        for table, order in (("events", "event_id"), ("ingest_log", "ingest_id")):
+            n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            rows = con.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall()
+            out.append((table, n, hashlib.sha256(repr(rows).encode()).hexdigest()))
+        return tuple(out)
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def unchanged():
+    """``with unchanged(store): ...`` asserts the store's rows and content are identical after."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def check(store):
+        before = store_state(store)
+        yield
+        assert store_state(store) == before, "a failed ingest changed the store"
+    return check
