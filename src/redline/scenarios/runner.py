@@ -1,0 +1,354 @@
+"""Monte Carlo of a scenario: every option through the fitted model, motives scored.
+
+:func:`run_scenario` fits (or loads) the model, starts every path from the
+case's history up to the decision day, and simulates ``n_paths`` paths per
+option in batches. Each batch draws one parameter vector from the fit's
+bootstrap or Wald distribution, so the spread of the results includes the
+uncertainty of the fitted parameters, not only the randomness of events. The
+options share the batches' parameter draws and seeds (common random numbers):
+differences between options are differences of the options, not of luck.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numba
+import numpy as np
+
+from redline.errors import ScenarioError
+from redline.scenarios import motives as mv
+from redline.scenarios._engine import SERIES_FATALITIES, RuleArrays, simulate_batch
+from redline.scenarios._setup import BatchParams, ScenarioModel, batch_params, prepare
+from redline.scenarios.result import ScenarioResult, summarise_metric
+from redline.scenarios.spec import (
+    FATALITIES, EventRisk, Inject, RedLine, ScaleBaseline, ScenarioSpec, SetBaseline, SetCoupling,
+)
+
+__all__ = ["run_scenario", "simulate_option", "batch_sizes"]
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def batch_sizes(n_paths: int, max_batches: int = 100, min_batch: int = 50) -> list[int]:
+    """Split ``n_paths`` into batches (one parameter draw each)."""
+    n_b = max(1, min(max_batches, n_paths // min_batch))
+    base, extra = divmod(n_paths, n_b)
+    return [base + (1 if i < extra else 0) for i in range(n_b)]
+
+
+@numba.njit(cache=True)
+def _longest_zero_run(x):
+    n, h = x.shape
+    out = np.zeros(n, dtype=np.int64)
+    for p in range(n):
+        run = 0
+        best = 0
+        for t in range(h):
+            if x[p, t] == 0:
+                run += 1
+                if run > best:
+                    best = run
+            else:
+                run = 0
+        out[p] = best
+    return out
+
+
+class _Option:
+    """One option compiled against a scenario model: arrays the engine takes."""
+
+    def __init__(self, spec: ScenarioSpec, sm: ScenarioModel, option_id: str,
+                 decision_day: dt.date, horizon: int) -> None:
+        self.spec, self.sm, self.horizon = spec, sm, horizon
+        opt = spec.option(option_id)
+        self.id, self.label = opt.id, opt.label
+        self.actor = opt.actor or spec.actor
+        D = len(sm.streams)
+        idx = {s: i for i, s in enumerate(sm.streams)}
+        self.inj = np.zeros((horizon, D), dtype=np.int64)
+        self.scales: list[tuple[int, int, int, float]] = []   # stream, from, to, factor
+        self.sets: list[tuple[int, int, int, float]] = []     # stream, from, to, rate
+        self.couplings: list[tuple[int, int, str, float]] = []
+        self.risks: dict[str, list[float]] = {}
+        rules = []
+        v = spec.value
+
+        def day(d, default=None):
+            return default if d is None else spec.day_index(d, decision_day)
+
+        for iv in opt.interventions:
+            if isinstance(iv, Inject):
+                t = day(iv.day)
+                if 0 <= t < horizon:
+                    self.inj[t, idx[iv.stream]] += int(round(v(iv.count)))
+            elif isinstance(iv, ScaleBaseline):
+                self.scales.append((idx[iv.stream], max(day(iv.from_day), 0),
+                                    day(iv.to_day, horizon - 1), v(iv.factor)))
+            elif isinstance(iv, SetBaseline):
+                self.sets.append((idx[iv.stream], max(day(iv.from_day), 0),
+                                  day(iv.to_day, horizon - 1), v(iv.rate)))
+            elif isinstance(iv, SetCoupling):
+                mode, val = ("value", v(iv.value)) if iv.value is not None else ("factor", v(iv.factor))
+                if mode == "value" and sm.draws.link == "identity" and val < 0:
+                    raise ScenarioError("a negative coupling needs the softplus link",
+                                        file=str(spec.path), field="set_coupling.value",
+                                        expected="a value >= 0, or model.link: softplus")
+                self.couplings.append((idx[iv.target], idx[iv.source], mode, val))
+            elif isinstance(iv, RedLine):
+                series = SERIES_FATALITIES if iv.when.series == FATALITIES else idx[iv.when.series]
+                rules.append({"series": series, "at_least": iv.when.at_least,
+                              "window": iv.when.within_days, "prob": v(iv.probability),
+                              "stream": idx[iv.then.stream], "count": int(round(v(iv.then.count))),
+                              "dmin": iv.then.delay_days[0], "dmax": iv.then.delay_days[1],
+                              "max_fires": iv.max_fires})
+            elif isinstance(iv, EventRisk):
+                self.risks.setdefault(iv.metric, []).append(v(iv.probability))
+        self.rules = RuleArrays(rules)
+
+    def apply(self, bp: BatchParams) -> tuple[np.ndarray, np.ndarray]:
+        """The batch's baseline and couplings with this option's changes."""
+        from redline.models.hawkes._likelihood import softplus, softplus_inv
+        identity = self.sm.draws.link == "identity"
+        mu = bp.mu.copy()
+        for s, a, b, f in self.scales:
+            seg = mu[a:b + 1, s]
+            mu[a:b + 1, s] = seg * f if identity else softplus_inv(f * softplus(seg))
+        for s, a, b, rate in self.sets:
+            mu[a:b + 1, s] = rate if identity else softplus_inv(np.full(b + 1 - a, rate))
+        adj = bp.adjacency.copy()
+        for i, j, mode, val in self.couplings:
+            adj[i, j] = val if mode == "value" else adj[i, j] * val
+        return mu, adj
+
+
+def _metric_values(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, counts: np.ndarray,
+                   fatal: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-path value of every metric, shape (n_paths,)."""
+    idx = {s: i for i, s in enumerate(sm.streams)}
+    out = {}
+    for m in spec.metrics:
+        days = m.days or opt.horizon
+        if m.kind == "count":
+            out[m.id] = counts[:, :days, idx[m.stream]].sum(axis=1).astype(float)
+        elif m.kind == "p_any":
+            out[m.id] = (counts[:, :days, idx[m.stream]].sum(axis=1) > 0).astype(float)
+        elif m.kind == "p_fatality":
+            out[m.id] = (fatal[:, :days].sum(axis=1) > 0).astype(float)
+        elif m.kind == "p_pause":
+            runs = _longest_zero_run(np.ascontiguousarray(counts[:, :days, idx[m.stream]]))
+            out[m.id] = (runs >= m.min_days).astype(float)
+        elif m.kind == "p_assumed_event":
+            none = np.full(counts.shape[0], 1.0 - (spec.value(m.base_probability) or 0.0))
+            if m.per_event:
+                n = counts[:, :days, idx[m.per_event.stream]].sum(axis=1)
+                none = none * (1.0 - spec.value(m.per_event.probability)) ** n
+            for p in opt.risks.get(m.id, []):
+                none = none * (1.0 - p)
+            out[m.id] = 1.0 - none
+    return out
+
+
+def simulate_option(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, batches: list[dict],
+                    keep_paths: bool = True, progress=None, task=None) -> dict[str, Any]:
+    """Run one option over all batches: per-path metrics, batch means, fan data."""
+    per_path: dict[str, list[np.ndarray]] = {m.id: [] for m in spec.metrics}
+    batch_means: dict[str, list[float]] = {m.id: [] for m in spec.metrics}
+    all_counts, fires = [], []
+    fat_idx = sm.streams.index(sm.fatality["stream"]) if sm.fatality else -1
+    for b in batches:
+        mu, adj = opt.apply(b["params"])
+        bp = b["params"]
+        counts, fatal, fired = simulate_batch(
+            b["seed"], mu, adj, bp.decay, bp.state, opt.inj, b["n"], sm.draws.link,
+            bp.dispersion, b["p_fatal"], fat_idx, opt.rules)
+        vals = _metric_values(spec, sm, opt, counts, fatal)
+        for k, v in vals.items():
+            per_path[k].append(v)
+            batch_means[k].append(float(v.mean()))
+        if keep_paths:
+            all_counts.append(counts)
+        fires.append(fired)
+        if progress is not None:
+            progress.advance(task, b["n"])
+    out = {"values": {k: np.concatenate(v) for k, v in per_path.items()},
+           "batch_means": {k: np.asarray(v) for k, v in batch_means.items()},
+           "fires": np.concatenate(fires) if fires else None}
+    if keep_paths:
+        c = np.concatenate(all_counts)
+        daily = np.quantile(c, QUANTILES, axis=0)                 # (q, H, D)
+        cum = np.quantile(np.cumsum(c, axis=1), QUANTILES, axis=0)
+        out["fan"] = {s: {"mean": c[:, :, i].mean(axis=0), "daily": daily[:, :, i],
+                          "cumulative": cum[:, :, i]} for i, s in enumerate(sm.streams)}
+    return out
+
+
+def _make_batches(sm: ScenarioModel, n_paths: int, seed: int) -> list[dict]:
+    """Per batch: its size, a parameter draw, a numba seed, per-path fatality probabilities."""
+    ss = np.random.SeedSequence(seed)
+    out = []
+    for n, child in zip(batch_sizes(n_paths), ss.spawn(len(batch_sizes(n_paths)))):
+        rng = np.random.default_rng(child)
+        theta = sm.draws.draw(rng)
+        pf = rng.beta(sm.fatality["a"], sm.fatality["b"], size=n) if sm.fatality else None
+        out.append({"n": n, "params": batch_params(sm, theta), "theta": theta,
+                    "seed": int(rng.integers(2**31 - 1)), "p_fatal": pf})
+    return out
+
+
+def _history_value(spec: ScenarioSpec, sm: ScenarioModel, metric_id: str) -> float | None:
+    m = spec.metric(metric_id)
+    if m.kind != "count":
+        return None
+    days = m.days or spec.horizon_days
+    return float(sm.history[m.stream].iloc[-days:].sum())
+
+
+def _score_motives(spec: ScenarioSpec, sm: ScenarioModel, runs: dict[str, dict],
+                   rng: np.random.Generator) -> tuple[dict, list, dict]:
+    """Motive scores per actor and option, the ranking and the weight sensitivity."""
+    opt_ids = list(runs)
+    scores: dict[str, dict] = {}
+    ranking: list[dict] = []
+    sensitivity: dict[str, Any] = {}
+    for motive in spec.motives:
+        obs = motive.objectives
+        means = np.array([[runs[o]["values"][ob.metric].mean() for o in opt_ids] for ob in obs])
+        bm = np.array([[runs[o]["batch_means"][ob.metric] for o in opt_ids] for ob in obs])
+        scales = [mv.make_scale(ob.norm.kind, ob.direction, means[k],
+                                _history_value(spec, sm, ob.metric) if ob.norm.kind == "history" else None,
+                                spec.value(ob.norm.value))
+                  for k, ob in enumerate(obs)]
+        weights = [ob.weight for ob in obs]
+        util = mv.utilities(means, scales)                      # (n_obj, n_opt)
+        util_b = mv.utilities(bm, scales)                       # (n_obj, n_opt, n_batch)
+        s_mean = mv.weighted_score(util, weights)
+        s_b = mv.weighted_score(util_b, weights)                # (n_opt, n_batch)
+        lo, hi = np.quantile(s_b, [0.05, 0.95], axis=1)
+        first_b = np.bincount(np.argmax(s_b, axis=0), minlength=len(opt_ids)) / s_b.shape[1]
+        w = mv.normalised_weights(weights)
+        scores[motive.actor] = {
+            o: {"score": float(s_mean[i]), "low": float(lo[i]), "high": float(hi[i]),
+                "objectives": {ob.id: {"metric": ob.metric, "value": float(means[k, i]),
+                                       "utility": float(util[k, i]), "weight": float(w[k])}
+                               for k, ob in enumerate(obs)}}
+            for i, o in enumerate(opt_ids)}
+        scores[motive.actor]["_scales"] = {ob.id: {"kind": s.kind, "offset": s.offset, "scale": s.scale}
+                                           for ob, s in zip(obs, scales)}
+        if motive.actor != spec.actor:
+            continue
+        order = np.argsort(-s_mean, kind="stable")
+        ranking = [{"rank": r + 1, "option": opt_ids[i], "score": float(s_mean[i]),
+                    "low": float(lo[i]), "high": float(hi[i]),
+                    "p_first_parameters": float(first_b[i])} for r, i in enumerate(order)]
+        conc = spec.value(spec.sensitivity.concentration)
+        p_first = mv.rank_first_probabilities(util, weights, conc, spec.sensitivity.draws, rng)
+        sensitivity = {"actor": motive.actor, "concentration": conc, "draws": spec.sensitivity.draws,
+                       "p_first": {o: float(p_first[i]) for i, o in enumerate(opt_ids)}}
+        if len(order) > 1:
+            flip = mv.smallest_flip(util, weights, int(order[0]), int(order[1]))
+            sensitivity["flip_top_two"] = {
+                "first": opt_ids[order[0]], "second": opt_ids[order[1]],
+                "weight_shift": flip["shift"],
+                "from": [{"objective": obs[a].id, "amount": t} for a, t in flip["from"]],
+                "to": None if flip["to"] is None else obs[flip["to"]].id,
+                "weights_after": {ob.id: float(x) for ob, x in zip(obs, flip["weights"])},
+                "weights_before": {ob.id: float(x) for ob, x in zip(obs, w)}}
+    return scores, ranking, sensitivity
+
+
+def _backtest(spec: ScenarioSpec, case, store, n_paths: int, seed: int) -> dict[str, Any]:
+    """Fit up to ``fit_end``, run the option, place the observed count in the simulated distribution."""
+    bt = spec.backtest
+    horizon = (bt.end - bt.fit_end).days
+    sm = prepare(spec, case, store, decision_day=bt.fit_end, horizon=horizon)
+    opt = _Option(spec, sm, bt.option, bt.fit_end, horizon)
+    import warnings
+
+    from redline.data.streams import streams as read_streams
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*deprecated.*")
+        obs_counts = read_streams(store, case, [bt.stream], bt.start, bt.end).counts[bt.stream]
+    observed = int(obs_counts.sum())
+    a, b = (bt.start - bt.fit_end).days - 1, (bt.end - bt.fit_end).days
+    totals, means = _window_totals(spec, sm, opt, n_paths, seed + 1, sm.streams.index(bt.stream), a, b)
+    below, equal = float((totals < observed).mean()), float((totals == observed).mean())
+    model_covs = set(sm.model.covariate_names_)
+    fit_start = dt.date.fromisoformat(sm.settings["start"])
+    missing = []
+    for cov in case.covariates:
+        if cov.name in model_covs or not (fit_start < cov.start <= bt.end):
+            continue
+        active_fit = max(0, (bt.fit_end - cov.start).days + 1)
+        missing.append({"covariate": cov.name, "start": str(cov.start), "description": cov.description,
+                        "days_active_in_fit_window": active_fit})
+    return {"option": bt.option, "stream": bt.stream, "fit_end": str(bt.fit_end),
+            "window": f"{bt.start}..{bt.end}", "observed": observed,
+            "quantile": below + 0.5 * equal, "p_at_most_observed": below + equal,
+            "simulated": summarise_metric(totals, means, False),
+            "covariates_not_in_model": missing, "paths": n_paths}
+
+
+def _window_totals(spec, sm, opt, n_paths, seed, s_idx, a, b) -> np.ndarray:
+    out = []
+    fat_idx = sm.streams.index(sm.fatality["stream"]) if sm.fatality else -1
+    for bt in _make_batches(sm, n_paths, seed):
+        mu, adj = opt.apply(bt["params"])
+        counts, _, _ = simulate_batch(bt["seed"], mu, adj, bt["params"].decay, bt["params"].state,
+                                      opt.inj, bt["n"], sm.draws.link, bt["params"].dispersion,
+                                      bt["p_fatal"], fat_idx, opt.rules)
+        out.append(counts[:, a:b, s_idx].sum(axis=1).astype(float))
+    return np.concatenate(out), np.array([o.mean() for o in out])
+
+
+def run_scenario(spec: ScenarioSpec, case, store, n_paths: int = 10_000, seed: int = 1,
+                 progress: bool = False, backtest: bool = True, fan: bool = True,
+                 console=None) -> ScenarioResult:
+    """Simulate every option of ``spec`` and score the motives.
+
+    Parameters
+    ----------
+    spec, case
+        From :func:`redline.scenarios.load_scenario`.
+    store
+        The event store holding the case's events.
+    n_paths : int
+        Paths per option (split into batches of about 100, one parameter draw each).
+    seed : int
+        Same seed, same result, bit for bit.
+    progress : bool
+        Show a rich progress bar (on ``console``, default stderr).
+    backtest : bool
+        Also run the scenario's backtest, if it defines one.
+    """
+    if n_paths < 1:
+        raise ScenarioError("n_paths must be at least 1", field="--paths", expected="e.g. 10000")
+    sm = prepare(spec, case, store)
+    batches = _make_batches(sm, n_paths, seed)
+    options = [_Option(spec, sm, o.id, spec.decision_day, spec.horizon_days) for o in spec.options]
+    runs: dict[str, dict] = {}
+    bar = None
+    if progress:
+        from rich.console import Console
+        from rich.progress import Progress
+        bar = Progress(console=console or Console(stderr=True), transient=True)
+    ctx = bar if bar is not None else _Null()
+    with ctx:
+        for opt in options:
+            task = bar.add_task(f"option {opt.id}", total=n_paths) if bar is not None else None
+            runs[opt.id] = simulate_option(spec, sm, opt, batches, keep_paths=fan,
+                                           progress=bar, task=task)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 7]))
+    scores, ranking, sensitivity = _score_motives(spec, sm, runs, rng)
+    bt = _backtest(spec, case, store, n_paths, seed) if (backtest and spec.backtest) else None
+    return ScenarioResult.build(spec, sm, options, runs, scores, ranking, sensitivity, bt,
+                                n_paths, seed, len(batches))
+
+
+class _Null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
