@@ -14,6 +14,7 @@ import os
 import re
 import socket
 import uuid
+import warnings
 from typing import Iterator
 from urllib.parse import urlparse
 
@@ -180,7 +181,10 @@ class SparkStore(EventReads):
 
     def run(self, expr) -> pd.DataFrame:
         try:
-            df = expr.to_pandas()
+            with warnings.catch_warnings():
+                # PySpark 4.0's toPandas passes copy= to pandas 3 astype; harmless, noisy.
+                warnings.filterwarnings("ignore", message="The copy keyword is deprecated")
+                df = expr.to_pandas()
         except Exception as exc:
             if isinstance(exc, (EngineError, StoreError)):
                 raise
