@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # The models' matrices are small: BLAS threads only compete with each other.
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: demo test install install-test bench clean assets
+.PHONY: demo test install install-test bench clean assets web-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,25 @@ assets:
 	for w in "" -Bold; do $(BIN)/pyftsubset $$fonts/DejaVuSans$$w.ttf --unicodes=U+0020-007E,U+00A0-00FF,U+0100-017F,U+2010-2027,U+2030-203A,U+2190-2193,U+2212,U+2248,U+2264,U+2265,U+00D7,U+25A0-25CF \
 	  --layout-features='kern,liga' --output-file=$(ASSETS)/DejaVuSans$$w-subset.ttf || exit 1; done && \
 	cp $$fonts/LICENSE_DEJAVU $(ASSETS)/DejaVu-LICENSE.txt
+
+# JavaScript and CSS of `redline serve`, from the npm registry (web/package-lock.json).
+# The copied files are committed, so a fresh clone needs no node; rerun after a version bump.
+# axe-core is only for the accessibility tests, so it goes to tests/web/, not into the package.
+VENDOR := src/redline/web/static/vendor
+NM := web/node_modules
+web-assets:
+	npm ci --prefix web --ignore-scripts --no-audit --no-fund
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet/images $(VENDOR)/world-atlas tests/web/vendor
+	cp $(NM)/htmx.org/dist/htmx.min.js $(NM)/vega/build/vega.min.js $(NM)/vega-lite/build/vega-lite.min.js \
+	   $(NM)/vega-embed/build/vega-embed.min.js $(NM)/vega-interpreter/build/vega-interpreter.min.js \
+	   $(NM)/cytoscape/dist/cytoscape.min.js $(NM)/topojson-client/dist/topojson-client.min.js $(VENDOR)/
+	cp $(NM)/leaflet/dist/leaflet.js $(NM)/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
+	cp $(NM)/leaflet/dist/images/*.png $(VENDOR)/leaflet/images/
+	cp $(NM)/world-atlas/countries-50m.json $(NM)/world-atlas/LICENSE $(VENDOR)/world-atlas/
+	cd $(NM) && for p in htmx.org vega vega-lite vega-embed vega-interpreter cytoscape topojson-client leaflet world-atlas; do \
+	  printf '%s %s\n' $$p "$$(node -p "require('./$$p/package.json').version + ' ' + require('./$$p/package.json').license")"; \
+	done > ../../$(VENDOR)/VERSIONS.txt
+	cp $(NM)/axe-core/axe.min.js tests/web/vendor/axe.min.js
 
 bench: $(TEST_STAMP)
 	for f in bench/*.py; do $(BIN)/python $$f || exit 1; done

@@ -1,0 +1,378 @@
+"""The brief: one self-contained HTML file (and optionally PDF) from computed results.
+
+::
+
+    results = compute_results(store, "us-iran-proxies-2023", scenario="after-tower-22")
+    brief = build_brief(results)
+    brief.write_html("brief.html"); brief.write_pdf("brief.pdf")
+
+:func:`compute_results` runs every stage the brief reports (fit, backtest,
+phases, deterrence, reciprocity, network, scenario); :func:`build_brief` turns
+them into text, tables and charts.  Nothing in the brief is typed by hand: the
+key judgments are generated from the result objects, which the brief keeps
+(``brief.results``) so tests can check each number against its source.
+
+The HTML has all CSS, fonts (DejaVu Sans, embedded) and charts (SVG drawn by
+vl-convert) inline; it makes no request when opened.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from redline.data.case import Case, load_case
+from redline.data.filters import EventFilter
+from redline.errors import RedlineError, ReportError
+from redline.reports import charts, judgments as J, sections
+from redline.reports.sources import SourceList
+
+__all__ = ["BriefResults", "Brief", "compute_results", "build_brief", "write_brief",
+           "SECTION_IDS"]
+
+SECTION_IDS = {"key-judgments": "Key judgments", "what-happened": "What happened",
+               "who": "Who is involved", "dynamics": "The dynamics",
+               "implications": "Implications", "method": "Assumptions and method",
+               "sources": "Sources"}
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BriefResults:
+    """Everything the brief reports, as the stages returned it."""
+
+    case: Case
+    events: pd.DataFrame
+    counts: pd.DataFrame
+    stream_ids: dict[str, list[str]]
+    labels: dict[str, str]
+    fit: Any = None
+    coupling: pd.DataFrame | None = None
+    residuals: pd.DataFrame | None = None
+    backtest: Any = None
+    backtest_settings: dict[str, Any] = field(default_factory=dict)
+    phases: Any = None
+    deterrence: Any = None
+    reciprocity: list[Any] = field(default_factory=list)
+    analysis: Any = None
+    scenario: Any = None
+    scenario_result: Any = None
+    tallies: pd.DataFrame | None = None
+    coverage: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def attack_stream(self) -> str | None:
+        return list(self.fit.counts.columns)[0] if self.fit is not None else None
+
+    @property
+    def sources_by_id(self) -> dict[str, list[str]]:
+        if not hasattr(self, "_by_id"):
+            self._by_id = {r.event_id: [str(s) for s in (r.sources if r.sources is not None else [])]
+                           for r in self.events[["event_id", "sources"]].itertuples(index=False)}
+        return self._by_id
+
+    @property
+    def summary_by_id(self) -> dict[str, str]:
+        return dict(zip(self.events["event_id"], self.events["summary"].fillna("")))
+
+    def full_id(self, native: str) -> str | None:
+        """The store id of an event the case names by its native id (``USP-0153``)."""
+        for eid in (native, f"{self.case.name}:{native}"):
+            if eid in self.sources_by_id:
+                return eid
+        hits = [e for e in self.sources_by_id if e.endswith(":" + native)]
+        return hits[0] if hits else None
+
+    @property
+    def covariate_sources(self) -> dict[str, list[str]]:
+        return {c.name: list(c.sources) for c in self.case.covariates}
+
+
+def _timed(res: BriefResults, name: str, progress: Progress | None):
+    class _T:
+        def __enter__(self):
+            if progress:
+                progress(name)
+            self.t0 = time.perf_counter()
+
+        def __exit__(self, *exc):
+            res.timings[name] = time.perf_counter() - self.t0
+    return _T()
+
+
+def compute_results(store, case: Case | str, scenario: str | Path | None = None,
+                    n_paths: int = 10_000, seed: int = 1, backtest_paths: int = 300,
+                    progress: Progress | None = None) -> BriefResults:
+    """Run the stages the brief reports on ``case`` (and ``scenario``, if given).
+
+    Parameters
+    ----------
+    store
+        A redline store holding the case's events.
+    scenario
+        A scenario file, or the name of one of the case's scenarios.
+    n_paths
+        Monte Carlo paths per option of the scenario.
+    """
+    from redline.analysis.backtest import backtest_case
+    from redline.analysis.fit import coupling_table, fit_case
+    from redline.data.streams import streams as read_streams
+
+    case = load_case(case) if not isinstance(case, Case) else case
+    actors = {a.id for a in case.actors}
+    ev = store.events(EventFilter(start=case.start, end=case.end))
+    data = read_streams(store, case)
+    in_streams = {i for ids in data.event_ids.values() for i in ids}
+    keyed = {i for ke in case.key_events for i in ke.event_ids}
+    keep = (ev["actor"].isin(actors) | ev["target"].isin(actors) | ev["event_id"].isin(in_streams)
+            | ev["event_id"].map(sections.native_id).isin(keyed))
+    ev = ev[keep].reset_index(drop=True)
+    labels = {s.name: s.label or s.name.replace("_", " ") for s in case.streams}
+    res = BriefResults(case, ev, data.counts, data.event_ids, labels)
+    with _timed(res, "fit", progress), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res.fit = fit_case(store, case, random_state=seed)
+        res.coupling = coupling_table(res.fit)
+        res.residuals = res.fit.model.residuals().summary()
+    with _timed(res, "backtest", progress), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        horizon = 14
+        res.backtest = backtest_case(store, case, horizon=horizon, n_paths=backtest_paths,
+                                     random_state=seed)
+        res.backtest_settings = {"horizon": horizon, "origins": "weekly, second half of the window",
+                                 "paths": backtest_paths}
+    with _timed(res, "analysis", progress), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _run_analyses(store, res)
+    if case.tallies_path is not None:
+        res.tallies = pd.read_csv(case.tallies_path)
+        res.coverage = sections.coverage_table(res)
+    if scenario is not None:
+        with _timed(res, "scenario", progress):
+            _run_scenario(store, res, scenario, n_paths, seed)
+    return res
+
+
+def _run_analyses(store, res: BriefResults) -> None:
+    """Phases, deterrence windows and reciprocity (``redline.analysis``)."""
+    case = res.case
+    try:
+        from redline.analysis import analyze  # type: ignore[attr-defined]
+    except ImportError:
+        analyze = None
+    if analyze is not None:
+        try:
+            res.analysis = analyze(store, case)
+        except RedlineError as exc:
+            res.notes.append(f"analysis: {exc}")
+    a = res.analysis
+    picks = {name: getattr(a, name, None) for name in ("phases", "deterrence", "reciprocity")}
+    try:
+        from redline.analysis.deterrence import deterrence
+        from redline.analysis.escalation import detect_phases
+        from redline.analysis.reciprocity import default_pairs, reciprocity
+    except ImportError as exc:  # the analysis stage is not installed: report without it
+        res.notes.append(f"escalation, deterrence and reciprocity analyses unavailable ({exc})")
+        return
+    ph = picks["phases"]
+    if isinstance(ph, dict):
+        ph = ph.get(res.attack_stream) or next(iter(ph.values()), None)
+    elif isinstance(ph, list):
+        ph = ph[0] if ph else None
+    res.phases = ph if ph is not None and hasattr(ph, "segments") else detect_phases(store, case, res.attack_stream)
+    det = picks["deterrence"]
+    res.deterrence = det if det is not None and hasattr(det, "rates") else deterrence(store, case, fit_model=True)
+    rec = picks["reciprocity"]
+    if isinstance(rec, (list, tuple)) and rec and hasattr(rec[0], "by_k"):
+        res.reciprocity = list(rec)
+    else:
+        res.reciprocity = [reciprocity(store, case, a_, b_) for a_, b_ in default_pairs(case)]
+
+
+def _run_scenario(store, res: BriefResults, scenario, n_paths: int, seed: int) -> None:
+    from redline.scenarios.runner import run_scenario
+    from redline.scenarios.spec import load_scenario
+    from redline.scenarios.spec import find_scenario
+    path = Path(scenario)
+    if not path.exists():
+        scen = res.case.scenarios_dir / f"{scenario}.yaml" if res.case.scenarios_dir else None
+        path = scen if scen is not None and scen.exists() else find_scenario(scenario)
+    spec, _ = load_scenario(path)
+    res.scenario = spec
+    res.scenario_result = run_scenario(spec, res.case, store, n_paths=n_paths, seed=seed)
+
+
+# ------------------------------------------------------------------ the brief
+
+@dataclass
+class Brief:
+    """A composed brief: its HTML, the judgments and sources it states, and the results."""
+
+    html: str
+    judgments: list[J.Judgment]
+    sources: SourceList
+    results: BriefResults
+    seconds: float = 0.0
+
+    def write_html(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.html, encoding="utf-8")
+        return path
+
+    def write_pdf(self, path: str | Path) -> Path:
+        """The same brief as PDF (WeasyPrint)."""
+        try:
+            from weasyprint import HTML
+        except ImportError:
+            raise ReportError("writing PDF needs WeasyPrint", expected="pip install weasyprint") from None
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        import logging
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
+        HTML(string=self.html, base_url=None, url_fetcher=_no_fetch).write_pdf(str(path))
+        return path
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    """WeasyPrint must not fetch anything: the brief is self-contained."""
+    if url.startswith("data:"):
+        from weasyprint.urls import default_url_fetcher
+        return default_url_fetcher(url)
+    raise ReportError(f"the brief refers to an external resource: {url}")
+
+
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("redline.reports", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                      lstrip_blocks=True)
+    env.filters["svg"] = lambda spec: Markup(charts.render_svg(spec)) if spec else ""
+    return env
+
+
+def _font_css() -> Markup:
+    out = []
+    for weight, name in (("normal", "DejaVuSans-subset.ttf"), ("bold", "DejaVuSans-Bold-subset.ttf")):
+        data = (charts.assets_dir() / name).read_bytes()
+        b64 = base64.b64encode(data).decode("ascii")
+        out.append(f"@font-face {{ font-family: 'DejaVu Sans'; font-weight: {weight}; "
+                   f"src: url(data:font/ttf;base64,{b64}) format('truetype'); }}")
+    return Markup("\n".join(out))
+
+
+def select_judgments(res: BriefResults) -> list[J.Judgment]:
+    """5-8 key judgments from the results, most important first."""
+    labels = res.labels
+    by_id = res.sources_by_id
+    cands: list[J.Judgment] = []
+    if res.scenario_result is not None:
+        from redline.reports.implications import scenario_judgments
+        cands += scenario_judgments(res)
+    if res.deterrence is not None:
+        j = J.deterrence_judgment(res.deterrence, res.case, by_id, labels)
+        cands += [j] if j else []
+    if res.phases is not None:
+        j = J.phase_judgment(res.phases, by_id, labels.get(res.phases.stream, res.phases.stream))
+        cands += [j] if j else []
+    if res.coupling is not None:
+        cands += J.coupling_judgments(res.coupling, labels, res.stream_ids, by_id)
+    for rec in res.reciprocity[-1:]:
+        j = J.reciprocity_judgment(rec, labels, by_id)
+        cands += [j] if j else []
+    if res.backtest is not None:
+        j = J.skill_judgment(res.backtest, res.backtest_settings.get("horizon", 14))
+        cands += [j] if j else []
+    if res.coverage:
+        j = J.coverage_judgment(res.coverage)
+        cands += [j] if j else []
+    cands.sort(key=lambda j: j.priority)
+    return cands[:J.MAX_JUDGMENTS]
+
+
+def build_brief(res: BriefResults, title: str | None = None) -> Brief:
+    """Compose the brief from computed results (see :func:`compute_results`)."""
+    t0 = time.perf_counter()
+    src = SourceList()
+    judgments = select_judgments(res)
+    key = [{"key": j.key, "html": j.html(src), "section": j.section, "basis": j.basis}
+           for j in judgments]
+    ctx: dict[str, Any] = {
+        "case": res.case, "title": title or res.case.title, "judgments": key,
+        "generated": dt.datetime.now().strftime("%-d %b %Y %H:%M"),
+        "what": sections.what_happened_section(res, src),
+        "who": sections.who_section(res, src),
+        "dyn": sections.dynamics_section(res, src),
+        "sections": SECTION_IDS, "notes": res.notes,
+    }
+    if res.scenario_result is not None:
+        from redline.reports.implications import implications_section
+        ctx["imp"] = implications_section(res, src)
+    else:
+        ctx["imp"] = None
+    ctx["method"] = sections.method_section(res, src)
+    ctx["limits"] = limitations(res)
+    ctx["documents"] = src.documents
+    ctx["links"] = src.links
+    ctx["sources"] = src.sources
+    ctx["font_css"] = _font_css()
+    ctx["timings"] = res.timings
+    html = _env().get_template("brief.html.j2").render(**ctx)
+    return Brief(html, judgments, src, res, time.perf_counter() - t0)
+
+
+def limitations(res: BriefResults) -> list[str]:
+    """What the numbers cannot show, stated from the results where possible."""
+    out = []
+    if res.coverage:
+        c = res.coverage
+        out.append(f"The store holds {c['store']} of the {c['published_min']}–{c['published_max']} "
+                   f"attacks published by {J.fmt_date(c['date'])}: rates and counts are lower "
+                   "bounds, and days with unrecorded attacks look calmer than they were.")
+    out.append("Rates before and after a strike wave are associations: strikes answer surges, so "
+               "rates tend to fall afterwards even without any effect (regression to the mean), "
+               "and suspensions, talks and truces in the same weeks are confounded with them.")
+    out.append("The model sees daily counts only: it cannot tell a drone that was shot down from one "
+               "that killed, who decided an attack, or what was said in private between Tehran, "
+               "Baghdad and the groups.")
+    if res.residuals is not None and (res.residuals["ks_pvalue"] < 0.05).any():
+        out.append("The residual check rejects the model for at least one stream: read its "
+                   "intervals as too narrow.")
+    if res.coupling is not None and (res.coupling["verdict"] == "unclear").any():
+        out.append("Where a coupling interval spans zero the data cannot say whether one side "
+                   "provokes or deters the other; the point estimate alone means little.")
+    if res.scenario_result is None:
+        out.append("No scenario was given, so this brief says nothing about the options and their "
+                   "implications (run `redline brief CASE --scenario NAME`).")
+    else:
+        out.append("Scenario outcomes are conditional on the fitted model and on every assumption "
+                   "listed above; they are not forecasts of what any actor will do.")
+    return out
+
+
+def write_brief(store, case: str, scenario: str | None = None, output: str | Path = "brief.html",
+                pdf: str | Path | None = None, n_paths: int = 10_000, seed: int = 1,
+                progress: Progress | None = None) -> Brief:
+    """Compute, compose and write a brief; returns it (``brief.html`` is written)."""
+    res = compute_results(store, case, scenario, n_paths=n_paths, seed=seed, progress=progress)
+    if progress:
+        progress("writing the brief")
+    brief = build_brief(res)
+    brief.write_html(output)
+    if pdf is not None:
+        if progress:
+            progress("writing the PDF")
+        brief.write_pdf(pdf)
+    return brief

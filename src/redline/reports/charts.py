@@ -1,0 +1,449 @@
+"""Vega-Lite specifications of the brief's charts, as plain dicts.
+
+Every ``*_spec`` function takes plain Python data (lists of records, the tables
+the analyses return) and returns a Vega-Lite dict, so the web app can hand the
+same dicts to vega-embed.  :func:`render_svg` draws one offline as SVG with
+vl-convert.  Colours are Okabe–Ito (colour-blind safe); dates are UTC days.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Sequence
+
+__all__ = [
+    "OKABE_ITO", "FONT", "render_svg", "timeline_spec", "map_spec", "network_spec",
+    "coupling_spec", "skill_spec", "coverage_spec", "fan_spec", "countries_geojson",
+]
+
+#: Okabe & Ito (2008), colour-blind-safe qualitative palette.
+OKABE_ITO = {
+    "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
+    "grey": "#999999",
+}
+ATTACK = OKABE_ITO["vermillion"]
+STRIKE = OKABE_ITO["blue"]
+FONT = "DejaVu Sans"
+VL_VERSION = "5.20"
+_UTC = {"type": "utc"}
+_DATE_AXIS = {"format": "%d %b %Y", "labelAngle": 0, "title": None, "tickCount": 8}
+
+SpecDict = dict[str, Any]
+
+
+def assets_dir() -> Path:
+    return Path(str(resources.files("redline.reports") / "assets"))
+
+
+def _config() -> SpecDict:
+    return {
+        "font": FONT,
+        "view": {"stroke": None},
+        "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal",
+                 "labelColor": "#333", "titleColor": "#333", "gridColor": "#e6e6e6"},
+        "legend": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal",
+                   "orient": "top", "direction": "horizontal"},
+        "header": {"labelFontSize": 12, "titleFontSize": 12},
+        "title": {"fontSize": 13, "anchor": "start", "fontWeight": "bold"},
+        "range": {"category": list(OKABE_ITO.values())},
+    }
+
+
+def _spec(body: SpecDict) -> SpecDict:
+    out = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+           "config": _config(), "background": "white", "padding": 6}
+    out.update(body)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _fonts_registered() -> bool:
+    import vl_convert as vlc
+    vlc.register_font_directory(str(assets_dir()))
+    return True
+
+
+def render_svg(spec: SpecDict) -> str:
+    """The chart as an SVG string (no external references), drawn offline."""
+    import vl_convert as vlc
+    _fonts_registered()
+    svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    # The XML prolog is not allowed inside HTML; the <svg> element is all we need.
+    return svg[svg.index("<svg"):] if "<svg" in svg else svg
+
+
+# ---------------------------------------------------------------- timeline
+
+def timeline_spec(daily: Sequence[dict], labels: dict[str, str], key_events: Sequence[dict],
+                  waves: Sequence[dict] = (), phases: Sequence[dict] = (),
+                  others: Sequence[dict] = (), width: int = 720) -> SpecDict:
+    """Daily counts of the two main streams, strike waves, phases and numbered key events.
+
+    Parameters
+    ----------
+    daily
+        Records ``{date, stream, count}`` (events per day) of the model streams.
+    labels
+        Stream name -> readable label, in panel order.
+    key_events
+        Records ``{n, date, label}``; drawn as numbered rules.
+    waves
+        Records ``{start, end, label}``: strike waves, shaded.
+    phases
+        Records ``{start, end, phase}``: escalation phases, a band above the bars.
+    others
+        Records ``{date, stream}``: one per event of the secondary streams (a strip).
+    """
+    names = list(labels)
+    colours = [ATTACK, STRIKE] + [OKABE_ITO[c] for c in ("green", "purple", "orange", "sky")]
+    x = {"field": "date", "type": "temporal", "scale": _UTC, "axis": _DATE_AXIS}
+    panels: list[SpecDict] = []
+    if phases:
+        panels.append({
+            "height": 22, "width": width, "data": {"values": list(phases)},
+            "title": {"text": "Escalation phases", "fontSize": 11, "fontWeight": "normal"},
+            "layer": [
+                {"mark": {"type": "rect", "stroke": "white", "strokeWidth": 1},
+                 "encoding": {"x": {**x, "field": "start", "axis": None},
+                              "x2": {"field": "end"},
+                              "color": {"field": "phase", "type": "nominal",
+                                        "scale": {"domain": ["calm", "rising", "peak", "falling"],
+                                                  "range": ["#dddddd", OKABE_ITO["yellow"],
+                                                            OKABE_ITO["vermillion"],
+                                                            OKABE_ITO["sky"]]},
+                                        "legend": {"title": "phase", "orient": "right"}},
+                              "tooltip": [{"field": "phase"}, {"field": "start"},
+                                          {"field": "end"}]}},
+            ]})
+    for i, name in enumerate(names):
+        rows = [r for r in daily if r["stream"] == name]
+        top = max([r["count"] for r in rows] + [1])
+        layers: list[SpecDict] = []
+        if waves:
+            layers.append({"data": {"values": list(waves)},
+                           "mark": {"type": "rect", "color": STRIKE, "opacity": 0.13},
+                           "encoding": {"x": {**x, "field": "start"}, "x2": {"field": "end"}}})
+        layers.append({"data": {"values": rows},
+                       "mark": {"type": "bar", "color": colours[i], "width": {"band": 1}},
+                       "encoding": {"x": x, "y": {"field": "count", "type": "quantitative",
+                                                  "title": "events per day",
+                                                  "scale": {"domain": [0, top]},
+                                                  "axis": {"tickMinStep": 1, "format": "d"}}}})
+        layers.append({"data": {"values": list(key_events)},
+                       "mark": {"type": "rule", "color": "#555", "strokeDash": [3, 3]},
+                       "encoding": {"x": x}})
+        if i == 0:
+            layers.append({"data": {"values": list(key_events)},
+                           "mark": {"type": "text", "dy": -4, "baseline": "bottom",
+                                    "fontSize": 11, "fontWeight": "bold", "color": "#222"},
+                           "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "n"}}})
+        panels.append({"height": 120, "width": width, "layer": layers,
+                       "title": {"text": labels[name], "fontSize": 12, "fontWeight": "normal",
+                                 "offset": 14 if i == 0 else 4}})
+    if others:
+        panels.append({
+            "height": 18 * max(1, len({r["stream"] for r in others})), "width": width,
+            "title": {"text": "Other streams (one tick per event)", "fontSize": 12,
+                      "fontWeight": "normal"},
+            "data": {"values": list(others)},
+            "mark": {"type": "tick", "thickness": 2, "color": "#444"},
+            "encoding": {"x": x, "y": {"field": "stream", "type": "nominal", "title": None}}})
+    return _spec({"vconcat": panels, "spacing": 10, "resolve": {"scale": {"x": "shared"}}})
+
+
+# --------------------------------------------------------------------- map
+
+@lru_cache(maxsize=1)
+def _topology() -> dict:
+    path = assets_dir() / "countries-50m.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _decode_arcs(topo: dict) -> list[list[tuple[float, float]]]:
+    sx, sy = topo["transform"]["scale"]
+    tx, ty = topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        pts = []
+        for dx, dy in arc:
+            x += dx
+            y += dy
+            pts.append((x * sx + tx, y * sy + ty))
+        arcs.append(pts)
+    return arcs
+
+
+def _ring(arcs, idx: list[int]) -> list[list[float]]:
+    out: list[list[float]] = []
+    for i in idx:
+        pts = arcs[i] if i >= 0 else arcs[~i][::-1]
+        out.extend([list(p) for p in (pts if not out else pts[1:])])
+    return out
+
+
+def countries_geojson(bbox: tuple[float, float, float, float]) -> list[dict]:
+    """GeoJSON features of the countries (Natural Earth 1:50m) touching ``bbox``.
+
+    ``bbox`` is (min_lon, min_lat, max_lon, max_lat) in degrees.
+    """
+    topo = _topology()
+    arcs = _decode_arcs(topo)
+    x0, y0, x1, y1 = bbox
+    feats = []
+    for geom in topo["objects"]["countries"]["geometries"]:
+        if geom.get("type") == "Polygon":
+            polys = [geom["arcs"]]
+        elif geom.get("type") == "MultiPolygon":
+            polys = geom["arcs"]
+        else:
+            continue
+        rings = [[_ring(arcs, r) for r in poly] for poly in polys]
+        xs = [p[0] for poly in rings for r in poly for p in r]
+        ys = [p[1] for poly in rings for r in poly for p in r]
+        if max(xs) < x0 or min(xs) > x1 or max(ys) < y0 or min(ys) > y1:
+            continue
+        inside = [p for poly in rings for p in poly[0] if x0 <= p[0] <= x1 and y0 <= p[1] <= y1]
+        feats.append({"type": "Feature", "properties": {
+            "name": geom.get("properties", {}).get("name", ""),
+            "label_lon": sum(p[0] for p in inside) / len(inside) if inside else None,
+            "label_lat": sum(p[1] for p in inside) / len(inside) if inside else None,
+            "n_inside": len(inside)},
+            "geometry": {"type": "MultiPolygon", "coordinates": rings}})
+    return feats
+
+
+def map_spec(points: Sequence[dict], sites: Sequence[dict],
+             bbox: tuple[float, float, float, float], width: int = 720,
+             height: int | None = None) -> SpecDict:
+    """Events over country borders (Mercator, clipped to ``bbox``).
+
+    Parameters
+    ----------
+    points
+        Records ``{place, kind, longitude, latitude, events}``: ``kind`` is the
+        stream label (attacks, strikes); one record per place and kind.
+    sites
+        Records ``{name, longitude, latitude, kind}`` of the case's bases.
+    bbox
+        (min_lon, min_lat, max_lon, max_lat), degrees.
+    """
+    x0, y0, x1, y1 = bbox
+
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    span_x = math.radians(x1 - x0)
+    span_y = merc(y1) - merc(y0)
+    if height is None:
+        height = int(round(width * span_y / span_x))
+    scale = min(width / span_x, height / span_y)
+    centre_lat = math.degrees(2 * math.atan(math.exp((merc(y0) + merc(y1)) / 2)) - math.pi / 2)
+    projection = {"type": "mercator", "scale": scale, "center": [(x0 + x1) / 2, centre_lat],
+                  "translate": [width / 2, height / 2],
+                  "clipExtent": [[0, 0], [width, height]]}
+    feats = countries_geojson(bbox)
+    sites = _spread_labels([dict(s) for s in sites], scale)
+    labels = [{"name": f["properties"]["name"], "longitude": f["properties"]["label_lon"],
+               "latitude": f["properties"]["label_lat"]}
+              for f in feats if f["properties"]["n_inside"] >= 20]
+    kinds = sorted({p["kind"] for p in points})
+    colour = {"field": "kind", "type": "nominal", "title": None,
+              "scale": {"domain": kinds, "range": [ATTACK, STRIKE, OKABE_ITO["green"]][:len(kinds)]}}
+    lonlat = {"longitude": {"field": "longitude", "type": "quantitative"},
+              "latitude": {"field": "latitude", "type": "quantitative"}}
+    return _spec({
+        "width": width, "height": height, "projection": projection,
+        "layer": [
+            {"data": {"values": feats, "format": {"type": "json"}},
+             "mark": {"type": "geoshape", "fill": "#f2efe9", "stroke": "#8a8a8a",
+                      "strokeWidth": 0.8}},
+            {"data": {"values": labels},
+             "mark": {"type": "text", "fontSize": 13, "color": "#9a9a9a", "fontStyle": "italic"},
+             "encoding": {**lonlat, "text": {"field": "name"}}},
+            {"data": {"values": list(points)},
+             "mark": {"type": "circle", "opacity": 0.65, "stroke": "white", "strokeWidth": 0.6},
+             "encoding": {**lonlat, "color": colour,
+                          "size": {"field": "events", "type": "quantitative", "title": "events",
+                                   "scale": {"range": [40, 900]},
+                                   "legend": {"orient": "bottom-left", "direction": "vertical",
+                                              "fillColor": "white"}},
+                          "tooltip": [{"field": "place"}, {"field": "kind"},
+                                      {"field": "events"}]}},
+            {"data": {"values": list(sites)},
+             "mark": {"type": "point", "shape": "triangle-up", "filled": True, "size": 60,
+                      "color": "#222"},
+             "encoding": {**lonlat, "tooltip": [{"field": "name"}]}},
+            {"data": {"values": list(sites)},
+             "mark": {"type": "text", "align": "left", "dx": 7, "dy": -6, "fontSize": 10,
+                      "color": "#222"},
+             "encoding": {"longitude": {"field": "longitude", "type": "quantitative"},
+                          "latitude": {"field": "label_lat", "type": "quantitative"},
+                          "text": {"field": "name"}}},
+        ]})
+
+
+def _spread_labels(sites: list[dict], scale: float, gap_px: float = 12.0) -> list[dict]:
+    """Give each site a ``label_lat`` so that labels of nearby sites do not overprint."""
+    per_deg = scale * math.pi / 180  # pixels per degree of longitude (Mercator)
+    placed: list[tuple[float, float]] = []
+    for s in sorted(sites, key=lambda s: (-s["latitude"], s["longitude"])):
+        x = s["longitude"] * per_deg
+        y = -math.degrees(math.log(math.tan(math.pi / 4 + math.radians(s["latitude"]) / 2))) * per_deg
+        while any(abs(y - py) < gap_px and abs(x - px) < 130 for px, py in placed):
+            y += gap_px
+        placed.append((x, y))
+        lat = math.degrees(2 * math.atan(math.exp(math.radians(-y / per_deg))) - math.pi / 2)
+        s["label_lat"] = lat
+    return sites
+
+
+# ----------------------------------------------------------------- network
+
+TIE_COLOURS = {"sponsors": OKABE_ITO["vermillion"], "member_of": OKABE_ITO["orange"],
+               "part_of_state": OKABE_ITO["green"], "hosts": OKABE_ITO["blue"],
+               "allied_with": OKABE_ITO["sky"], "hostile_to": OKABE_ITO["purple"]}
+
+
+def network_spec(nodes: Sequence[dict], edges: Sequence[dict], width: int = 720,
+                 height: int = 440) -> SpecDict:
+    """Actors and ties from precomputed positions.
+
+    ``nodes``: ``{id, name, kind, x, y}`` (x, y in 0..1); ``edges``: ``{source,
+    target, kind, x, y, x2, y2, ax, ay, angle}`` where (ax, ay) is where the arrow
+    head sits and ``angle`` its direction in degrees (0 = up, clockwise).
+    """
+    kinds = [k for k in TIE_COLOURS if any(e["kind"] == k for e in edges)]
+    xs = {"type": "quantitative", "axis": None, "scale": {"domain": [-0.08, 1.08]}}
+    ys = {"type": "quantitative", "axis": None, "scale": {"domain": [1.1, -0.1]}}
+    colour = {"field": "kind", "type": "nominal", "title": "tie",
+              "scale": {"domain": kinds, "range": [TIE_COLOURS[k] for k in kinds]}}
+    return _spec({
+        "width": width, "height": height,
+        "layer": [
+            {"data": {"values": list(edges)},
+             "mark": {"type": "rule", "strokeWidth": 1.8, "opacity": 0.85},
+             "encoding": {"x": {**xs, "field": "x"}, "y": {**ys, "field": "y"},
+                          "x2": {"field": "x2"}, "y2": {"field": "y2"}, "color": colour,
+                          "strokeDash": {"field": "dashed", "type": "nominal", "legend": None,
+                                         "scale": {"domain": [False, True],
+                                                   "range": [[1, 0], [5, 3]]}}}},
+            {"data": {"values": list(edges)},
+             "mark": {"type": "point", "shape": "triangle", "filled": True, "size": 70,
+                      "opacity": 1},
+             "encoding": {"x": {**xs, "field": "ax"}, "y": {**ys, "field": "ay"},
+                          "angle": {"field": "angle", "type": "quantitative",
+                                    "scale": {"domain": [0, 360], "range": [0, 360]}},
+                          "color": {**colour, "legend": None}}},
+            {"data": {"values": list(nodes)},
+             "mark": {"type": "circle", "size": 260, "stroke": "#222", "strokeWidth": 1},
+             "encoding": {"x": {**xs, "field": "x"}, "y": {**ys, "field": "y"},
+                          "fill": {"field": "kind", "type": "nominal", "title": "actor",
+                                   "scale": {"range": ["#ffffff", "#dddddd", "#aaaaaa",
+                                                       "#666666", "#333333", "#f5f5f5",
+                                                       "#bbbbbb", "#888888"]},
+                                   "legend": {"orient": "bottom"}},
+                          "tooltip": [{"field": "name"}, {"field": "kind"}]}},
+            {"data": {"values": list(nodes)},
+             "mark": {"type": "text", "dy": 17, "fontSize": 11, "baseline": "top",
+                      "color": "#111"},
+             "encoding": {"x": {**xs, "field": "x"}, "y": {**ys, "field": "y"},
+                          "text": {"field": "short"}}},
+        ]})
+
+
+# ------------------------------------------------------- dynamics and fit
+
+def coupling_spec(rows: Sequence[dict], width: int = 560) -> SpecDict:
+    """Forest plot: ``{pair, effect, low, high, verdict}`` per source -> target pair."""
+    verdicts = ["excites", "inhibits", "unclear"]
+    return _spec({
+        "width": width, "height": {"step": 34}, "data": {"values": list(rows)},
+        "encoding": {"y": {"field": "pair", "type": "nominal", "title": None, "sort": None,
+                           "axis": {"labelLimit": 330}}},
+        "layer": [
+            {"mark": {"type": "rule", "color": "#444", "strokeDash": [2, 2]},
+             "encoding": {"x": {"datum": 0}, "y": None}},
+            {"mark": {"type": "rule", "strokeWidth": 2.2},
+             "encoding": {"x": {"field": "low", "type": "quantitative",
+                                "title": "effect of one source event (95% interval)"},
+                          "x2": {"field": "high"},
+                          "color": {"field": "verdict", "type": "nominal", "title": None,
+                                    "scale": {"domain": verdicts,
+                                              "range": [ATTACK, STRIKE, OKABE_ITO["grey"]]}}}},
+            {"mark": {"type": "point", "filled": True, "size": 70},
+             "encoding": {"x": {"field": "effect", "type": "quantitative"},
+                          "color": {"field": "verdict", "type": "nominal", "legend": None,
+                                    "scale": {"domain": verdicts,
+                                              "range": [ATTACK, STRIKE, OKABE_ITO["grey"]]}}}},
+        ]})
+
+
+def skill_spec(rows: Sequence[dict], width: int = 520) -> SpecDict:
+    """Bars of forecast skill over the reference: ``{model, metric, skill}``."""
+    return _spec({
+        "width": width, "height": {"step": 16}, "data": {"values": list(rows)},
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {"field": "model", "type": "nominal", "title": None, "sort": None},
+            "yOffset": {"field": "metric", "type": "nominal"},
+            "x": {"field": "skill", "type": "quantitative", "axis": {"format": "%"},
+                  "title": "skill over the Poisson baseline (higher is better)"},
+            "color": {"field": "metric", "type": "nominal", "title": "score",
+                      "scale": {"range": [OKABE_ITO["blue"], OKABE_ITO["orange"]]}}}})
+
+
+def coverage_spec(store_rows: Sequence[dict], tallies: Sequence[dict],
+                  width: int = 640) -> SpecDict:
+    """Cumulative attacks in the store (line) against published tallies (points).
+
+    ``store_rows``: ``{date, cumulative}``; ``tallies``: ``{date, published, qualifier}``.
+    """
+    x = {"field": "date", "type": "temporal", "scale": _UTC, "axis": _DATE_AXIS}
+    return _spec({
+        "width": width, "height": 220,
+        "layer": [
+            {"data": {"values": list(store_rows)},
+             "mark": {"type": "line", "interpolate": "step-after", "color": ATTACK,
+                      "strokeWidth": 2},
+             "encoding": {"x": x, "y": {"field": "cumulative", "type": "quantitative",
+                                        "title": "attacks since 17 Oct 2023 (cumulative)"}}},
+            {"data": {"values": list(tallies)},
+             "mark": {"type": "point", "filled": True, "size": 45, "opacity": 0.8},
+             "encoding": {"x": x, "y": {"field": "published", "type": "quantitative"},
+                          "shape": {"field": "qualifier", "type": "nominal",
+                                    "title": "published count"},
+                          "color": {"value": "#333"},
+                          "tooltip": [{"field": "date"}, {"field": "published"},
+                                      {"field": "qualifier"}]}},
+        ]})
+
+
+def fan_spec(rows: Sequence[dict], stream_label: str, width: int = 220,
+             columns: int = 3) -> SpecDict:
+    """Fan charts, one panel per option: ``{option, day, q05, q25, q50, q75, q95}``.
+
+    ``day`` counts from the scenario start; values are cumulative events.
+    """
+    x = {"field": "day", "type": "quantitative", "title": "days from the decision"}
+    return _spec({
+        "data": {"values": list(rows)},
+        "facet": {"field": "option", "type": "nominal", "title": None, "sort": None,
+                  "header": {"labelFontSize": 12, "labelFontWeight": "bold"}},
+        "columns": columns,
+        "spec": {"width": width, "height": 130, "layer": [
+            {"mark": {"type": "area", "color": OKABE_ITO["sky"], "opacity": 0.35},
+             "encoding": {"x": x, "y": {"field": "q05", "type": "quantitative",
+                                        "title": stream_label},
+                          "y2": {"field": "q95"}}},
+            {"mark": {"type": "area", "color": OKABE_ITO["blue"], "opacity": 0.45},
+             "encoding": {"x": x, "y": {"field": "q25", "type": "quantitative"},
+                          "y2": {"field": "q75"}}},
+            {"mark": {"type": "line", "color": "#111", "strokeWidth": 1.6},
+             "encoding": {"x": x, "y": {"field": "q50", "type": "quantitative"}}},
+        ]}})

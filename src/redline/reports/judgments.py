@@ -1,0 +1,381 @@
+"""Key judgments: short statements generated from computed results, never typed by hand.
+
+Each :class:`Judgment` is a sentence template whose fields are filled with
+:class:`Quantity` objects (a number, its interval, its unit) taken from the
+analysis, model, backtest or scenario objects, plus the source refs of the
+events behind them.  Rendered, every number carries ``data-key`` and
+``data-value`` attributes (full precision), so a test can parse the brief and
+check each one against the object that computed it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup, escape
+from scipy import stats
+
+from redline.reports.sources import SourceList
+
+__all__ = ["Quantity", "Judgment", "fmt_num", "fmt_date", "date_markup", "quantity_markup",
+           "clopper_pearson", "deterrence_judgment", "phase_judgment", "coupling_judgments",
+           "reciprocity_judgment", "skill_judgment", "coverage_judgment", "MAX_JUDGMENTS"]
+
+MAX_JUDGMENTS = 8
+_FIELD = re.compile(r"\{([a-z_0-9]+)\}")
+
+
+def fmt_num(v: float, kind: str = "number", digits: int | None = None) -> str:
+    """A number for reading: percentages for shares, fewer decimals for big values."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    if isinstance(v, float) and math.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    if kind == "share":
+        return f"{100 * v:.0f}%"
+    if kind == "count":
+        return f"{int(round(v)):,}"
+    if kind == "signed":
+        s = fmt_num(abs(v), "number", digits)
+        return ("+" if v >= 0 else "−") + s
+    a = abs(v)
+    if digits is None:
+        digits = 0 if a >= 100 else (1 if a >= 10 else 2)
+    return f"{v:,.{digits}f}".replace("-", "−")
+
+
+def fmt_date(d: Any) -> str:
+    return pd.Timestamp(d).strftime("%-d %b %Y")
+
+
+def date_markup(d: Any) -> Markup:
+    ts = pd.Timestamp(d)
+    return Markup('<time datetime="{}">{}</time>').format(ts.date().isoformat(), fmt_date(ts))
+
+
+def _attr(v: float | None) -> str:
+    if v is None:
+        return ""
+    return repr(float(v))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number a judgment states, with its interval and where it came from.
+
+    ``kind``: ``number``, ``signed`` (sign shown), ``share`` (0..1 shown as %),
+    ``count``, ``ratio``.  ``low``/``high`` are the ``level`` interval, or None.
+    """
+
+    key: str
+    value: float
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""
+    kind: str = "number"
+    level: float = 0.95
+    digits: int | None = None
+    basis: str = ""
+
+    def text(self, v: float) -> str:
+        return fmt_num(v, self.kind, self.digits)
+
+    @property
+    def has_interval(self) -> bool:
+        return self.low is not None and self.high is not None
+
+
+def quantity_markup(q: Quantity, interval: bool = True) -> Markup:
+    """``<span class="q" data-key=...>`` with value, unit and interval spans."""
+    unit = Markup(" {}").format(q.unit) if q.unit and q.kind != "share" else Markup("")
+    val = Markup('<span class="v" data-key="{k}" data-role="value" data-value="{a}">{t}</span>').format(
+        k=q.key, a=_attr(q.value), t=q.text(q.value))
+    ci = Markup("")
+    if interval and q.has_interval:
+        lo = Markup('<span class="lo" data-key="{k}" data-role="low" data-value="{a}">{t}</span>').format(
+            k=q.key, a=_attr(q.low), t=q.text(q.low))
+        hi = Markup('<span class="hi" data-key="{k}" data-role="high" data-value="{a}">{t}</span>').format(
+            k=q.key, a=_attr(q.high), t=q.text(q.high))
+        if q.level >= 1:  # a range of values, not a confidence interval
+            ci = Markup(' <span class="ci">(range {} to {})</span>').format(lo, hi)
+        else:
+            lvl = Markup('<span class="lvl" data-key="{k}" data-role="level" data-value="{a}">{t}</span>'
+                         ).format(k=q.key, a=_attr(q.level), t=f"{100 * q.level:.0f}%")
+            ci = Markup(' <span class="ci">({} interval {} to {})</span>').format(lvl, lo, hi)
+    title = Markup(' title="{}"').format(q.basis) if q.basis else Markup("")
+    return Markup('<span class="q" data-key="{}"{}>{}{}{}</span>').format(q.key, title, val, unit, ci)
+
+
+@dataclass
+class Judgment:
+    """One key judgment: a template with ``{field}`` slots, filled by quantities or words."""
+
+    key: str
+    template: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    basis: str = ""
+    section: str = ""
+    priority: int = 50
+
+    @property
+    def quantities(self) -> list[Quantity]:
+        return [v for v in self.fields.values() if isinstance(v, Quantity)]
+
+    def html(self, sources: SourceList) -> Markup:
+        """The sentence with its numbers marked up and its citations linked."""
+        out: list[Markup] = []
+        pos = 0
+        for m in _FIELD.finditer(self.template):
+            out.append(escape(self.template[pos:m.start()]))
+            v = self.fields[m.group(1)]
+            if isinstance(v, Quantity):
+                out.append(quantity_markup(v))
+            elif isinstance(v, (dt.date, pd.Timestamp)):
+                out.append(date_markup(v))
+            else:
+                out.append(escape(str(v)))
+            pos = m.end()
+        out.append(escape(self.template[pos:]))
+        body = Markup("").join(out)
+        cites = sources.markup(self.sources, use=f"key judgment: {self.key}")
+        return Markup("{} {}").format(body, cites)
+
+    def plain(self) -> str:
+        """The sentence as plain text (numbers without markup)."""
+        def sub(m: re.Match) -> str:
+            v = self.fields[m.group(1)]
+            if isinstance(v, Quantity):
+                s = v.text(v.value) + (f" {v.unit}" if v.unit and v.kind != "share" else "")
+                if v.has_interval:
+                    what = "range" if v.level >= 1 else f"{100 * v.level:.0f}% interval"
+                    s += f" ({what} {v.text(v.low)} to {v.text(v.high)})"
+                return s
+            if isinstance(v, (dt.date, pd.Timestamp)):
+                return fmt_date(v)
+            return str(v)
+        return _FIELD.sub(sub, self.template)
+
+
+def clopper_pearson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
+    """Exact binomial interval of a share ``k / n``."""
+    if n <= 0:
+        return (float("nan"), float("nan"))
+    lo = 0.0 if k == 0 else float(stats.beta.ppf(alpha / 2, k, n - k + 1))
+    hi = 1.0 if k == n else float(stats.beta.ppf(1 - alpha / 2, k + 1, n - k))
+    return lo, hi
+
+
+def _refs(ids: Iterable[str], by_id: Mapping[str, list[str]]) -> list[str]:
+    out: list[str] = []
+    for i in ids:
+        for r in by_id.get(i, ()):
+            if r not in out:
+                out.append(r)
+    return out
+
+
+# ------------------------------------------------------------ from analyses
+
+def key_wave(det, case) -> int | None:
+    """The strike wave the case marks as a key event with the most strikes, else the most intense."""
+    waves = det.waves
+    if waves is None or not len(waves):
+        return None
+    best = None
+    for ke in case.key_events:
+        ids = set(ke.event_ids)
+        for w in waves.itertuples(index=False):
+            if ids & {i.split(":", 1)[-1] for i in w.strike_ids}:
+                if best is None or (w.intensity, w.strikes) > (best.intensity, best.strikes):
+                    best = w
+    if best is None:
+        best = waves.sort_values(["intensity", "strikes"], ascending=False).iloc[0]
+        return int(best["wave"])
+    return int(best.wave)
+
+
+def deterrence_judgment(det, case, by_id, labels: Mapping[str, str]) -> Judgment | None:
+    """Attack rate after the key strike wave against before (longest window)."""
+    wave = key_wave(det, case)
+    if wave is None:
+        return None
+    rows = det.rates[det.rates["wave"] == wave]
+    if rows.empty:
+        return None
+    r = rows.sort_values("window_days").iloc[-1]
+    basis = "deterrence(): attacks in the window after the wave / before, exact interval"
+    cov = ", ".join(c.split(" (")[0].replace("_", " ") for c in r["confounders"]) or "nothing the case records"
+    key = f"deterrence.wave{wave}.w{int(r['window_days'])}"
+    j = Judgment(
+        key=key, section="dynamics", priority=10, basis=basis,
+        template=("In the {w} days after the US strike wave of {start}, {attack} ran at {rr} "
+                  "times the rate of the {w2} days before ({a} against {b} attacks); "
+                  "inside the same weeks: {cov}, so the drop cannot be credited to the strikes alone."),
+        fields={"w": Quantity(key + ".days_after", float(r["days_after"]), kind="count"),
+                "w2": Quantity(key + ".days_before", float(r["days_before"]), kind="count"),
+                "start": r["start"], "attack": labels.get(det.attack, det.attack).lower(),
+                "rr": Quantity(key + ".rate_ratio", float(r["rate_ratio"]), float(r["ci_low"]),
+                               float(r["ci_high"]), kind="ratio", basis=basis),
+                "a": Quantity(key + ".attacks_after", float(r["attacks_after"]), kind="count"),
+                "b": Quantity(key + ".attacks_before", float(r["attacks_before"]), kind="count"),
+                "cov": cov},
+        sources=_refs(list(r["strike_ids"]) + list(r["attack_ids_after"]) + list(r["attack_ids_before"]), by_id))
+    for c in case.covariates:
+        if any(s.startswith(c.name + " ") for s in r["confounders"]):
+            j.sources += [s for s in c.sources if s not in j.sources]
+    return j
+
+
+def phase_judgment(phases, by_id, label: str) -> Judgment | None:
+    """The highest-rate phase against the last phase of the stream."""
+    seg = phases.segments
+    if seg is None or len(seg) < 2:
+        return None
+    peak_i = int(seg["rate_per_day"].to_numpy().argmax())
+    peak, last = seg.iloc[peak_i], seg.iloc[-1]
+    if peak_i == len(seg) - 1:
+        return None
+    basis = "detect_phases(): PELT change points, Poisson cost; exact rate interval"
+    key = f"phases.{phases.stream}"
+    return Judgment(
+        key=key, section="dynamics", priority=20, basis=basis,
+        template=("{label} came in {n} phases: at {peak} a day from {p0} to {p1}, "
+                  "and at {last} a day from {l0} to the end of the data on {l1}."),
+        fields={"label": label, "n": Quantity(key + ".n_phases", float(len(seg)), kind="count"),
+                "peak": Quantity(key + ".peak_rate", float(peak["rate_per_day"]),
+                                 float(peak["rate_low"]), float(peak["rate_high"]), basis=basis),
+                "p0": peak["start"], "p1": peak["end"],
+                "last": Quantity(key + ".last_rate", float(last["rate_per_day"]),
+                                 float(last["rate_low"]), float(last["rate_high"]), basis=basis),
+                "l0": last["start"], "l1": last["end"]},
+        sources=_refs(list(peak["event_ids"]) + list(last["event_ids"]), by_id))
+
+
+def coupling_judgments(ct: pd.DataFrame, labels: Mapping[str, str], ids_by_stream,
+                       by_id) -> list[Judgment]:
+    """One judgment per cross-stream pair of the fitted model."""
+    out = []
+    basis = "coupling_table(fit_case()): adjacency, 95% Wald interval"
+    for r in ct.itertuples(index=False):
+        if r.source == r.target:
+            continue
+        key = f"coupling.{r.source}.{r.target}"
+        src, tgt = labels.get(r.source, r.source), labels.get(r.target, r.target)
+        q = Quantity(key + ".effect", float(r.effect), float(r.low), float(r.high),
+                     kind="signed", basis=basis)
+        hl = Quantity(key + ".half_life", float(r.half_life_days), unit="days", basis=basis)
+        if r.verdict == "excites":
+            t = ("The fitted model finds that {src} provoke {tgt}: one event raises the {tgt2} "
+                 "predictor by {q}, an effect that halves every {hl}.")
+        elif r.verdict == "inhibits":
+            t = ("The fitted model finds that {src} deter {tgt}: one event lowers the {tgt2} "
+                 "predictor by {q}, an effect that halves every {hl}.")
+        else:
+            t = ("The fitted model cannot tell whether {src} deter or provoke {tgt}: one event "
+                 "shifts the {tgt2} predictor by {q}, an interval that spans zero (half-life {hl}).")
+        out.append(Judgment(
+            key=key, section="dynamics", priority=30 if r.verdict == "unclear" else 15, basis=basis,
+            template=t, fields={"src": src.lower(), "tgt": tgt.lower(), "tgt2": tgt.lower(),
+                                "q": q, "hl": hl},
+            sources=_refs(list(ids_by_stream.get(r.source, [])) + list(ids_by_stream.get(r.target, [])),
+                          by_id)))
+    return out
+
+
+def reciprocity_judgment(rec, labels: Mapping[str, str], by_id, k: int | None = None) -> Judgment | None:
+    """Share of actions followed by a reaction within ``k`` days, against chance."""
+    bk = rec.by_k
+    if bk is None or bk.empty:
+        return None
+    if k is None:
+        k = int(bk.sort_values("p_value").iloc[0]["k"])
+    row = bk[bk["k"] == k].iloc[0]
+    n = int(row["n_actions"])
+    hit = int(round(float(row["observed"]) * n))
+    lo, hi = clopper_pearson(hit, n)
+    basis = "reciprocity(): first reaction within k days; circular-shift test"
+    key = f"reciprocity.{rec.action}.{rec.reaction}.k{k}"
+    return Judgment(
+        key=key, section="dynamics", priority=25, basis=basis,
+        template=("Tit for tat: {share} of {n} {act} were followed by {react} within {k} "
+                  "day(s), against {chance} expected by chance ({p} of shifted timings did as well)."),
+        fields={"share": Quantity(key + ".observed", float(row["observed"]), lo, hi, kind="share",
+                                  basis=basis),
+                "n": Quantity(key + ".n_actions", float(n), kind="count"),
+                "act": labels.get(rec.action, rec.action).lower(),
+                "react": labels.get(rec.reaction, rec.reaction).lower(),
+                "k": Quantity(key + ".k", float(k), kind="count"),
+                "chance": Quantity(key + ".chance", float(row["chance"]), kind="share"),
+                "p": Quantity(key + ".p_value", float(row["p_value"]), kind="share")},
+        sources=_refs(list(row["action_ids"]), by_id))
+
+
+def skill_bootstrap(scores: pd.DataFrame, model: str, reference: str, metric: str,
+                    n_boot: int = 2000, random_state: int = 0) -> tuple[float, float]:
+    """Percentile interval of ``1 - mean(model) / mean(reference)`` resampling origins."""
+    s = scores[scores["metric"] == metric]
+    a = s[s["model"] == model].groupby("origin")["value"].mean()
+    b = s[s["model"] == reference].groupby("origin")["value"].mean()
+    idx = a.index.intersection(b.index)
+    a, b = a.loc[idx].to_numpy(), b.loc[idx].to_numpy()
+    if len(a) < 2:
+        return (float("nan"), float("nan"))
+    rng = np.random.default_rng(random_state)
+    pick = rng.integers(0, len(a), size=(n_boot, len(a)))
+    sk = 1 - a[pick].mean(axis=1) / b[pick].mean(axis=1)
+    return float(np.quantile(sk, 0.025)), float(np.quantile(sk, 0.975))
+
+
+def skill_judgment(bt, horizon: int, model: str = "daily-hawkes") -> Judgment | None:
+    """CRPS skill of the model over the reference baseline, with a bootstrap interval."""
+    summ = bt.summary
+    row = summ[(summ["model"] == model) & (summ["metric"] == "crps")]
+    if row.empty:
+        return None
+    row = row.iloc[0]
+    lo, hi = skill_bootstrap(bt.scores, model, bt.reference, "crps")
+    best_base = summ[(summ["model"] != model) & (summ["model"] != bt.reference) &
+                     (summ["metric"] == "crps")].sort_values("skill", ascending=False)
+    basis = "backtest_case(): rolling-origin CRPS; interval resamples origins"
+    key = f"backtest.{model}.crps"
+    n_orig = int(bt.scores["origin"].nunique())
+    fields = {"skill": Quantity(key + ".skill", float(row["skill"]), lo, hi, kind="share", basis=basis),
+              "h": Quantity(key + ".horizon", float(horizon), kind="count"),
+              "n": Quantity(key + ".origins", float(n_orig), kind="count"),
+              "ref": bt.reference}
+    t = ("Forecasting {h} days ahead from {n} past dates, the Hawkes model scored {skill} "
+         "better than the {ref} baseline (CRPS skill)")
+    if len(best_base):
+        b = best_base.iloc[0]
+        fields["base"] = b["model"]
+        fields["bskill"] = Quantity(f"backtest.{b['model']}.crps.skill", float(b["skill"]), kind="share")
+        t += "; the best other baseline, {base}, scored {bskill}."
+    else:
+        t += "."
+    return Judgment(key=key, section="dynamics", priority=35, basis=basis, template=t, fields=fields)
+
+
+def coverage_judgment(cov: Mapping[str, Any]) -> Judgment | None:
+    """Store count of attacks against the published tallies of the last week with one."""
+    if not cov or cov.get("published_max") is None:
+        return None
+    basis = "store attacks to date / published cumulative counts of the same week"
+    key = "coverage"
+    return Judgment(
+        key=key, section="method", priority=40, basis=basis,
+        template=("Data coverage: by {date} the store held {n} attacks on US forces against "
+                  "{pmin}–{pmax} published by then, so it covers about {share} of them; "
+                  "rates in this brief are lower bounds on the true ones."),
+        fields={"date": cov["date"], "n": Quantity(key + ".store", float(cov["store"]), kind="count"),
+                "pmin": Quantity(key + ".published_min", float(cov["published_min"]), kind="count"),
+                "pmax": Quantity(key + ".published_max", float(cov["published_max"]), kind="count"),
+                "share": Quantity(key + ".share", float(cov["share"]), float(cov["share_low"]),
+                                  float(cov["share_high"]), kind="share", level=1.0, basis=basis)},
+        sources=list(cov.get("sources", [])))
