@@ -1,6 +1,9 @@
 """Analyses of a case: escalation phases, action and reaction, deterrence, the actor network.
 
 Names are imported on first use (``redline.analysis.fit`` stays cheap to import).
+The functions of the modules ``reciprocity``, ``deterrence`` and ``network`` are
+exported here as ``analyze_reciprocity``, ``analyze_deterrence`` and
+``analyze_network`` (a package attribute cannot be both a submodule and a function).
 """
 
 from __future__ import annotations
@@ -18,17 +21,17 @@ _EXPORTS: dict[str, str] = {
     "poisson_rate_ci": "redline.analysis.escalation",
     # reciprocity: action -> reaction
     "ReciprocityResult": "redline.analysis.reciprocity",
-    "reciprocity": "redline.analysis.reciprocity",
+    "analyze_reciprocity": "redline.analysis.reciprocity",
     "reaction_test": "redline.analysis.reciprocity",
     "default_pairs": "redline.analysis.reciprocity",
     # deterrence: strike waves, rate ratios, model view
     "DeterrenceResult": "redline.analysis.deterrence",
-    "deterrence": "redline.analysis.deterrence",
+    "analyze_deterrence": "redline.analysis.deterrence",
     "strike_waves": "redline.analysis.deterrence",
     "rate_ratio_ci": "redline.analysis.deterrence",
     # network: ties, dyads, sponsor chains, deniability
     "NetworkResult": "redline.analysis.network",
-    "network": "redline.analysis.network",
+    "analyze_network": "redline.analysis.network",
     "actor_graph": "redline.analysis.network",
     "sponsor_chains": "redline.analysis.network",
     "event_dyads": "redline.analysis.network",

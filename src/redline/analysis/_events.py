@@ -3,7 +3,9 @@
 A *case event* is an event dated inside the analysis window whose actor or
 target is one of the case's actors (the case is defined by who takes part in
 it, so events another ingest added about other actors stay out), plus any
-event a stream of the case selects.  Stream
+event a stream of the case selects and every event of the case's own events
+file (ids ``<case name>:...``), whose actors may be names the case does not
+resolve.  Stream
 membership comes from the store's own stream queries
 (:func:`redline.data.streams.streams`), so every analysis counts exactly what
 the models count.
@@ -104,7 +106,8 @@ def load_case_events(store, case: Case | str, start: dt.date | None = None,
     ev = store.events(EventFilter(start=start, end=end))
     ids = {a.id for a in case.actors}
     in_streams = {i for v in data.event_ids.values() for i in v}
-    keep = ev["actor"].isin(ids) | ev["target"].isin(ids) | ev["event_id"].isin(in_streams)
+    keep = (ev["actor"].isin(ids) | ev["target"].isin(ids) | ev["event_id"].isin(in_streams)
+            | ev["event_id"].str.startswith(f"{case.name}:"))
     ev = ev[keep].copy()
     ev["date"] = pd.to_datetime(ev["date"])
     ev = ev.sort_values(["date", "event_id"]).reset_index(drop=True)

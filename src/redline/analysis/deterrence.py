@@ -53,7 +53,7 @@ from redline.data.case import Case
 from redline.errors import (AnalysisError, ConvergenceWarning, RedlineError,
                             StationarityWarning)
 
-__all__ = ["DeterrenceResult", "deterrence", "strike_waves", "rate_ratio_ci", "wave_rates",
+__all__ = ["analyze_deterrence", "DeterrenceResult", "deterrence", "strike_waves", "rate_ratio_ci", "wave_rates",
            "DEFAULT_WINDOWS"]
 
 DEFAULT_WINDOWS = (7, 14, 28)
@@ -295,13 +295,16 @@ def deterrence(store, case: Case | str, attack: str | None = None, strike: str |
 
 
 def _key_waves(waves: pd.DataFrame, case: Case) -> list[tuple[int, str]]:
-    """Waves the case marks as key events (by event id), else the most intense one."""
+    """The waves the statements describe: those the case marks as key events (by
+    event id); else every wave when there are at most three; else the most intense."""
     out = []
     for ke in case.key_events:
         ids = set(ke.event_ids)
         for w in waves.itertuples(index=False):
             if ids & {i.split(":", 1)[-1] for i in w.strike_ids} and w.wave not in [x for x, _ in out]:
                 out.append((int(w.wave), f"key event: {ke.label}"))
+    if not out and len(waves) <= 3:
+        out = [(int(w), "strike wave") for w in waves["wave"]]
     if not out and len(waves):
         top = waves.sort_values(["intensity", "strikes"], ascending=False).iloc[0]
         out.append((int(top["wave"]), "the most intense wave"))
@@ -365,3 +368,7 @@ def _statements(res: DeterrenceResult, data: CaseEvents) -> list[str]:
                "rates tend to fall afterwards even without an effect (regression to the mean); they do "
                "not show that strikes deterred anyone, nor that they did not.")
     return out
+
+
+#: The same function under the name :mod:`redline.analysis` exports.
+analyze_deterrence = deterrence

@@ -57,7 +57,7 @@ from redline.analysis.escalation import IntensityWeights, _records, default_stre
 from redline.data.case import Case
 from redline.errors import AnalysisError
 
-__all__ = ["NetworkResult", "network", "actor_graph", "sponsor_chains", "embedding_chains",
+__all__ = ["analyze_network", "NetworkResult", "network", "actor_graph", "sponsor_chains", "embedding_chains",
            "event_dyads", "deniability", "resolve_claimant"]
 
 _VIOLENT = ("ASSAULT", "COERCE")
@@ -334,3 +334,7 @@ def network(store, case: Case | str, attack: str | None = None, strike: str | No
     den = deniability(data.case, data.stream(attack), data.stream(strike), g)
     return NetworkResult(g, _centrality(data.case, g), dyads, sponsor_chains(g), embedding_chains(g),
                          den, attack, strike, notes)
+
+
+#: The same function under the name :mod:`redline.analysis` exports.
+analyze_network = network

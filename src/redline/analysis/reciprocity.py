@@ -42,7 +42,7 @@ from redline.analysis.escalation import _records, default_streams
 from redline.data.case import Case
 from redline.errors import AnalysisError
 
-__all__ = ["ReciprocityResult", "reciprocity", "reaction_test", "default_pairs", "DEFAULT_KS"]
+__all__ = ["analyze_reciprocity", "ReciprocityResult", "reciprocity", "reaction_test", "default_pairs", "DEFAULT_KS"]
 
 DEFAULT_KS = (1, 2, 3, 5, 7, 14, 21, 28)
 
@@ -262,3 +262,7 @@ def default_pairs(case: Case, attack: str | None = None,
     out = [(s.name, response) for s in case.streams
            if s.with_target_casualties and s.name not in (attack, response)]
     return [*out, (attack, response), (response, attack)]
+
+
+#: The same function under the name :mod:`redline.analysis` exports.
+analyze_reciprocity = reciprocity

@@ -1,0 +1,122 @@
+"""The built-in case end to end: shapes and invariants (counts add up to the event table)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import redline
+from redline.analysis import analyze
+from redline.data.filters import EventFilter
+from redline.errors import AnalysisError, UnknownStreamError
+
+CASE = "us-iran-proxies-2023"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    s = redline.open_store(tmp_path_factory.mktemp("analysis") / "s.duckdb")
+    s.ingest(CASE)
+    return s
+
+
+@pytest.fixture(scope="module")
+def result(store):
+    return analyze(store, CASE, n_sim=199)
+
+
+def test_counts_add_up_to_the_event_table(store, result):
+    case = result.case
+    in_window = store.events(EventFilter(start=case.start, end=case.end))
+    totals = result.totals().set_index("scope")
+    assert totals.loc["(case)", "events"] == len(in_window)
+    counts = redline.streams(store, case).counts.sum()
+    for name, n in counts.items():
+        assert totals.loc[name, "events"] == n
+        weekly = result.weekly[result.weekly.scope == name]
+        assert weekly["events"].sum() == n
+        assert sum(len(x) for x in weekly["event_ids"]) == n
+    assert totals.loc["(case)", "killed"] == int(in_window["killed"].sum())
+
+
+def test_phases(result):
+    ph = result.phases
+    seg = ph.segments
+    assert seg["events"].sum() == result.totals().set_index("scope").loc["militia_attacks_on_us", "events"]
+    assert seg["start"].iloc[0] == pd.Timestamp("2023-10-01") and seg["end"].iloc[-1] == pd.Timestamp("2024-03-31")
+    assert (seg["start"].iloc[1:].to_numpy() == (seg["end"].iloc[:-1] + pd.Timedelta(days=1)).to_numpy()).all()
+    cps = ph.change_points
+    onset = cps.iloc[0]
+    assert onset["direction"] == "rise"
+    assert pd.Timestamp("2023-10-10") <= onset["date"] <= pd.Timestamp("2023-10-24")
+    falls = cps[cps["direction"] == "fall"]
+    assert ((falls["date"] >= pd.Timestamp("2024-01-20")) & (falls["date"] <= pd.Timestamp("2024-02-20"))).any()
+    assert cps["p_value"].between(0, 1).all()
+
+
+def test_reciprocity_shapes(store, result):
+    pairs = [(r.action, r.reaction) for r in result.reciprocity]
+    assert ("us_casualty_attacks", "us_strikes_on_militias") in pairs
+    assert ("us_strikes_on_militias", "militia_attacks_on_us") in pairs
+    for r in result.reciprocity:
+        assert len(r.pairs) == r.summary["actions"]
+        assert r.by_k["p_value"].between(0, 1).all()
+        assert r.by_k["observed"].is_monotonic_increasing
+        assert r.lag_counts["actions"].sum() == r.summary["with_reaction"]
+
+
+def test_deterrence_waves(result):
+    d = result.to_dict()["deterrence"]
+    waves = d["waves"]
+    n_waves = len(result.deterrence.waves)
+    assert len(waves) == 3 * n_waves
+    for w in waves:
+        for key in ("start", "end", "window_days", "rate_before", "rate_after", "rate_ratio",
+                    "ci_low", "ci_high", "event_ids"):
+            assert key in w
+        assert len(w["event_ids"]) == len(w["strike_ids"]) + w["attacks_before"] + w["attacks_after"]
+    feb = [w for w in waves if w["start"] == "2024-02-02"]
+    assert [w["window_days"] for w in feb] == [7, 14, 28]
+    assert any("kh_suspension" in c for w in feb for c in w["confounders"])
+    fit = d["model"]["fits"][0]
+    assert fit["low"] <= fit["effect"] <= fit["high"]
+    assert any("association" in s for s in d["statements"])
+
+
+def test_network_and_json(result):
+    out = result.to_dict()
+    assert {"phases", "reciprocity", "deterrence", "network"} <= set(out)
+    json.loads(result.to_json())                   # strict JSON: no NaN, no inf
+    net = out["network"]
+    assert "iran > islamic_resistance_in_iraq > kataib_hezbollah" in net["sponsor_chains"]
+    den = net["deniability"]
+    assert sum(c["attacks"] for c in den["claims"]) == den["attacks"]
+    assert sum(c["attacks"] for c in den["attribution"]) == den["attacks"]
+    assert 0 <= den["deniable_share_low"] <= den["deniable_share"] <= den["deniable_share_high"] <= 1
+
+
+def test_bad_input(store):
+    with pytest.raises(UnknownStreamError):
+        analyze(store, CASE, attack="no_such_stream", fit_model=False)
+    with pytest.raises(AnalysisError):
+        analyze(store, CASE, reaction_window=0, fit_model=False)
+    with pytest.raises(AnalysisError):
+        analyze(store, CASE, windows=(400,), fit_model=False)
+
+
+def test_cli(store, tmp_path, capsys):
+    from redline.cli import main
+    with pytest.raises(SystemExit) as ok:
+        main(["--store", str(store.path), "analyze", CASE, "--json", "--no-model",
+              "--out", str(tmp_path / "out")])
+    assert ok.value.code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["deterrence"]["waves"]
+    assert (tmp_path / "out" / "wave_rates.csv").exists()
+    assert (tmp_path / "out" / "analysis.json").exists()
+    with pytest.raises(SystemExit) as exc:
+        main(["--store", str(store.path), "analyze", CASE, "--attack", "nope", "--no-model"])
+    assert exc.value.code == 1
+    assert "no stream 'nope'" in capsys.readouterr().err

@@ -1,0 +1,96 @@
+"""Strike waves and rates around them: a planted drop after a wave is found."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from redline.analysis import analyze_deterrence as deterrence, rate_ratio_ci, strike_waves
+from redline.errors import AnalysisError, UnknownStreamError
+
+EXTRA = """covariates:
+  - {name: announced_pause, start: 2023-04-01, description: a pause is announced}"""
+
+
+def _planted_drop(seed: int = 2) -> list[dict]:
+    rng = np.random.default_rng(seed)
+    ev = []
+    for day in range(150):
+        lam = 2.0 if day < 90 else 0.2
+        ev += [{"day": day, "actor": "brigade", "target": "home"}] * int(rng.poisson(lam))
+    ev += [{"day": d, "actor": "home", "target": "brigade", "mode": "aerial"} for d in (88, 89)]
+    ev += [{"day": d, "actor": "home", "target": "patron", "mode": "aerial"} for d in (30, 32, 40)]
+    return ev
+
+
+def test_planted_drop_after_wave(make_case):
+    store, case = make_case(_planted_drop(), 150, extra=EXTRA)
+    res = deterrence(store, case, fit_model=False)
+    waves = res.waves
+    assert [w.strikes for w in waves.itertuples()] == [2, 1, 2]      # 30+32 | 40 | 88+89
+    rates = res.rates
+    assert len(rates) == 3 * 3
+    big = rates[rates["start"] == pd.Timestamp("2023-03-30")]          # day 88
+    assert list(big["window_days"]) == [7, 14, 28]
+    for r in big.itertuples():
+        assert r.rate_ratio < 0.4 and r.ci_high < 1 and r.verdict == "fewer after"
+        assert r.days_before == r.window_days == r.days_after
+        assert set(r.strike_ids) <= set(r.event_ids)
+        assert len(r.event_ids) == r.strikes + r.attacks_before + r.attacks_after
+    # the covariate that starts 2023-04-01 falls inside the windows and is named
+    assert all(any("announced_pause" in c for c in cs) for cs in big["confounders"])
+    assert any("announced_pause" in s for s in res.statements)
+    assert any("association" in s for s in res.statements)
+
+
+def test_model_view_reports_signed_effect(make_case):
+    store, case = make_case(_planted_drop(), 150, extra=EXTRA)
+    res = deterrence(store, case, windows=(14,), fit_model=True)
+    fits = res.model["fits"]
+    assert [f["label"] for f in fits] == ["without covariates"]     # the case's model has none
+    f = fits[0]
+    assert f["low"] <= f["effect"] <= f["high"]
+    assert f["verdict"] in ("inhibits (deterrence)", "excites (provocation)", "unclear")
+    assert res.model["covariates_not_adjusted"] == ["announced_pause"]
+
+
+def test_wave_rule():
+    ev = pd.DataFrame({"event_id": list("abcde"), "event_type": "ASSAULT", "mode": "aerial",
+                       "killed": [1, None, 0, 2, None], "injured": None, "target": "x",
+                       "date": pd.to_datetime(["2023-01-01", "2023-01-04", "2023-01-08",
+                                               "2023-01-08", "2023-01-20"])})
+    w = strike_waves(ev, gap_days=3)
+    assert [x.strike_ids for x in w.itertuples()] == [["a", "b"], ["c", "d"], ["e"]]
+    assert list(strike_waves(ev, gap_days=4)["strikes"]) == [4, 1]
+
+
+def test_rate_ratio_exact_interval():
+    rr, lo, hi, p = rate_ratio_ci(10, 10.0, 10, 10.0)
+    assert rr == 1.0 and lo * hi == pytest.approx(1.0) and p == pytest.approx(1.0)
+    rr, lo, hi, p = rate_ratio_ci(2, 14.0, 20, 14.0)
+    assert rr == pytest.approx(0.1) and hi < 1 and p < 0.001
+    rr, lo, hi, _ = rate_ratio_ci(0, 7.0, 5, 7.0)
+    assert rr == 0.0 and lo == 0.0 and 0 < hi < 1.5
+    assert np.isnan(rate_ratio_ci(0, 7.0, 0, 7.0)[0])
+    assert np.isnan(rate_ratio_ci(3, 0.0, 3, 7.0)[0])
+    # coverage: the exact interval holds the true ratio at least 95% of the time
+    rng = np.random.default_rng(0)
+    hits = 0
+    for _ in range(400):
+        a, b = rng.poisson(0.5 * 14), rng.poisson(1.0 * 14)
+        _, lo, hi, _ = rate_ratio_ci(int(a), 14.0, int(b), 14.0)
+        hits += lo <= 0.5 <= hi
+    assert hits / 400 >= 0.94
+
+
+def test_bad_input(make_case):
+    store, case = make_case(_planted_drop(), 150)
+    with pytest.raises(UnknownStreamError):
+        deterrence(store, case, attack="nope", fit_model=False)
+    with pytest.raises(AnalysisError):
+        deterrence(store, case, windows=(0,), fit_model=False)
+    with pytest.raises(AnalysisError):
+        deterrence(store, case, windows=(7, 365), fit_model=False)
+    with pytest.raises(AnalysisError):
+        deterrence(store, case, windows=(), fit_model=False)
