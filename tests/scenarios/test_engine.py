@@ -1,0 +1,145 @@
+"""The scenario day loop against closed forms and against simulate_daily_paths.
+
+Tolerances: every check compares a Monte Carlo mean of N independent paths with
+its exact value, and allows 4.5 standard errors (estimated from the sample).
+For one check the chance of a false failure is below 1e-5; the seeds are fixed,
+so a pass is reproducible, and a real error of one standard error's size or
+more (e.g. an off-by-one day in the kernel) moves the mean by far more.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from redline.models import simulate_daily_paths
+from redline.scenarios._engine import RuleArrays, simulate_batch
+from redline.scenarios.runner import _longest_zero_run, batch_sizes
+
+Z = 4.5
+
+
+def _close(samples: np.ndarray, exact: float) -> None:
+    se = samples.std(ddof=1) / np.sqrt(samples.size)
+    assert abs(samples.mean() - exact) <= Z * max(se, 1e-12), (samples.mean(), exact, se)
+
+
+def test_no_couplings_gives_poisson_with_known_mean():
+    H, N = 30, 20000
+    mu = np.tile([0.4, 1.5], (H, 1))
+    counts, _, _ = simulate_batch(3, mu, np.zeros((2, 2)), np.ones(2), np.zeros(2),
+                                  np.zeros((H, 2), int), N, "identity")
+    for i, rate in enumerate([0.4, 1.5]):
+        total = counts[:, :, i].sum(axis=1)
+        _close(total, H * rate)
+        # Poisson: the variance equals the mean (relative tolerance of a sample variance
+        # of 20000 Poisson draws: sd about sqrt(2/N) = 1%; 5% is > 4.5 sd).
+        assert abs(total.var() / total.mean() - 1) < 0.05
+
+
+def test_softplus_baseline_is_softplus_of_the_predictor():
+    H, N = 20, 20000
+    eta = -0.3
+    counts, _, _ = simulate_batch(4, np.full((H, 1), eta), np.zeros((1, 1)), np.ones(1),
+                                  np.zeros(1), np.zeros((H, 1), int), N, "softplus")
+    _close(counts.sum(axis=(1, 2)), H * np.log1p(np.exp(eta)))
+
+
+def test_coupled_mean_follows_the_exact_recursion():
+    # Identity link: E[y_t] = mu + A (1 - r) E[S_t], E[S_{t+1}] = r E[S_t] + E[y_t] + inj_t.
+    H, N = 25, 20000
+    mu = np.array([0.5, 0.2])
+    A = np.array([[0.3, 0.6], [0.2, 0.1]])
+    decay = np.array([0.5, 1.2])
+    s0 = np.array([2.0, 1.0])
+    inj = np.zeros((H, 2), int)
+    inj[5, 1] = 3
+    counts, _, _ = simulate_batch(5, np.tile(mu, (H, 1)), A, decay, s0, inj, N, "identity")
+    r = np.exp(-decay)
+    S = s0.copy()
+    for t in range(H):
+        m = mu + A @ ((1 - r) * S) + inj[t]
+        for i in range(2):
+            _close(counts[:, t, i].astype(float), m[i])
+        S = r * S + m
+
+
+def test_agrees_with_simulate_daily_paths():
+    H, N = 20, 20000
+    mu = np.array([0.2, -0.5])
+    A = np.array([[-0.8, 1.2], [0.5, 0.1]])
+    decay = np.array([0.4, 0.9])
+    s0 = np.array([3.0, 0.5])
+    ours, _, _ = simulate_batch(6, np.tile(mu, (H, 1)), A, decay, s0, np.zeros((H, 2), int),
+                                N, "softplus")
+    ref = simulate_daily_paths(mu, A, decay, horizon=H, n_paths=N, link="softplus",
+                               initial_state=s0, random_state=6)
+    for t in (0, 1, 5, 19):
+        for i in range(2):
+            a, b = ours[:, t, i].astype(float), ref[:, t, i].astype(float)
+            se = np.sqrt(a.var() / N + b.var() / N)
+            assert abs(a.mean() - b.mean()) <= Z * se
+
+
+def test_fatal_attacks_thin_a_poisson_stream():
+    # Attacks ~ Poisson(2) a day, each fatal with p = 0.02: fatal attacks over 30 days
+    # are Poisson(30 * 2 * 0.02), so P(none) = exp(-1.2).
+    H, N = 30, 20000
+    counts, fatal, _ = simulate_batch(7, np.full((H, 1), 2.0), np.zeros((1, 1)), np.ones(1),
+                                      np.zeros(1), np.zeros((H, 1), int), N, "identity",
+                                      p_fatal=np.full(N, 0.02), fatal_stream=0)
+    _close((fatal.sum(axis=1) > 0).astype(float), 1 - np.exp(-1.2))
+    assert (fatal <= counts[:, :, 0]).all()
+
+
+def test_red_line_that_always_fires():
+    # Stream 0 gets one forced event on day 0; the rule (prob 1) answers with 5 events
+    # of stream 1 (whose own rate is 0) after 2-5 days, once. So stream 1 has exactly
+    # 5 events per path, on day 2, 3, 4 or 5 with probability 1/4 each.
+    H, N = 12, 20000
+    inj = np.zeros((H, 2), int)
+    inj[0, 0] = 1
+    rules = RuleArrays([{"series": 0, "at_least": 1, "window": 7, "prob": 1.0, "stream": 1,
+                         "count": 5, "dmin": 2, "dmax": 5, "max_fires": 1}])
+    counts, _, fires = simulate_batch(8, np.zeros((H, 2)), np.zeros((2, 2)), np.ones(2),
+                                      np.zeros(2), inj, N, "identity", rules=rules)
+    assert (counts[:, :, 1].sum(axis=1) == 5).all()
+    assert (fires[:, 0] == 1).all()
+    day = counts[:, :, 1].argmax(axis=1)
+    assert set(np.unique(day)) == {2, 3, 4, 5}
+    for d in (2, 3, 4, 5):
+        _close((day == d).astype(float), 0.25)
+
+
+def test_red_line_probability_and_max_fires():
+    # A trigger every day for 60 days, window 3: checks on days 0, 3, 6, ...; p = 0.3
+    # and at most 2 answers per path: the number of answers is min(2, Binomial(20, 0.3)).
+    H, N = 60, 20000
+    inj = np.zeros((H, 2), int)
+    inj[:, 0] = 1
+    rules = RuleArrays([{"series": 0, "at_least": 1, "window": 3, "prob": 0.3, "stream": 1,
+                         "count": 1, "dmin": 1, "dmax": 1, "max_fires": 2}])
+    _, _, fires = simulate_batch(9, np.zeros((H, 2)), np.zeros((2, 2)), np.ones(2), np.zeros(2),
+                                 inj, N, "identity", rules=rules)
+    from scipy.stats import binom
+    k = np.arange(21)
+    exact = float((np.minimum(k, 2) * binom.pmf(k, 20, 0.3)).sum())
+    _close(fires[:, 0].astype(float), exact)
+
+
+def test_same_seed_same_paths_other_seed_other_paths():
+    H = 15
+    args = (np.full((H, 2), 0.7), np.array([[0.2, 0.1], [0.3, 0.0]]), np.ones(2), np.zeros(2),
+            np.zeros((H, 2), int), 300, "identity")
+    a = simulate_batch(11, *args, p_fatal=np.full(300, 0.1), fatal_stream=0)
+    b = simulate_batch(11, *args, p_fatal=np.full(300, 0.1), fatal_stream=0)
+    c = simulate_batch(12, *args, p_fatal=np.full(300, 0.1), fatal_stream=0)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert not np.array_equal(a[0], c[0])
+
+
+def test_longest_zero_run_and_batches():
+    x = np.array([[0, 0, 1, 0, 0, 0], [1, 1, 1, 1, 1, 1], [0, 0, 0, 0, 0, 0]])
+    assert _longest_zero_run(x).tolist() == [3, 0, 6]
+    assert sum(batch_sizes(10_000)) == 10_000 and len(batch_sizes(10_000)) == 100
+    assert batch_sizes(7) == [7]
