@@ -149,7 +149,7 @@ def _subject(s: Sentence, pos: int, bounds: list[int], lex: Lexicon, exclude: se
             return _subject(s, left, bounds, lex, exclude)
         # "X said that ...": the speaker is the actor of the reported statement
         for j in range(left - 1, max(-1, left - 6), -1):
-            if s.lower[j] in lex.reporting_verbs:
+            if s.lower[j] in lex.reporting_verbs and _mention_at(s.actors, j) is None:
                 return _subject(s, j, bounds, lex, exclude)
     if not cands:
         return None
@@ -293,7 +293,8 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
         return []
     bounds = sorted(set(_boundaries(s)) | {
         i for i, w in enumerate(s.lower) if w in lex.reporting_verbs
-        and not (i and s.lower[i - 1] == "to") and not (i + 1 < n and s.lower[i + 1] == "by")})
+        and not (i and s.lower[i - 1] == "to") and not (i + 1 < n and s.lower[i + 1] == "by")
+        and _mention_at(s.actors, i) is None})  # "United States" is not "states"
     modes = {i for m in s.modes for i in range(m.start, m.end)}
     actor_tok = {i for m in s.actors for i in range(m.start, m.end)}
     hedged = any(w in HEDGES for w in s.lower)

@@ -153,6 +153,9 @@ def build_lexicon(case: Any) -> Lexicon:
             continue
         for entry in spec.get("verbs", []) or []:
             text, mode = _split_mode(entry)
+            if text.startswith("="):  # this exact form only ("=targeted", not "targets")
+                verb_forms.setdefault(text[1:].lower(), []).append((cat, text[1:], mode, "ed"))
+                continue
             base, forms = inflect_verb(text)
             for f in forms:
                 form = ("ing" if f.split(" ")[0].endswith("ing") else

@@ -6,14 +6,15 @@ Everything here is position-only; :mod:`redline.reading.coder` decides roles.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.util import filter_spans
 
-from redline.reading.gazetteer import Gazetteer, Place
+from redline.reading.gazetteer import Gazetteer
 from redline.reading.lexicon import Lexicon, TriggerInfo
-from redline.reading.quantities import DateMention, find_dates, find_numbers
+from redline.reading.quantities import find_dates, find_numbers
 
 __all__ = ["Sentence", "Mention", "analyse"]
 
@@ -59,13 +60,14 @@ class Sentence:
 
 
 def _tok_range(idx: list[int], toks: list[str], s: int, e: int) -> tuple[int, int] | None:
-    first = last = None
-    for i, (o, t) in enumerate(zip(idx, toks)):
-        if o + len(t) > s and o < e:
-            if first is None:
-                first = i
-            last = i
-    return None if first is None else (first, last + 1)
+    """Token range [first, last + 1) covering characters [s, e)."""
+    first = bisect_right(idx, s) - 1
+    if first < 0 or idx[first] + len(toks[first]) <= s:
+        first += 1
+    last = bisect_left(idx, e) - 1
+    if first >= len(idx) or last < first:
+        return None
+    return first, last + 1
 
 
 def _sponsored(lex: Lexicon, lower: list[str], toks: list[str]) -> list[Mention]:
@@ -105,9 +107,11 @@ def _sponsored(lex: Lexicon, lower: list[str], toks: list[str]) -> list[Mention]
 def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gazetteer,
             ref: dt.date | None) -> Sentence:
     """Find every mention in one sentence (``doc`` is its spaCy Doc)."""
-    toks = [t.text for t in doc]
-    lower = [t.lower_ for t in doc]
-    idx = [t.idx for t in doc]
+    toks, lower, idx = [], [], []
+    for t in doc:
+        toks.append(t.text)
+        lower.append(t.lower_)
+        idx.append(t.idx)
 
     # actors
     spans = []
@@ -217,6 +221,3 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
     return Sentence(text, offset, index, toks, lower, idx, trig_ms, actor_ms, place_ms,
                     mode_ms, date_ms, num_ms)
 
-
-def unused(_: DateMention, __: Place) -> None:  # pragma: no cover - typing helper
-    return None

@@ -20,7 +20,18 @@ DEFAULT_CASE = "us-iran-proxies-2023"
 MAX_SENTENCE_CHARS = 1000
 _ABBREV = re.compile(r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|Sen|Rep|Gov|St|Jan|Feb|"
                      r"Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|No|Vol|vs|Maj|Capt|Adm|Prof|Jr|Sr)\.)$")
-_SENT_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9\u0600-\u06FF])|\n\s*\n|\n(?=\s*[-*•])")
+_SENT_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9\u0600-\u06FF])|\n\s*\n|\n(?=\s*[-*•])"
+                       r"|(?<=[.!?:\"])\n|\n")
+
+
+def _is_headline(line: str) -> bool:
+    """A line that ends a block: short and mostly capitalised ("Strike", a title)."""
+    line = line.rsplit("\n", 1)[-1]
+    words = line.split()
+    if not words or len(line) > 120:
+        return False
+    caps = sum(w[:1].isupper() or not w[:1].isalpha() for w in words)
+    return len(words) <= 3 or caps >= 0.6 * len(words)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -32,6 +43,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         end = m.end()
         if m.group(0).startswith(".") and _ABBREV.search(text[max(0, m.start() - 6):m.start() + 1]):
             continue
+        if m.group(0) == "\n" and not _is_headline(text[start:m.start()]):
+            continue  # a hard-wrapped line goes on
         spans.append((start, end))
         start = end
     spans.append((start, len(text)))
