@@ -1,0 +1,64 @@
+"""The web app command: ``redline serve`` (the app itself lives in redline.web)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from redline.cli.app import app, console, err_console, open_configured_store
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _warm(web_app, case: str) -> None:
+    """Fill the slow caches (fit, analyses) in the background so the first visit is quick."""
+    from fastapi.testclient import TestClient
+    with TestClient(web_app) as client:
+        for path in (f"/cases/{case}/dynamics.json", f"/cases/{case}/actors.json"):
+            client.get(path)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on; anything but loopback is "
+                             "reachable from other machines."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    allow_ingest: bool = typer.Option(False, "--allow-ingest",
+                                      help="Accept uploads of event files (read-only otherwise)."),
+    max_upload_mb: int = typer.Option(50, "--max-upload-mb", help="Largest upload accepted, MB."),
+    case: Optional[list[Path]] = typer.Option(None, "--case", help="Also show this case folder "
+                                              "(repeat for more); the built-in cases are always shown."),
+    warm: bool = typer.Option(True, "--warm/--no-warm", help="Fit the models in the background "
+                              "at start."),
+) -> None:
+    """Start the local web app over the store (http://127.0.0.1:8000)."""
+    import uvicorn
+
+    from redline.data.case import builtin_cases, load_case
+    from redline.web import create_app
+
+    if host not in LOOPBACK:
+        err_console.print(f"[yellow]warning:[/] listening on {host}: anyone who can reach this "
+                          "machine can read the store" + (" and add events to it" if allow_ingest
+                                                           else ""), highlight=False)
+    store = open_configured_store()
+    cases = dict(builtin_cases())
+    for folder in case or []:
+        c = load_case(folder)  # validates the folder; the app then knows it only by name
+        cases[c.name] = c.folder
+    if hasattr(store, "ingest"):
+        for name in builtin_cases():
+            result = store.ingest(name)
+            if result.rows_added:
+                console.print(f"[green]✓[/] {result} into {store.path}")
+    web_app = create_app(store, cases=cases, allow_ingest=allow_ingest,
+                         max_upload_bytes=max_upload_mb * 1024 * 1024)
+    if warm and cases:
+        threading.Thread(target=_warm, args=(web_app, next(iter(cases))), daemon=True).start()
+    shown = "localhost" if host in LOOPBACK else host
+    console.print(f"redline at [bold]http://{shown}:{port}/[/] · store {getattr(store, 'path', store)}"
+                  + (" · uploads allowed" if allow_ingest else " · read-only") + " · Ctrl+C stops it")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")

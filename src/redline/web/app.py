@@ -1,0 +1,118 @@
+"""The FastAPI app: routes, static files, security headers and the one error handler."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import redline
+from redline.errors import RedlineError, UnknownActorError
+from redline.web.respond import page
+from redline.web.state import MAX_UPLOAD_BYTES, WebState
+
+__all__ = ["create_app", "SECURITY_HEADERS", "CSP"]
+
+#: Only this origin: no CDN, no inline script or style, no framing.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+       "form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+    "permissions-policy": "geolocation=(), camera=(), microphone=()",
+}
+_RAW_HEADERS = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+
+class SecurityHeaders:
+    """ASGI middleware adding :data:`SECURITY_HEADERS` to every response (streams too)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in _RAW_HEADERS if k not in names]
+                message = {**message, "headers": list(message.get("headers", [])) + extra}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _status(exc: RedlineError) -> int:
+    return 404 if isinstance(exc, (LookupError, UnknownActorError)) else 400
+
+
+def error_page(request: Request, status: int, message: str, *, field: str | None = None,
+               expected: str | None = None):
+    """The one shape of every error the app answers with: a page, or JSON ``{"error": ...}``."""
+    data = {"error": {"status": status, "message": message, "field": field,
+                      "expected": expected}, "title": "Error"}
+    return page(request, "error.html", data, status=status)
+
+
+def create_app(store=None, *, cases: dict[str, Path] | None = None, allow_ingest: bool = False,
+               max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
+    """The web app over ``store`` (default: ``redline.open_store()``).
+
+    Parameters
+    ----------
+    cases
+        Case name -> folder the app may show (default: the built-in cases).
+    allow_ingest
+        Accept uploads of event files (read-only otherwise).
+    max_upload_bytes
+        The largest upload accepted.
+    """
+    from redline.web.routes import ROUTERS
+
+    if store is None:
+        store = redline.open_store()
+    app = FastAPI(
+        title="redline", version=redline.__version__,
+        description="Escalation between states and armed proxies: every page of the local web "
+                    "app as JSON (the same URL with `.json`, or `Accept: application/json`).",
+        docs_url=None, redoc_url=None,  # their pages load scripts from a CDN
+    )
+    app.state.web = WebState(store, cases, allow_ingest, max_upload_bytes)
+    static = Path(str(resources.files("redline.web") / "static"))
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.exception_handler(RedlineError)
+    async def _redline_error(request: Request, exc: RedlineError):
+        # The web app's one place where a domain error becomes a message.
+        return error_page(request, _status(exc), str(exc), field=exc.field, expected=exc.expected)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        message = {404: "no such page", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
+        if isinstance(exc.detail, str) and exc.status_code not in (404, 405):
+            message = exc.detail
+        return error_page(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_params(request: Request, exc: RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ())[1:]) or None
+        return error_page(request, 400, f"invalid parameter: {first.get('msg', 'bad request')}",
+                          field=where)
+
+    app.add_middleware(SecurityHeaders)
+    return app

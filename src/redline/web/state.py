@@ -1,0 +1,141 @@
+"""What the app holds between requests: the store, the cases it may show, caches.
+
+Nothing here computes: the caches keep the results of library calls (a fit, an
+analysis, a scenario run) keyed by the store's version, so a page that needs a
+fitted model does not refit on every request, and an ingest invalidates them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from redline.errors import UnknownCaseError
+
+__all__ = ["WebState", "Run", "MAX_UPLOAD_BYTES"]
+
+#: Uploads larger than this are refused (``redline serve --max-upload-mb``).
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class Run:
+    """A scenario run in progress or done; the SSE stream reads ``progress``."""
+
+    id: str
+    case: str
+    scenario: str
+    started: float = field(default_factory=time.time)
+    done: int = 0
+    total: int = 0
+    message: str = "queued"
+    finished: bool = False
+    error: str | None = None
+    result: Any = None
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+class WebState:
+    """The store and settings of one app.
+
+    Parameters
+    ----------
+    store
+        Any redline store (``redline.open_store(...)``).
+    cases
+        Case name -> folder the app may show; the built-in cases when None.
+        Names are the only way a request names a case, so no request can reach
+        a folder outside this mapping.
+    allow_ingest
+        Accept uploads (``redline serve --allow-ingest``); read-only otherwise.
+    """
+
+    def __init__(self, store, cases: dict[str, Path] | None = None, allow_ingest: bool = False,
+                 max_upload_bytes: int = MAX_UPLOAD_BYTES) -> None:
+        from redline.data.case import builtin_cases
+        self.store = store
+        self.cases = dict(builtin_cases() if cases is None else cases)
+        self.allow_ingest = allow_ingest
+        self.max_upload_bytes = max_upload_bytes
+        self.runs: dict[str, Run] = {}
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._locks: dict[tuple, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._version = 0
+
+    # -- cases -------------------------------------------------------------
+    def case(self, name: str):
+        """The case called ``name``; only names in :attr:`cases` resolve."""
+        from redline.data.case import load_case
+        folder = self.cases.get(name)
+        if folder is None:
+            raise UnknownCaseError(f"no case named {name!r}",
+                                   expected="one of " + ", ".join(self.cases))
+        return self.cached(("case", name), lambda: load_case(folder))
+
+    @property
+    def default_case(self) -> str | None:
+        return next(iter(self.cases), None)
+
+    # -- store version and caches -------------------------------------------
+    def store_version(self) -> tuple:
+        """Changes whenever the store's files change (an ingest from here or elsewhere)."""
+        path = Path(str(getattr(self.store, "path", "")))
+        stamp: tuple = (self._version,)
+        for p in (path, Path(f"{path}.wal")):
+            try:
+                st = p.stat()
+                stamp += (st.st_mtime_ns, st.st_size)
+            except OSError:
+                stamp += (None,)
+        return stamp
+
+    def invalidate(self) -> None:
+        with self._guard:
+            self._version += 1
+            self._cache.clear()
+
+    def cached(self, key: tuple, compute: Callable[[], Any], size: int = 512,
+               single: bool = False) -> Any:
+        """``compute()`` once per key and store version.
+
+        ``single=True`` (for slow work: fits, analyses) makes concurrent callers
+        of the same key wait for the first instead of computing it again.
+        """
+        full = key + self.store_version()
+        with self._guard:
+            if full in self._cache:
+                self._cache.move_to_end(full)
+                return self._cache[full]
+            lock = self._locks.setdefault(key, threading.Lock()) if single else None
+        if lock is None:
+            value = compute()
+            with self._guard:
+                self._cache[full] = value
+                while len(self._cache) > size:
+                    self._cache.popitem(last=False)
+            return value
+        with lock:
+            with self._guard:
+                if full in self._cache:
+                    return self._cache[full]
+            value = compute()
+            with self._guard:
+                self._cache[full] = value
+                while len(self._cache) > size:
+                    self._cache.popitem(last=False)
+            return value
+
+    # -- runs --------------------------------------------------------------
+    def new_run(self, case: str, scenario: str) -> Run:
+        run = Run(uuid.uuid4().hex[:12], case, scenario)
+        with self._guard:
+            self.runs[run.id] = run
+            if len(self.runs) > 50:
+                self.runs.pop(next(iter(self.runs)))
+        return run
