@@ -143,3 +143,12 @@ def test_longest_zero_run_and_batches():
     assert _longest_zero_run(x).tolist() == [3, 0, 6]
     assert sum(batch_sizes(10_000)) == 10_000 and len(batch_sizes(10_000)) == 100
     assert batch_sizes(7) == [7]
+
+
+def test_count_quantiles_match_numpy_inverted_cdf():
+    from redline.scenarios.runner import count_quantiles
+    rng = np.random.default_rng(0)
+    q = np.array([0.05, 0.25, 0.5, 0.75, 0.95])
+    for n in (1, 7, 100, 1000):
+        x = rng.poisson(2.0, (n, 20, 3)).astype(np.int64)
+        assert np.array_equal(count_quantiles(x, q), np.quantile(x, q, axis=0, method="inverted_cdf"))
