@@ -192,7 +192,8 @@ def _premodifier(s: Sentence, t: Mention, modes: set[int], lex: Lexicon) -> tupl
         if j in modes or w in ("-", "air", "drone", "missile", "rocket") or (
                 w.isalpha() and w.islower() and w not in DETS and w not in NUM_HEDGE
                 and w not in LOCATIVE and w not in RECIP_PREPS and w not in BE
-                and w not in ("and", "or", "by") and steps < 3):
+                and w not in ("and", "or", "by", "with", "for", "about", "during", "under")
+                and w not in BOUNDARY_WORDS and steps < 3):
             j -= 1
             steps += 1
             continue
