@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +21,20 @@ class IngestPlan:
     importer: Importer
     format: str
     display: str
-    sha256: str
+    hashing: Future
     case_name: str | None
-    deduplicate: bool = False
+
+    @property
+    def sha256(self) -> str:
+        """The file's SHA-256, hashed in a thread while DuckDB reads the file."""
+        return self.hashing.result()
+
+
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redline-sha256")
+
+
+def _hash_later(path: Path) -> Future:
+    return _HASHER.submit(file_sha256, path)
 
 
 def plan_ingest(source: str | Path, fmt: str | None = None, case: Case | str | None = None) -> IngestPlan:
@@ -44,7 +56,7 @@ def plan_ingest(source: str | Path, fmt: str | None = None, case: Case | str | N
         own_case = importer.case  # type: ignore[attr-defined]
         builtin = builtin_cases().get(own_case.name) == own_case.folder
         display = f"{own_case.name} (built-in case)" if builtin else str(importer.path)
-        return IngestPlan(importer, fmt, display, file_sha256(importer.path), own_case.name)
+        return IngestPlan(importer, fmt, display, _hash_later(importer.path), own_case.name)
     if path.is_dir():
         raise InputError("a folder can only be ingested as a case", file=str(path),
                          expected="a file, or --format case for a folder with case.yaml")
@@ -57,5 +69,5 @@ def plan_ingest(source: str | Path, fmt: str | None = None, case: Case | str | N
         raise EmptyInputError("the file is empty", file=str(path),
                               expected="a header row and at least one event")
     aliases = case.alias_map() if isinstance(case, Case) else {}
-    return IngestPlan(cls(path, aliases), fmt, str(path), file_sha256(path),
+    return IngestPlan(cls(path, aliases), fmt, str(path), _hash_later(path),
                       case.name if isinstance(case, Case) else None)

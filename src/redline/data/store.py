@@ -140,83 +140,110 @@ class DuckDBStore(EventReads):
                 con.execute("SET preserve_insertion_order=false")
                 con.begin()
                 try:
-                    result = self._ingest_in_tx(con, plan, readable, started, t0)
+                    result = (self._already_in(con, plan, started, t0)
+                              or self._ingest_in_tx(con, plan, readable, started, t0))
                     con.commit()
                 except BaseException:
                     con.rollback()
                     raise
         return result
 
+    def _already_in(self, con, plan, started, t0) -> IngestResult | None:
+        """The same bytes were ingested before: log it and skip reading the file."""
+        if con.execute("SELECT count(*) FROM ingest_log").fetchall()[0][0] == 0:
+            return None  # a new store: hash in the background instead of waiting
+        prev = con.execute("SELECT rows_read FROM ingest_log WHERE sha256 = ? AND format = ? "
+                           "ORDER BY started DESC LIMIT 1", [plan.sha256, plan.format]).fetchall()
+        if not prev:
+            return None
+        prev = prev[0]
+        ingest_id = uuid.uuid4().hex[:12]
+        seconds = time.perf_counter() - t0
+        con.execute("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [ingest_id, str(plan.display), plan.sha256, plan.format, plan.case_name,
+                     prev[0], 0, started, seconds])
+        return IngestResult(ingest_id, str(plan.display), plan.format, int(prev[0]), 0, seconds,
+                            plan.sha256)
+
     def _ingest_in_tx(self, con, plan, readable: Path, started, t0) -> IngestResult:
+        # One pass: DuckDB reads, checks and maps the file straight into `events`
+        # (a staging table would write every row twice).  The checks that need
+        # the whole file (missing dates, repeated ids, rows already stored) then
+        # run on the rows of this ingest, which the transaction can still undo.
         imp = plan.importer
         exprs = imp.select_exprs()
-        select = ", ".join(f"{expr} AS \"{col}\"" for col, expr in exprs.items())
-        try:
-            con.execute(f"CREATE TEMP TABLE staging AS SELECT {select} FROM {imp.relation_sql(readable)}")
-        except (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException):
-            raise  # a bug in an importer's SQL, not a problem of the file
-        except duckdb.Error as exc:
-            raise imp.diagnose(readable, str(exc)) from None
-        rows_read = con.execute("SELECT count(*) FROM staging").fetchone()[0]
-        if rows_read == 0:
-            raise EmptyInputError("the file holds no events", file=str(plan.display),
-                                  expected="a header row and at least one event row")
-        missing = con.execute("SELECT count(*) FROM staging WHERE date IS NULL").fetchone()[0]
-        if missing:
-            raise imp.diagnose(readable, "a row has no date")
-        self._check_duplicates(con, imp, readable, plan)
+        ingest_id = uuid.uuid4().hex[:12]
         aliases = pd.DataFrame({"name": list(imp.aliases), "id": list(imp.aliases.values())},
                                columns=["name", "id"]).astype(str)
         con.register("alias_frame", aliases)
-        con.execute("CREATE TEMP TABLE aliases AS SELECT DISTINCT name, id FROM alias_frame")
+        con.execute("CREATE TEMP TABLE aliases AS SELECT DISTINCT lower(trim(name)) AS name, "
+                    "first(id) AS id FROM alias_frame GROUP BY ALL")
         con.unregister("alias_frame")
-        ingest_id = uuid.uuid4().hex[:12]
-        cols = column_names()
+        had_rows = con.execute("SELECT count(*) FROM events").fetchall()[0][0] > 0
         computed = {
             "actor": "coalesce(a1.id, s.actor_raw)",
             "target": "coalesce(a2.id, s.target_raw)",
             "intensity": intensity_sql("s.event_type", "s.mode", "s.killed"),
-            "machine_coded": "coalesce(s.machine_coded, false)" if "machine_coded" in imp.select_exprs() else "false",
+            "machine_coded": "coalesce(s.machine_coded, false)" if "machine_coded" in exprs else "false",
             "source_format": f"'{plan.format}'",
             "ingest_id": f"'{ingest_id}'",
         }
         select_cols = []
-        for c in cols:
+        for c in column_names():
             if c in computed:
                 select_cols.append(f"{computed[c]} AS \"{c}\"")
             elif c in exprs:
                 select_cols.append(f"s.\"{c}\"")
             else:
                 select_cols.append(f"NULL AS \"{c}\"")
-        distinct = "DISTINCT ON (s.event_id) " if plan.deduplicate else ""
-        added = con.execute(
-            f"""INSERT INTO events SELECT {distinct}{', '.join(select_cols)}
-            FROM staging s
-            LEFT JOIN aliases a1 ON a1.name = lower(trim(s.actor_raw))
-            LEFT JOIN aliases a2 ON a2.name = lower(trim(s.target_raw))
-            WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id)"""
-        ).fetchone()[0]
+        inner = ", ".join(f"{expr} AS \"{col}\"" for col, expr in exprs.items())
+        try:
+            rows_read = con.execute(
+                f"""INSERT INTO events SELECT {', '.join(select_cols)}
+                FROM (SELECT {inner} FROM {imp.relation_sql(readable)}) s
+                LEFT JOIN aliases a1 ON a1.name = lower(trim(s.actor_raw))
+                LEFT JOIN aliases a2 ON a2.name = lower(trim(s.target_raw))""").fetchall()[0][0]
+        except (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException):
+            raise  # a bug in an importer's SQL, not a problem of the file
+        except duckdb.Error as exc:
+            raise imp.diagnose(readable, str(exc)) from None
+        if rows_read == 0:
+            raise EmptyInputError("the file holds no events", file=str(plan.display),
+                                  expected="a header row and at least one event row")
+        mine = f"ingest_id = '{ingest_id}'"
+        if con.execute(f"SELECT count(*) FROM events WHERE {mine} AND date IS NULL").fetchall()[0][0]:
+            raise imp.diagnose(readable, "a row has no date")
+        repeats = self._check_duplicates(con, imp, readable, plan, mine)
+        if repeats:
+            # exact repeats inside the file: keep the first copy
+            con.execute(f"""DELETE FROM events WHERE {mine} AND rowid NOT IN
+                            (SELECT min(rowid) FROM events WHERE {mine} GROUP BY event_id)""")
+        if had_rows:
+            con.execute(f"""DELETE FROM events WHERE {mine} AND event_id IN
+                            (SELECT event_id FROM events WHERE NOT ({mine}))""")
+        added = con.execute(f"SELECT count(*) FROM events WHERE {mine}").fetchall()[0][0] \
+            if (repeats or had_rows) else rows_read
         seconds = time.perf_counter() - t0
         con.execute("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [ingest_id, str(plan.display), plan.sha256, plan.format, plan.case_name,
                      rows_read, added, started, seconds])
-        con.execute("DROP TABLE staging")
         con.execute("DROP TABLE aliases")
         return IngestResult(ingest_id, str(plan.display), plan.format, rows_read, added,
                             seconds, plan.sha256)
 
-    def _check_duplicates(self, con, imp, readable: Path, plan) -> None:
-        dup = con.execute("SELECT event_id FROM staging GROUP BY event_id HAVING count(*) > 1 LIMIT 1").fetchone()
-        if dup is None:
-            plan.deduplicate = False
-            return
-        plan.deduplicate = True
+    def _check_duplicates(self, con, imp, readable: Path, plan, mine: str) -> bool:
+        """True when ids repeat with identical rows; raise when they repeat with different ones."""
+        dup = con.execute(f"SELECT event_id FROM events WHERE {mine} GROUP BY event_id "
+                          "HAVING count(*) > 1 LIMIT 1").fetchall()
+        if not dup:
+            return False
         conflict = con.execute(
-            """SELECT event_id FROM (SELECT event_id, count(DISTINCT hash(COLUMNS(* EXCLUDE (event_id)))) AS n
-               FROM staging GROUP BY event_id HAVING count(*) > 1) WHERE n > 1 LIMIT 1""").fetchone()
-        if conflict is None:
-            return  # exact repeats: keep one
-        event_id = conflict[0]
+            f"""SELECT event_id FROM (SELECT event_id,
+                   count(DISTINCT hash(COLUMNS(* EXCLUDE (event_id, ingest_id)))) AS n
+               FROM events WHERE {mine} GROUP BY event_id HAVING count(*) > 1) WHERE n > 1 LIMIT 1""").fetchall()
+        if not conflict:
+            return True
+        event_id = conflict[0][0]
         native = event_id.split(":", 1)[1] if ":" in event_id else event_id
         lines = [ln for ln, row in imp.iter_rows(readable)
                  if imp.id_column and row.get(imp.id_column, "").strip() == native][:2]
@@ -256,7 +283,7 @@ class DuckDBStore(EventReads):
                         sel.append("NULL")
                 added = con.execute(
                     f"INSERT INTO events SELECT {', '.join(sel)} FROM frame f WHERE NOT EXISTS "
-                    "(SELECT 1 FROM events e WHERE e.event_id = f.event_id)").fetchone()[0]
+                    "(SELECT 1 FROM events e WHERE e.event_id = f.event_id)").fetchall()[0][0]
                 con.execute("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             [ingest_id, name, sha, fmt, None, len(df), added, started,
                              time.perf_counter() - t0])
@@ -275,7 +302,7 @@ class DuckDBStore(EventReads):
         if not self.path.exists():
             return False
         with self.connect() as con:
-            return con.execute("SELECT count(*) FROM ingest_log WHERE sha256 = ?", [sha256]).fetchone()[0] > 0
+            return con.execute("SELECT count(*) FROM ingest_log WHERE sha256 = ?", [sha256]).fetchall()[0][0] > 0
 
     def export_parquet(self, dest: str | Path, filt: EventFilter | None = None) -> int:
         """Append the events ``filt`` selects to the Parquet dataset ``dest`` (year/month
