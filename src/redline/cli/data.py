@@ -156,3 +156,10 @@ def demo() -> None:
     result = store.ingest(name)
     console.print(f"[green]✓[/] {result} into {store.path}")
     print_summary(store, name, console)
+    # The brief of the built-in case with its scenario (fits, analyses, 10,000 paths).
+    from redline.data.case import load_case
+    from redline.cli.brief import run_brief
+    scenarios = load_case(name).scenarios_dir
+    scenario = "after-tower-22" if scenarios and (scenarios / "after-tower-22.yaml").exists() else None
+    out = run_brief(name, scenario, Path("out") / "brief.html", None, 10_000, 1)
+    console.print(f"[bold]open {out.resolve()}[/]")

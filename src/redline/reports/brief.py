@@ -131,6 +131,7 @@ def compute_results(store, case: Case | str, scenario: str | Path | None = None,
     from redline.data.streams import streams as read_streams
 
     case = load_case(case) if not isinstance(case, Case) else case
+    spec = _load_scenario(case, scenario) if scenario is not None else None  # fail before the work
     actors = {a.id for a in case.actors}
     ev = store.events(EventFilter(start=case.start, end=case.end))
     data = read_streams(store, case)
@@ -159,9 +160,11 @@ def compute_results(store, case: Case | str, scenario: str | Path | None = None,
     if case.tallies_path is not None:
         res.tallies = pd.read_csv(case.tallies_path)
         res.coverage = sections.coverage_table(res)
-    if scenario is not None:
+    if spec is not None:
+        from redline.scenarios.runner import run_scenario
         with _timed(res, "scenario", progress):
-            _run_scenario(store, res, scenario, n_paths, seed)
+            res.scenario = spec
+            res.scenario_result = run_scenario(spec, case, store, n_paths=n_paths, seed=seed)
     return res
 
 
@@ -201,17 +204,15 @@ def _run_analyses(store, res: BriefResults) -> None:
         res.reciprocity = [reciprocity(store, case, a_, b_) for a_, b_ in default_pairs(case)]
 
 
-def _run_scenario(store, res: BriefResults, scenario, n_paths: int, seed: int) -> None:
-    from redline.scenarios.runner import run_scenario
-    from redline.scenarios.spec import load_scenario
-    from redline.scenarios.spec import find_scenario
+def _load_scenario(case: Case, scenario: str | Path):
+    """A scenario file, or the name of one of the case's (or any built-in) scenarios."""
+    from redline.scenarios.spec import find_scenario, load_scenario
     path = Path(scenario)
     if not path.exists():
-        scen = res.case.scenarios_dir / f"{scenario}.yaml" if res.case.scenarios_dir else None
-        path = scen if scen is not None and scen.exists() else find_scenario(scenario)
+        own = case.scenarios_dir / f"{scenario}.yaml" if case.scenarios_dir else None
+        path = own if own is not None and own.exists() else find_scenario(scenario)
     spec, _ = load_scenario(path)
-    res.scenario = spec
-    res.scenario_result = run_scenario(spec, res.case, store, n_paths=n_paths, seed=seed)
+    return spec
 
 
 # ------------------------------------------------------------------ the brief
@@ -293,7 +294,9 @@ def select_judgments(res: BriefResults) -> list[J.Judgment]:
         j = J.reciprocity_judgment(rec, labels, by_id)
         cands += [j] if j else []
     if res.backtest is not None:
-        j = J.skill_judgment(res.backtest, res.backtest_settings.get("horizon", 14))
+        ids = [i for s in res.fit.counts.columns for i in res.stream_ids.get(s, [])]
+        refs = list(dict.fromkeys(r for i in ids for r in by_id.get(i, [])))
+        j = J.skill_judgment(res.backtest, res.backtest_settings.get("horizon", 14), sources=refs)
         cands += [j] if j else []
     if res.coverage:
         j = J.coverage_judgment(res.coverage)

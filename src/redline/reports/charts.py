@@ -314,15 +314,16 @@ def network_spec(nodes: Sequence[dict], edges: Sequence[dict], width: int = 720,
                  height: int = 440) -> SpecDict:
     """Actors and ties from precomputed positions.
 
-    ``nodes``: ``{id, name, kind, x, y}`` (x, y in 0..1); ``edges``: ``{source,
-    target, kind, x, y, x2, y2, ax, ay, angle}`` where (ax, ay) is where the arrow
+    ``nodes``: ``{id, name, short, actor_kind, x, y}`` (x, y in 0..1); ``edges``:
+    ``{source, target, tie, x, y, x2, y2, ax, ay, angle, dashed}`` where (ax, ay) is where the arrow
     head sits and ``angle`` its direction in degrees (0 = up, clockwise).
     """
-    kinds = [k for k in TIE_COLOURS if any(e["kind"] == k for e in edges)]
+    kinds = [k.replace("_", " ") for k in TIE_COLOURS if any(e["tie"] == k.replace("_", " ") for e in edges)]
     xs = {"type": "quantitative", "axis": None, "scale": {"domain": [-0.08, 1.08]}}
     ys = {"type": "quantitative", "axis": None, "scale": {"domain": [1.1, -0.1]}}
-    colour = {"field": "kind", "type": "nominal", "title": "tie",
-              "scale": {"domain": kinds, "range": [TIE_COLOURS[k] for k in kinds]}}
+    colour = {"field": "tie", "type": "nominal", "title": "tie",
+              "scale": {"domain": kinds, "range": [TIE_COLOURS[k.replace(" ", "_")] for k in kinds]},
+              "legend": {"orient": "bottom", "direction": "horizontal"}}
     return _spec({
         "width": width, "height": height,
         "layer": [
@@ -343,12 +344,12 @@ def network_spec(nodes: Sequence[dict], edges: Sequence[dict], width: int = 720,
             {"data": {"values": list(nodes)},
              "mark": {"type": "circle", "size": 260, "stroke": "#222", "strokeWidth": 1},
              "encoding": {"x": {**xs, "field": "x"}, "y": {**ys, "field": "y"},
-                          "fill": {"field": "kind", "type": "nominal", "title": "actor",
+                          "fill": {"field": "actor_kind", "type": "nominal", "title": "actor",
                                    "scale": {"range": ["#ffffff", "#dddddd", "#aaaaaa",
                                                        "#666666", "#333333", "#f5f5f5",
                                                        "#bbbbbb", "#888888"]},
                                    "legend": {"orient": "bottom"}},
-                          "tooltip": [{"field": "name"}, {"field": "kind"}]}},
+                          "tooltip": [{"field": "name"}, {"field": "actor_kind"}]}},
             {"data": {"values": list(nodes)},
              "mark": {"type": "text", "dy": 17, "fontSize": 11, "baseline": "top",
                       "color": "#111"},
@@ -412,7 +413,7 @@ def coverage_spec(store_rows: Sequence[dict], tallies: Sequence[dict],
              "mark": {"type": "line", "interpolate": "step-after", "color": ATTACK,
                       "strokeWidth": 2},
              "encoding": {"x": x, "y": {"field": "cumulative", "type": "quantitative",
-                                        "title": "attacks since 17 Oct 2023 (cumulative)"}}},
+                                        "title": "attacks, cumulative"}}},
             {"data": {"values": list(tallies)},
              "mark": {"type": "point", "filled": True, "size": 45, "opacity": 0.8},
              "encoding": {"x": x, "y": {"field": "published", "type": "quantitative"},

@@ -172,6 +172,17 @@ def clopper_pearson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
     return lo, hi
 
 
+def noun(label: str) -> str:
+    """A stream label inside a sentence: first letter lower-cased unless it starts a name."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def plural(n: float, word: str) -> str:
+    return word if int(round(n)) == 1 else word + "s"
+
+
 def _refs(ids: Iterable[str], by_id: Mapping[str, list[str]]) -> list[str]:
     out: list[str] = []
     for i in ids:
@@ -220,7 +231,7 @@ def deterrence_judgment(det, case, by_id, labels: Mapping[str, str]) -> Judgment
                   "inside the same weeks: {cov}, so the drop cannot be credited to the strikes alone."),
         fields={"w": Quantity(key + ".days_after", float(r["days_after"]), kind="count"),
                 "w2": Quantity(key + ".days_before", float(r["days_before"]), kind="count"),
-                "start": r["start"], "attack": labels.get(det.attack, det.attack).lower(),
+                "start": r["start"], "attack": noun(labels.get(det.attack, det.attack)),
                 "rr": Quantity(key + ".rate_ratio", float(r["rate_ratio"]), float(r["ci_low"]),
                                float(r["ci_high"]), kind="ratio", basis=basis),
                 "a": Quantity(key + ".attacks_after", float(r["attacks_after"]), kind="count"),
@@ -282,7 +293,7 @@ def coupling_judgments(ct: pd.DataFrame, labels: Mapping[str, str], ids_by_strea
                  "shifts the {tgt2} predictor by {q}, an interval that spans zero (half-life {hl}).")
         out.append(Judgment(
             key=key, section="dynamics", priority=30 if r.verdict == "unclear" else 15, basis=basis,
-            template=t, fields={"src": src.lower(), "tgt": tgt.lower(), "tgt2": tgt.lower(),
+            template=t, fields={"src": noun(src), "tgt": noun(tgt), "tgt2": noun(tgt),
                                 "q": q, "hl": hl},
             sources=_refs(list(ids_by_stream.get(r.source, [])) + list(ids_by_stream.get(r.target, [])),
                           by_id)))
@@ -304,13 +315,14 @@ def reciprocity_judgment(rec, labels: Mapping[str, str], by_id, k: int | None = 
     key = f"reciprocity.{rec.action}.{rec.reaction}.k{k}"
     return Judgment(
         key=key, section="dynamics", priority=25, basis=basis,
-        template=("Tit for tat: {share} of {n} {act} were followed by {react} within {k} "
-                  "day(s), against {chance} expected by chance ({p} of shifted timings did as well)."),
+        template=("Tit for tat: {share} of {n} {act} were followed by {react} within {k} {days}, "
+                  "against {chance} expected by chance ({p} of shifted timings did as well)."),
         fields={"share": Quantity(key + ".observed", float(row["observed"]), lo, hi, kind="share",
                                   basis=basis),
                 "n": Quantity(key + ".n_actions", float(n), kind="count"),
-                "act": labels.get(rec.action, rec.action).lower(),
-                "react": labels.get(rec.reaction, rec.reaction).lower(),
+                "act": noun(labels.get(rec.action, rec.action)),
+                "react": noun(labels.get(rec.reaction, rec.reaction)),
+                "days": plural(k, "day"),
                 "k": Quantity(key + ".k", float(k), kind="count"),
                 "chance": Quantity(key + ".chance", float(row["chance"]), kind="share"),
                 "p": Quantity(key + ".p_value", float(row["p_value"]), kind="share")},
@@ -333,7 +345,8 @@ def skill_bootstrap(scores: pd.DataFrame, model: str, reference: str, metric: st
     return float(np.quantile(sk, 0.025)), float(np.quantile(sk, 0.975))
 
 
-def skill_judgment(bt, horizon: int, model: str = "daily-hawkes") -> Judgment | None:
+def skill_judgment(bt, horizon: int, model: str = "daily-hawkes",
+                   sources: list[str] | None = None) -> Judgment | None:
     """CRPS skill of the model over the reference baseline, with a bootstrap interval."""
     summ = bt.summary
     row = summ[(summ["model"] == model) & (summ["metric"] == "crps")]
@@ -349,7 +362,7 @@ def skill_judgment(bt, horizon: int, model: str = "daily-hawkes") -> Judgment | 
     fields = {"skill": Quantity(key + ".skill", float(row["skill"]), lo, hi, kind="share", basis=basis),
               "h": Quantity(key + ".horizon", float(horizon), kind="count"),
               "n": Quantity(key + ".origins", float(n_orig), kind="count"),
-              "ref": bt.reference}
+              "ref": bt.reference.capitalize() if bt.reference in ("poisson",) else bt.reference}
     t = ("Forecasting {h} days ahead from {n} past dates, the Hawkes model scored {skill} "
          "better than the {ref} baseline (CRPS skill)")
     if len(best_base):
@@ -359,7 +372,8 @@ def skill_judgment(bt, horizon: int, model: str = "daily-hawkes") -> Judgment | 
         t += "; the best other baseline, {base}, scored {bskill}."
     else:
         t += "."
-    return Judgment(key=key, section="dynamics", priority=35, basis=basis, template=t, fields=fields)
+    return Judgment(key=key, section="dynamics", priority=24, basis=basis, template=t, fields=fields,
+                    sources=list(sources or []))
 
 
 def coverage_judgment(cov: Mapping[str, Any]) -> Judgment | None:
@@ -369,7 +383,7 @@ def coverage_judgment(cov: Mapping[str, Any]) -> Judgment | None:
     basis = "store attacks to date / published cumulative counts of the same week"
     key = "coverage"
     return Judgment(
-        key=key, section="method", priority=40, basis=basis,
+        key=key, section="method", priority=22, basis=basis,
         template=("Data coverage: by {date} the store held {n} attacks on US forces against "
                   "{pmin}–{pmax} published by then, so it covers about {share} of them; "
                   "rates in this brief are lower bounds on the true ones."),

@@ -91,7 +91,7 @@ def what_happened_section(res, src: SourceList) -> dict[str, Any]:
         ev = ev.dropna(subset=["latitude", "longitude"])
         grp = ev.groupby(["place", "latitude", "longitude"]).size().reset_index(name="events")
         for r in grp.itertuples(index=False):
-            points.append({"place": r.place, "kind": labels.get(s, s), "latitude": float(r.latitude),
+            points.append({"place": r.place, "kind": s.replace("_", " "), "latitude": float(r.latitude),
                            "longitude": float(r.longitude), "events": int(r.events)})
     sites = [{"name": s.name, "latitude": s.latitude, "longitude": s.longitude, "kind": s.kind}
              for s in case.sites if s.kind in ("base", "mission")]
@@ -115,15 +115,24 @@ def what_happened_section(res, src: SourceList) -> dict[str, Any]:
 
 _TIE_WORDS = {"sponsors": "sponsors", "member_of": "is a member of", "part_of_state": "is part of",
               "hosts": "hosts", "allied_with": "is allied with", "hostile_to": "is hostile to"}
-_CONSTRAINT_TIES = ("part_of_state", "hosts", "member_of")
 
 
-def network_layout(case) -> tuple[list[dict], list[dict]]:
+def _is_constraint(t, actor: str) -> bool:
+    """Ties that bind ``actor``: it is part of a state, or hosted by, part of, or opposed by another."""
+    if t.source == actor:
+        return t.kind == "part_of_state"
+    return t.kind in ("hosts", "part_of_state", "hostile_to")
+
+
+def network_layout(case, width: int = 860, height: int = 460) -> tuple[list[dict], list[dict]]:
     """Layered positions: sponsors above those they sponsor, members above umbrellas.
 
     Layers are the longest path in the graph of ``sponsors``, ``member_of`` and
-    ``part_of_state`` ties; within a layer actors are ordered by the mean position
-    of their neighbours above (a few barycentre sweeps), so chains read top-down.
+    ``part_of_state`` ties.  Each connected part of that graph gets its own block
+    of columns (widest first, actors tied by none of these kinds in a last
+    column), so a sponsor chain reads top-down without crossing the others;
+    within a layer actors are ordered by the mean position of their neighbours
+    (a few barycentre sweeps).
     """
     g = nx.DiGraph()
     g.add_nodes_from(a.id for a in case.actors)
@@ -136,43 +145,64 @@ def network_layout(case) -> tuple[list[dict], list[dict]]:
     for n in nx.topological_sort(g):
         for m in g.successors(n):
             layer[m] = max(layer[m], layer[n] + 1)
-    # actors tied only by other kinds sit next to whom they are tied to
-    for t in case.ties:
-        if t.kind in ("hosts", "allied_with", "hostile_to"):
-            for a, b in ((t.source, t.target), (t.target, t.source)):
-                if g.degree(a) == 0 and layer[a] == 0 and g.degree(b) > 0:
-                    layer[a] = layer[b]
+    order = [a.id for a in case.actors]
+    parts = sorted((sorted(c, key=order.index) for c in nx.weakly_connected_components(g) if len(c) > 1),
+                   key=lambda c: -len(c))
+    alone = [n for n in order if g.degree(n) == 0]
+    blocks: list[dict[int, list[str]]] = []
+    for c in parts:
+        lay: dict[int, list[str]] = {}
+        for n in c:
+            lay.setdefault(layer[n], []).append(n)
+        blocks.append(lay)
+    if alone:
+        blocks.append({i: [n] for i, n in enumerate(alone)})
+    widths = [max(len(v) for v in b.values()) for b in blocks]
+    total = float(sum(widths)) or 1.0
     und = nx.Graph([(t.source, t.target) for t in case.ties])
-    und.add_nodes_from(layer)
-    layers: dict[int, list[str]] = {}
-    for a in case.actors:
-        layers.setdefault(layer[a.id], []).append(a.id)
+    und.add_nodes_from(order)
     pos: dict[str, float] = {}
+    x0 = 0.0
+    spans = []
+    for b, w in zip(blocks, widths):
+        spans.append((x0, x0 + w / total))
+        x0 += w / total
     for _ in range(4):
-        for k in sorted(layers):
-            ids = layers[k]
-            for i, n in enumerate(ids):
-                pos.setdefault(n, (i + 0.5) / len(ids))
+        for b, (lo, hi) in zip(blocks, spans):
+            for k in sorted(b):
+                ids = b[k]
+                for i, n in enumerate(ids):
+                    pos.setdefault(n, lo + (hi - lo) * (i + 0.5) / len(ids))
 
-            def bary(n: str) -> float:
-                nb = [pos[m] for m in und.neighbors(n) if m in pos and m != n]
-                return float(np.mean(nb)) if nb else pos[n]
-            ids.sort(key=bary)
-            for i, n in enumerate(ids):
-                pos[n] = (i + 0.5) / len(ids)
+                def bary(n: str) -> float:
+                    nb = [pos[m] for m in und.neighbors(n) if m in pos and m != n]
+                    return float(np.mean(nb)) if nb else pos[n]
+                ids.sort(key=bary)
+                for i, n in enumerate(ids):
+                    pos[n] = lo + (hi - lo) * (i + 0.5) / len(ids)
+    layers: dict[int, list[str]] = {}
+    for b in blocks:
+        for k, ids in b.items():
+            layers.setdefault(k, []).extend(ids)
     depth = max(layers) if layers else 1
     names = {a.id: a for a in case.actors}
+    # in a crowded layer every other actor drops half a row, so labels do not collide
+    ys = {}
+    for b, (lo, hi) in zip(blocks, spans):
+        for k, ids in b.items():
+            crowded = (hi - lo) * width / max(len(ids), 1) < 165
+            for i, n in enumerate(sorted(ids, key=pos.get)):
+                ys[n] = (k + (0.45 if crowded and i % 2 else 0.0)) / (max(depth, 1) + 0.45)
     nodes = [{"id": n, "name": names[n].name, "short": _short(names[n].name),
-              "kind": names[n].kind.replace("_", " "), "x": pos[n],
-              "y": layer[n] / max(depth, 1)} for n in pos]
+              "actor_kind": names[n].kind.replace("_", " "), "x": pos[n], "y": ys[n]} for n in pos]
     xy = {d["id"]: (d["x"], d["y"]) for d in nodes}
     edges = []
     for t in case.ties:
         (x, y), (x2, y2) = xy[t.source], xy[t.target]
         # arrow head a little before the target; angle clockwise from "up" on screen
         ax, ay = x + 0.78 * (x2 - x), y + 0.78 * (y2 - y)
-        angle = math.degrees(math.atan2((x2 - x) * 720 / 1.16, -(y2 - y) * 440 / 1.2)) % 360
-        edges.append({"source": t.source, "target": t.target, "kind": t.kind,
+        angle = math.degrees(math.atan2((x2 - x) * width / 1.16, -(y2 - y) * height / 1.2)) % 360
+        edges.append({"source": t.source, "target": t.target, "tie": t.kind.replace("_", " "),
                       "x": x, "y": y, "x2": x2, "y2": y2, "ax": ax, "ay": ay, "angle": angle,
                       "dashed": t.kind in ("hostile_to", "allied_with")})
     return nodes, edges
@@ -201,7 +231,7 @@ def who_section(res, src: SourceList) -> dict[str, Any]:
             other = t.target if t.source == a.id else t.source
             words = (f"{_TIE_WORDS[t.kind]} {names[other]}" if t.source == a.id
                      else f"{names[other]} {_TIE_WORDS[t.kind]} it")
-            ties.append({"text": words, "note": t.note, "constraint": t.kind in _CONSTRAINT_TIES,
+            ties.append({"text": words, "note": t.note, "constraint": _is_constraint(t, a.id),
                          "cites": src.markup(t.sources, use=f"tie {t.source} {t.kind} {t.target}")})
         acts = ev[ev["actor"] == a.id]
         recv = ev[ev["target"] == a.id]
@@ -229,7 +259,7 @@ def who_section(res, src: SourceList) -> dict[str, Any]:
                       "motives": motives,
                       "cites": src.markup(a.sources, use=f"actor {a.name}") if a.sources else ""})
     cards.sort(key=lambda c: (not c["motives"], -sum(x["n"] for x in c["activity"])))
-    return {"network": charts.network_spec(nodes, edges), "cards": cards,
+    return {"network": charts.network_spec(nodes, edges, width=860, height=460), "cards": cards,
             "has_motives": bool(motives_by_actor),
             "n_actors": len(case.actors), "n_ties": len(case.ties)}
 
@@ -255,7 +285,7 @@ def dynamics_section(res, src: SourceList) -> dict[str, Any]:
     if res.coupling is not None:
         rows = []
         for r in res.coupling.itertuples(index=False):
-            rows.append({"pair": f"{_short_label(labels, r.source)} → {_short_label(labels, r.target)}",
+            rows.append({"pair": f"{r.source.replace('_', ' ')} → {r.target.replace('_', ' ')}",
                          "effect": float(r.effect), "low": float(r.low), "high": float(r.high),
                          "verdict": r.verdict})
         out["coupling_chart"] = charts.coupling_spec(rows)
@@ -302,12 +332,14 @@ def dynamics_section(res, src: SourceList) -> dict[str, Any]:
                                 for c in res.phases.change_points.itertuples(index=False)]
     if res.deterrence is not None:
         rows = []
+        keyed = {i for ke in res.case.key_events for i in ke.event_ids}
         for r in res.deterrence.rates.itertuples(index=False):
             hi = "∞" if not np.isfinite(r.ci_high) else fmt_num(r.ci_high)
             rows.append({"wave": date_markup(r.start), "strikes": int(r.strikes), "w": int(r.window_days),
                          "before": int(r.attacks_before), "after": int(r.attacks_after),
                          "rr": fmt_num(r.rate_ratio), "interval": f"{fmt_num(r.ci_low)} to {hi}",
                          "verdict": r.verdict,
+                         "key": bool(keyed & {native_id(i) for i in r.strike_ids}),
                          "confounders": ", ".join(c.replace("_", " ") for c in r.confounders),
                          "cites": _cite(src, r.strike_ids, res, "deterrence windows", 3)})
         out["deterrence"] = rows
@@ -338,11 +370,6 @@ def dynamics_section(res, src: SourceList) -> dict[str, Any]:
     return out
 
 
-def _short_label(labels, s: str) -> str:
-    text = labels.get(s, s)
-    return text if len(text) <= 44 else text[:42] + "…"
-
-
 # -------------------------------------------------------------------- method
 
 def coverage_table(res) -> dict[str, Any]:
@@ -368,6 +395,8 @@ def coverage_table(res) -> dict[str, Any]:
             for r in t.itertuples(index=False)]
     last = t["as_of_date"].max()
     week = t[t["as_of_date"] > last - pd.Timedelta(days=7)]
+    # a count far below the week's median counts something else (one country, one outlet)
+    week = week[week["cumulative_attacks"] >= 0.8 * week["cumulative_attacks"].median()]
     pmin, pmax = int(week["cumulative_attacks"].min()), int(week["cumulative_attacks"].max())
     med = float(week["cumulative_attacks"].median())
     n = store_at(last)
@@ -397,10 +426,11 @@ def method_section(res, src: SourceList) -> dict[str, Any]:
                           "used": c.name in (res.fit.settings.get("covariates", []) if res.fit else []),
                           "cites": src.markup(c.sources, use=f"covariate {c.name}")}
                          for c in res.case.covariates]
-    if res.scenario is not None:
-        out["assumptions"] = [{"id": a.id, "label": a.label or a.id.replace("_", " "),
-                               "value": fmt_num(a.value), "unit": a.unit or "",
-                               "justification": a.justification,
-                               "cites": src.markup(a.sources, use=f"assumption {a.id}")}
-                              for a in res.scenario.assumptions]
+    if res.scenario_result is not None:
+        out["assumptions"] = [{"id": a["id"], "label": a.get("label") or a["id"].replace("_", " "),
+                               "value": fmt_num(float(a["value"])) if a["value"] is not None else "",
+                               "unit": a.get("unit") or "", "justification": a["justification"],
+                               "cites": src.markup(a.get("sources") or [], use=f"assumption {a['id']}")}
+                              for a in res.scenario_result.assumptions]
+        out["scenario_settings"] = res.scenario_result.settings
     return out

@@ -1,0 +1,191 @@
+"""The Implications section and the scenario's key judgments, from a ScenarioResult."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from redline.reports import charts
+from redline.reports.judgments import Judgment, Quantity, fmt_date, fmt_num, noun
+from redline.reports.sources import SourceList
+
+__all__ = ["implications_section", "scenario_judgments"]
+
+
+def _opt_label(o: dict) -> str:
+    return f"({o['id']}) {o['label']}"
+
+
+def _metric_sources(spec) -> list[str]:
+    out: list[str] = []
+    for a in spec.assumptions:
+        out += [s for s in a.sources if s not in out]
+    return out
+
+
+def scenario_judgments(res) -> list[Judgment]:
+    """Ranking with its sensitivity, pause probabilities per option, the scenario backtest."""
+    r, spec = res.scenario_result, res.scenario
+    out: list[Judgment] = []
+    opts = {o["id"]: o for o in r.options}
+    actor = res.case.actor(r.actor).name
+    motive = spec.motive(r.actor) if hasattr(spec, "motive") else None
+    motive_refs = [s for ob in (motive.objectives if motive else []) for s in ob.sources]
+    if r.ranking:
+        top = r.ranking[0]
+        second = r.ranking[1] if len(r.ranking) > 1 else None
+        pf = r.sensitivity.get("p_first", {})
+        key = f"scenario.ranking.{top['option']}"
+        fields: dict[str, Any] = {
+            "actor": actor, "opt": _opt_label(opts[top["option"]]),
+            "score": Quantity(key + ".score", float(top["score"]), float(top["low"]), float(top["high"]),
+                              kind="signed", digits=3, level=0.90, basis="ScenarioResult.ranking[0]"),
+            "pfirst": Quantity(key + ".p_first_weights", float(pf.get(top["option"], float("nan"))),
+                               kind="share", basis="ScenarioResult.sensitivity.p_first"),
+            "n": Quantity(key + ".draws", float(r.sensitivity.get("draws", 0)), kind="count")}
+        t = ("Scored by the weighted motives of {actor}, option {opt} ranks first (score {score}); "
+             "it stays first in {pfirst} of {n} draws of the weights")
+        flip = r.sensitivity.get("flip_top_two") or {}
+        if second is not None and flip.get("weight_shift") is not None:
+            fields["shift"] = Quantity(key + ".flip_shift", float(flip["weight_shift"]), digits=2,
+                                       basis="ScenarioResult.sensitivity.flip_top_two")
+            fields["to"] = str(flip.get("to", "")).replace("_", " ")
+            fields["second"] = _opt_label(opts[second["option"]])
+            t += ", and moving {shift} of weight to “{to}” puts {second} first."
+        else:
+            t += "."
+        out.append(Judgment(key=key, template=t, fields=fields, sources=motive_refs,
+                            section="implications", priority=5,
+                            basis="run_scenario(): motive scores, Dirichlet weight draws"))
+    pause = [m for m in spec.metrics if m.kind == "p_pause"]
+    if pause:
+        m = pause[0]
+        key = f"scenario.{m.id}"
+        fields = {"label": noun(m.label)}
+        parts = []
+        for o in r.options:
+            d = o["outcomes"][m.id]
+            fields[f"o_{o['id']}"] = Quantity(f"{key}.{o['id']}", float(d["mean"]), float(d["interval"][0]),
+                                              float(d["interval"][1]), kind="share", level=0.90,
+                                              basis=f"ScenarioResult.options[{o['id']}].outcomes.{m.id}")
+            parts.append(f"({o['id']}) {{o_{o['id']}}}")
+        fields["h"] = Quantity(key + ".horizon", float(spec.horizon_days), kind="count")
+        fields["d"] = Quantity(key + ".min_days", float(m.min_days or 1), kind="count")
+        t = ("Simulated over {h} days, the chance that attacks pause for at least {d} days in a row, "
+             "by option: " + "; ".join(parts) + ".")
+        out.append(Judgment(key=key, template=t, fields=fields, sources=_metric_sources(spec)[:6],
+                            section="implications", priority=6,
+                            basis="run_scenario(): share of paths; interval 5-95% of batch means"))
+    bt = r.backtest
+    if bt and bt.get("simulated"):
+        key = "scenario.backtest"
+        q = bt["simulated"]["quantiles"]
+        opt = opts.get(bt["option"], {"id": bt["option"], "label": bt["option"]})
+        a, b = bt["window"].split("..")
+        ids = [i for i in res.stream_ids.get(bt["stream"], [])
+               if a <= str(res.events.set_index("event_id").at[i, "date"])[:10] <= b]
+        refs = [s for i in ids for s in res.sources_by_id.get(i, [])]
+        out.append(Judgment(
+            key=key, section="implications", priority=8,
+            basis="run_scenario() backtest: fitted to fit_end, option simulated, observed placed",
+            template=("Check against what happened: fitted up to {fit_end} and run with option {opt}, "
+                      "the model expected {mean} {stream} from {a} to {b}; the case records {obs}, "
+                      "below the simulated range, so the model cannot produce the pause that followed."
+                      if bt["observed"] < q["q05"] else
+                      "Check against what happened: fitted up to {fit_end} and run with option {opt}, "
+                      "the model expected {mean} {stream} from {a} to {b}; the case records {obs}."),
+            fields={"fit_end": pd.Timestamp(bt["fit_end"]), "opt": _opt_label(opt),
+                    "mean": Quantity(key + ".median", float(q["q50"]), float(q["q05"]), float(q["q95"]),
+                                     kind="count", level=0.90, basis="ScenarioResult.backtest.simulated"),
+                    "stream": noun(res.labels.get(bt["stream"], bt["stream"])),
+                    "a": pd.Timestamp(a), "b": pd.Timestamp(b),
+                    "obs": Quantity(key + ".observed", float(bt["observed"]), kind="count")},
+            sources=refs))
+    return out
+
+
+def _fan_rows(r, stream: str, labels: dict[str, str]) -> list[dict]:
+    rows = []
+    for o in r.options:
+        f = r.fan.get(o["id"], {}).get(stream)
+        if not f:
+            continue
+        cum = f["cumulative"]
+        for d in range(len(f["dates"])):
+            label = _opt_label(o)
+            rows.append({"option": label if len(label) <= 34 else label[:32] + "…", "day": d + 1,
+                         **{k: cum[k][d] for k in ("q05", "q25", "q50", "q75", "q95")}})
+    return rows
+
+
+def implications_section(res, src: SourceList) -> dict[str, Any]:
+    r, spec = res.scenario_result, res.scenario
+    labels = res.labels
+    fans = []
+    for stream in r.model.get("streams", [])[:2]:
+        rows = _fan_rows(r, stream, labels)
+        if rows:
+            fans.append({"stream": labels.get(stream, stream),
+                         "chart": charts.fan_spec(rows, "cumulative events")})
+    metrics = r.metrics
+    outcome_rows = []
+    for o in r.options:
+        cells = []
+        for m in metrics:
+            d = o["outcomes"][m["id"]]
+            prob = "probability" in d
+            kind = "share" if prob else "number"
+            cells.append({"mean": fmt_num(d["mean"], kind),
+                          "interval": f"{fmt_num(d['interval'][0], kind)}–{fmt_num(d['interval'][1], kind)}"})
+        outcome_rows.append({"id": o["id"], "label": o["label"], "cells": cells})
+    actor = r.actor
+    motive = spec.motive(actor)
+    objectives = list(motive.objectives) if motive else []
+    per = r.motives.get(actor, {}).get("per_option", {})
+    pf_w = r.sensitivity.get("p_first", {})
+    rank = {x["option"]: x for x in r.ranking}
+    motive_rows = []
+    for o in sorted(r.options, key=lambda o: rank.get(o["id"], {}).get("rank", 99)):
+        rk = rank.get(o["id"], {})
+        motive_rows.append({
+            "id": o["id"], "label": o["label"], "rank": rk.get("rank"),
+            "cells": [fmt_num(per.get(o["id"], {}).get(ob.id, {}).get("utility", float("nan")), "signed")
+                      for ob in objectives],
+            "score": fmt_num(rk.get("score", float("nan")), "signed", 3),
+            "interval": f"{fmt_num(rk.get('low', float('nan')), 'signed', 3)} to "
+                        f"{fmt_num(rk.get('high', float('nan')), 'signed', 3)}",
+            "p_first_params": fmt_num(rk.get("p_first_parameters", float("nan")), "share"),
+            "p_first_weights": fmt_num(pf_w.get(o["id"], float("nan")), "share")})
+    others = []
+    for a_id in r.motives:
+        if a_id == actor:
+            continue
+        others.append({"actor": res.case.actor(a_id).name,
+                       "scores": [{"id": o["id"], "score": fmt_num(o["motives"][a_id]["score"], "signed", 3)}
+                                  for o in r.options if a_id in o["motives"]]})
+    flip = r.sensitivity.get("flip_top_two") or {}
+    bt = r.backtest
+    return {
+        "name": r.scenario, "title": r.title, "description": spec.description,
+        "actor": res.case.actor(actor).name, "decision_day": fmt_date(spec.decision_day),
+        "horizon": spec.horizon_days, "paths": r.settings.get("paths"),
+        "options": [{"id": o.id, "label": o.label, "description": o.description,
+                     "n": len(o.interventions)} for o in spec.options],
+        "fans": fans, "metrics": metrics, "outcomes": outcome_rows,
+        "objectives": [{"label": ob.label, "weight": ob.weight, "direction": ob.direction,
+                        "cites": src.markup(ob.sources, use=f"motive: {ob.label}")} for ob in objectives],
+        "motive_rows": motive_rows, "others": others,
+        "flip": {"shift": fmt_num(flip["weight_shift"]), "from": ", ".join(
+                     f"{x['objective'].replace('_', ' ')} ({fmt_num(x['amount'])})" for x in flip.get("from", [])),
+                 "to": str(flip.get("to", "")).replace("_", " "), "first": flip.get("first"),
+                 "second": flip.get("second")} if flip.get("weight_shift") is not None else None,
+        "concentration": r.sensitivity.get("concentration"), "draws": r.sensitivity.get("draws"),
+        "backtest": None if not bt else {
+            "option": bt["option"], "window": bt["window"].replace("..", " – "),
+            "observed": bt["observed"], "median": fmt_num(bt["simulated"]["quantiles"]["q50"]),
+            "low": fmt_num(bt["simulated"]["quantiles"]["q05"]),
+            "high": fmt_num(bt["simulated"]["quantiles"]["q95"]),
+            "quantile": fmt_num(bt["quantile"], "share"),
+            "missing": [c["covariate"].replace("_", " ") for c in bt.get("covariates_not_in_model", [])]},
+    }
