@@ -8,6 +8,7 @@ small results come back: event pages, dyad tables, daily counts.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Mapping
 
 import ibis
@@ -23,31 +24,37 @@ EVENT_ORDER = ("date", "event_id")
 
 def filter_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
     """A boolean expression over ``t`` that is true for the events ``f`` selects."""
-    pred: ir.BooleanValue = ibis.literal(True)
+    parts: list[ir.BooleanValue] = []
     if f.actors:
-        pred &= t.actor.isin(list(f.actors))
+        parts.append(t.actor.isin(list(f.actors)))
     if f.targets:
-        pred &= t.target.isin(list(f.targets))
+        parts.append(t.target.isin(list(f.targets)))
     if f.event_types:
-        pred &= t.event_type.isin(list(f.event_types))
+        parts.append(t.event_type.isin(list(f.event_types)))
     if f.modes:
-        pred &= t["mode"].isin(list(f.modes))
+        parts.append(t["mode"].isin(list(f.modes)))
     if f.exclude_modes:
-        pred &= t["mode"].isnull() | ~t["mode"].isin(list(f.exclude_modes))
+        parts.append(t["mode"].isnull() | ~t["mode"].isin(list(f.exclude_modes)))
     if f.countries:
-        pred &= t.country.isin(list(f.countries))
+        parts.append(t.country.isin(list(f.countries)))
     if f.start is not None:
-        pred &= t.date >= ibis.literal(f.start, type="date")
+        parts.append(t.date >= ibis.literal(f.start, type="date"))
     if f.end is not None:
-        pred &= t.date <= ibis.literal(f.end, type="date")
+        parts.append(t.date <= ibis.literal(f.end, type="date"))
     if f.text:
-        pred &= t.summary.lower().contains(f.text.lower())
+        parts.append(t.summary.lower().contains(f.text.lower()))
     if f.with_target_casualties:
-        pred &= (t.target_killed.fill_null(0) + t.target_injured.fill_null(0)) > 0
+        parts.append((t.target_killed.fill_null(0) + t.target_injured.fill_null(0)) > 0)
     if f.event_ids:
-        pred &= t.event_id.isin(list(f.event_ids))
+        parts.append(t.event_id.isin(list(f.event_ids)))
     if f.id_prefix:
-        pred &= t.event_id.startswith(f.id_prefix)
+        parts.append(t.event_id.startswith(f.id_prefix))
+    if not parts:
+        return ibis.literal(True)
+    # No leading TRUE: DuckDB pushes a plain conjunction into the Parquet scan.
+    pred = parts[0]
+    for p in parts[1:]:
+        pred &= p
     return pred
 
 
@@ -81,11 +88,17 @@ def daily_counts(t: ir.Table, streams: Mapping[str, EventFilter], start: dt.date
     fills them with zeros over the whole window.
     """
     window = (t.date >= ibis.literal(start, type="date")) & (t.date <= ibis.literal(end, type="date"))
+    # A stream's own dates matter only where they are narrower than the window; dropping
+    # the others and counting with COUNT(*) FILTER (not SUM(CAST(...))) halves the time
+    # of this hot query on DuckDB (bench/scale.py).
+    inner = {name: replace(f, start=None if f.start is None or f.start <= start else f.start,
+                           end=None if f.end is None or f.end >= end else f.end)
+             for name, f in streams.items()}
     any_stream = ibis.literal(False)
-    for f in streams.values():
+    for f in inner.values():
         any_stream |= filter_predicate(t, f)
     e = t.filter(window & any_stream)
-    metrics = {name: filter_predicate(e, f).cast("int64").sum() for name, f in streams.items()}
+    metrics = {name: e.count(where=filter_predicate(e, f)) for name, f in inner.items()}
     return e.group_by(e.date).aggregate(**metrics).order_by("date")
 
 

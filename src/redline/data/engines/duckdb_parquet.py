@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -152,14 +153,21 @@ class ParquetStore(EventReads):
         from redline.data.store import INGEST_MEMORY_LIMIT
         self.path = Path(path)
         self.memory_limit = memory_limit or INGEST_MEMORY_LIMIT
+        self._db: duckdb.DuckDBPyConnection | None = None
+        self._tables: dict[int, ibis.expr.types.Table] = {}  # per thread
 
     def __repr__(self) -> str:
         return f"ParquetStore({str(self.path)!r})"
 
     # -- reads -------------------------------------------------------------
-    @contextlib.contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """An in-memory DuckDB connection with a view ``events`` over the dataset."""
+    def _database(self) -> duckdb.DuckDBPyConnection:
+        """The store's in-memory DuckDB, with views ``raw_events`` and ``events`` over the files.
+
+        Made once per store (views expand the file glob at each query, so new files
+        are seen); each operation then works on its own cursor.
+        """
+        if self._db is not None:
+            return self._db
         files = data_files(self.path) if self.path.is_dir() else []
         if not files:
             raise StoreError(f"no Parquet dataset at {self.path}" if not self.path.is_dir()
@@ -169,7 +177,7 @@ class ParquetStore(EventReads):
         con = duckdb.connect()
         try:
             con.execute(f"SET memory_limit='{self.memory_limit}'")
-            glob = sql_str(str(self.path / DATA_GLOB))
+            glob = sql_str(str(self.path.resolve() / DATA_GLOB))
             try:
                 con.execute(f"CREATE VIEW raw_events AS SELECT * FROM read_parquet({glob}, "
                             "hive_partitioning=false)")
@@ -179,14 +187,36 @@ class ParquetStore(EventReads):
                                  f"{str(exc).splitlines()[0]}") from None
             check_columns(found, str(self.path))
             con.execute(f"CREATE VIEW events AS SELECT {_columns_sql()} FROM raw_events")
-            yield con
-        finally:
+        except BaseException:
             con.close()
+            raise
+        self._db = con
+        return con
+
+    def close(self) -> None:
+        """Close the store's DuckDB (it is reopened on the next query)."""
+        if self._db is not None:
+            self._tables.clear()
+            self._db.close()
+            self._db = None
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A DuckDB cursor with a view ``events`` over the dataset, for one operation."""
+        cur = self._database().cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
 
     @contextlib.contextmanager
     def table(self) -> Iterator[ibis.expr.types.Table]:
-        with self.connect() as con:
-            yield ibis.duckdb.from_connection(con).table("events")
+        """The events as an Ibis table on this thread's cursor (kept for the store's life)."""
+        db = self._database()
+        key = threading.get_ident()
+        if key not in self._tables:
+            self._tables[key] = ibis.duckdb.from_connection(db.cursor()).table("events")
+        yield self._tables[key]
 
     def run(self, expr):
         try:
