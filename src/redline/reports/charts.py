@@ -254,6 +254,7 @@ def map_spec(points: Sequence[dict], sites: Sequence[dict],
               for f in feats if f["properties"]["n_inside"] >= 20]
     kinds = sorted({p["kind"] for p in points})
     colour = {"field": "kind", "type": "nominal", "title": None,
+              "legend": {"labelLimit": 420, "direction": "vertical"},
               "scale": {"domain": kinds, "range": [ATTACK, STRIKE, OKABE_ITO["green"]][:len(kinds)]}}
     lonlat = {"longitude": {"field": "longitude", "type": "quantitative"},
               "latitude": {"field": "latitude", "type": "quantitative"}}

@@ -91,7 +91,7 @@ def what_happened_section(res, src: SourceList) -> dict[str, Any]:
         ev = ev.dropna(subset=["latitude", "longitude"])
         grp = ev.groupby(["place", "latitude", "longitude"]).size().reset_index(name="events")
         for r in grp.itertuples(index=False):
-            points.append({"place": r.place, "kind": s.replace("_", " "), "latitude": float(r.latitude),
+            points.append({"place": r.place, "kind": labels.get(s, s), "latitude": float(r.latitude),
                            "longitude": float(r.longitude), "events": int(r.events)})
     sites = [{"name": s.name, "latitude": s.latitude, "longitude": s.longitude, "kind": s.kind}
              for s in case.sites if s.kind in ("base", "mission")]
