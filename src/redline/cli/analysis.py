@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 import typer
 
@@ -85,7 +86,9 @@ def analyze(
 
 def _show(r) -> None:
     console.rule(f"{r.case.name} · {r.start} .. {r.end}")
-    console.print(frame_table(r.totals(), title="Totals (casualties: sums of the values the sources give)"))
+    tot = r.totals()[["scope", "events", "killed", "injured", "intensity"]]
+    console.print(frame_table(tot, title="Totals (casualties: sums of the values the sources give; "
+                              "--out DIR for by-side columns)"))
     ph = r.phases
     seg = ph.segments.assign(**{"rate 95%": [_interval(a, b) for a, b in zip(ph.segments.rate_low, ph.segments.rate_high)]})
     seg = seg[["start", "end", "days", "events", "rate_per_day", "rate 95%", "dispersion"]]
@@ -107,13 +110,13 @@ def _show(r) -> None:
             f"{rc.window} days, median lag {s['median_lag_days']} days "
             f"(circular-shift test over {rc.n_shifts} shifts, {rc.span_start:%Y-%m-%d}..{rc.span_end:%Y-%m-%d})")))
     d = r.deterrence
-    rates = d.rates.assign(**{"ratio 95%": [_interval(a, b) for a, b in zip(d.rates.ci_low, d.rates.ci_high)],
-                              "confounders": [", ".join(dict.fromkeys(x.split(" (")[0] for x in c))
-                                              for c in d.rates.confounders]})
-    cols = ["start", "end", "strikes", "window_days", "attacks_before", "attacks_after", "rate_before",
-            "rate_after", "rate_ratio", "ratio 95%", "p_value", "verdict", "confounders"]
-    console.print(frame_table(rates[cols], title=f"Attacks ({d.attack}) before and after strike waves "
-                              f"({d.strike}; strikes ≤ {d.gap_days} days apart form a wave)", max_rows=90))
+    console.print(frame_table(_wave_table(d.rates), title=(
+        f"Attacks ({d.attack}) around strike waves ({d.strike}; strikes ≤ {d.gap_days} days "
+        "apart form a wave): rate ratio after/before with an exact 95% CI"), max_rows=40))
+    conf = sorted({x.split(" (")[0] for c in d.rates.confounders for x in c})
+    if conf:
+        console.print(f"[dim]windows overlap these covariates of the case: {', '.join(conf)}; "
+                      "counts, p-values and event ids: --json or --out DIR[/]")
     fits = [f for f in d.model.get("fits", []) if "error" not in f]
     if fits:
         mt = pd.DataFrame([{"fit": f["label"], "strike → attack effect": f["effect"],
@@ -128,14 +131,51 @@ def _show(r) -> None:
     if n.embedding:
         console.print("[bold]State embedding[/]: " + "; ".join(" > ".join(c) for c in n.embedding))
     den = n.deniability
-    console.print(frame_table(den["claims"].drop(columns="event_ids"), title=(
+    console.print(frame_table(_shares(den["claims"]), title=(
         f"Claims of {den['attacks']} attacks: deniable (unclaimed, umbrella, unattributed) "
         f"{den['deniable_share']:.1%} ({den['deniable_share_low']:.1%} .. {den['deniable_share_high']:.1%})")))
-    console.print(frame_table(den["attribution"].drop(columns="event_ids"), title="Attribution by the sources (actor column)"))
+    console.print(frame_table(_shares(den["attribution"]), title="Attribution by the sources (actor column)"))
     if len(den["strike_targets"]):
-        st = den["strike_targets"].drop(columns=["sponsor_strike_ids", "proxy_strike_ids"])
+        st = den["strike_targets"]
+        st = pd.DataFrame({"sponsor": st["sponsor"], "strikes": st["strikes"],
+                           "on sponsor": st["on_sponsor"], "on proxies": st["on_proxies"],
+                           "on sponsor's soil": st["on_sponsor_territory"],
+                           "where (sponsor targets)": st["sponsor_strike_countries"]})
         console.print(frame_table(st, title="Strikes on the sponsor vs its proxies"))
-    console.print(frame_table(n.dyads.drop(columns="event_ids").head(10), title="Dyads carrying the most violence"))
-    console.print(frame_table(n.actors, title="Actors: events, intensity and centrality"))
+    dy = n.dyads[["actor", "target", "violent", "killed"]].assign(
+        share=[f"{x:.1%}" for x in n.dyads["share_of_violence"]])
+    console.print(frame_table(dy.head(10), title="Dyads carrying the most violence"))
+    ac = n.actors[["actor", "events_out", "events_in", "tie_betweenness", "hostility_pagerank"]]
+    console.print(frame_table(ac.rename(columns={"events_out": "acts", "events_in": "acted on",
+                                                 "tie_betweenness": "betweenness",
+                                                 "hostility_pagerank": "pagerank"}),
+                              title="Actors: events and centrality (betweenness on ties; "
+                                    "pagerank on hostile acts)"))
     for note in n.notes:
         console.print(f"[yellow]note:[/] {note}")
+
+
+def _wave_table(rates: pd.DataFrame) -> pd.DataFrame:
+    """One row per wave and window: attacks per day before -> after, ratio, exact 95% CI."""
+    rows = []
+    last = None
+    for w in rates.sort_values(["start", "window_days"]).itertuples(index=False):
+        label = f"{w.start:%Y-%m-%d}" + ("" if w.start == w.end else f"..{w.end:%m-%d}")
+        hi = "inf" if not np.isfinite(w.ci_high) else f"{w.ci_high:.2f}"
+        rows.append({
+            "wave (strikes)": "" if label == last else f"{label} ({int(w.strikes)})",
+            "window": f"{int(w.window_days)} d",
+            "per day before → after": f"{w.rate_before:.2f} → {w.rate_after:.2f}",
+            "ratio": w.rate_ratio,
+            "95% CI": f"{w.ci_low:.2f} .. {hi}",
+        })
+        last = label
+    return pd.DataFrame(rows)
+
+
+def _shares(df: pd.DataFrame) -> pd.DataFrame:
+    """class, attacks, share with its 95% interval as one readable column."""
+    return pd.DataFrame({"class": df["class"], "attacks": df["attacks"],
+                         "share (95% CI)": [f"{a:.1%} ({b:.1%}..{c:.1%})" for a, b, c in
+                                            zip(df["share"], df["share_low"], df["share_high"])],
+                         "deniable": df["deniable"]})

@@ -30,14 +30,21 @@ def frame_table(df: pd.DataFrame, title: str | None = None, max_rows: int = 60,
                 max_width: int | None = 60) -> Table:
     """A rich table of ``df`` (first ``max_rows`` rows, long text cut)."""
     table = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
+    shown = df.head(max_rows)
     for i, col in enumerate(df.columns):
         numeric = pd.api.types.is_numeric_dtype(df[col])
-        # Row labels read badly when folded; numbers never need folding.
-        no_wrap = numeric or (i == 0 and df[col].astype(str).str.len().max() <= 40)
+        cells = [_cell(v) for v in shown[col]]
+        content = max([len(c) for c in cells] + [1])
+        natural = max(len(str(col)), content)
+        # A number's column is at least as wide as its widest value, so numbers never
+        # fold (their headers may); text keeps a minimum width so a wide neighbour
+        # cannot squeeze it to nothing in a narrow terminal.
+        no_wrap = False
+        min_width = min(content, 12) if numeric else min(natural, 18 if i == 0 else 10)
         table.add_column(str(col), justify="right" if numeric else "left",
-                         overflow="ellipsis" if no_wrap else "fold", no_wrap=no_wrap,
-                         max_width=max_width)
-    for row in df.head(max_rows).itertuples(index=False):
+                         overflow="fold", no_wrap=no_wrap,
+                         min_width=min_width, max_width=max_width)
+    for row in shown.itertuples(index=False):
         table.add_row(*[_cell(v) for v in row])
     if len(df) > max_rows:
         table.caption = f"{max_rows} of {len(df):,} rows shown; use --format csv -o FILE for all"
