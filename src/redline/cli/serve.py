@@ -13,12 +13,13 @@ from redline.cli.app import app, console, err_console, open_configured_store
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def _warm(web_app, case: str) -> None:
-    """Fill the slow caches (fit, analyses) in the background so the first visit is quick."""
-    from fastapi.testclient import TestClient
-    with TestClient(web_app) as client:
-        for path in (f"/cases/{case}/dynamics.json", f"/cases/{case}/actors.json"):
-            client.get(path)
+def _quietly(fn, *args) -> None:
+    """Run background work whose failure only makes the first visit slower."""
+    from redline.errors import RedlineError
+    try:
+        fn(*args)
+    except RedlineError:
+        pass
 
 
 @app.command()
@@ -39,6 +40,7 @@ def serve(
 
     from redline.data.case import builtin_cases, load_case
     from redline.web import create_app
+    from redline.web.app import warm as warm_caches
 
     if host not in LOOPBACK:
         err_console.print(f"[yellow]warning:[/] listening on {host}: anyone who can reach this "
@@ -57,7 +59,7 @@ def serve(
     web_app = create_app(store, cases=cases, allow_ingest=allow_ingest,
                          max_upload_bytes=max_upload_mb * 1024 * 1024)
     if warm and cases:
-        threading.Thread(target=_warm, args=(web_app, next(iter(cases))), daemon=True).start()
+        threading.Thread(target=_quietly, args=(warm_caches, web_app, next(iter(cases))), daemon=True).start()
     shown = "localhost" if host in LOOPBACK else host
     console.print(f"redline at [bold]http://{shown}:{port}/[/] · store {getattr(store, 'path', store)}"
                   + (" · uploads allowed" if allow_ingest else " · read-only") + " · Ctrl+C stops it")

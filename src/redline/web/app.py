@@ -15,7 +15,7 @@ from redline.errors import RedlineError, UnknownActorError
 from redline.web.respond import page
 from redline.web.state import MAX_UPLOAD_BYTES, WebState
 
-__all__ = ["create_app", "SECURITY_HEADERS", "CSP"]
+__all__ = ["create_app", "warm", "SECURITY_HEADERS", "CSP"]
 
 #: Only this origin: no CDN, no inline script or style, no framing.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -114,5 +114,25 @@ def create_app(store=None, *, cases: dict[str, Path] | None = None, allow_ingest
         return error_page(request, 400, f"invalid parameter: {first.get('msg', 'bad request')}",
                           field=where)
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def _favicon():
+        from fastapi.responses import RedirectResponse
+        return RedirectResponse("/static/favicon.svg", status_code=308)
+
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def warm(app: FastAPI, case: str) -> None:
+    """Fit the model and run the analyses of ``case`` into the app's caches (slow pages first)."""
+    import warnings
+
+    from redline.web.routes.actors import actor_table
+    from redline.web.routes.dynamics import analysis, fitted
+    st: WebState = app.state.web
+    c = st.case(case)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted(st, c)
+        analysis(st, c)
+        st.cached(("actors", c.name), lambda: actor_table(st.store, c), single=True)

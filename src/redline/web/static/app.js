@@ -16,12 +16,10 @@
     });
   };
   function drawCharts(root) {
-    root.querySelectorAll("[data-spec]").forEach(function (el) {
+    root.querySelectorAll("[data-vega]").forEach(function (el) {
       if (el.dataset.drawn) { return; }
-      var block = document.getElementById(el.dataset.spec);
-      if (!block) { return; }
       el.dataset.drawn = "1";
-      window.redlineEmbed(el, JSON.parse(block.textContent)).catch(function (err) {
+      window.redlineEmbed(el, JSON.parse(el.dataset.vega)).catch(function (err) {
         el.textContent = "The chart could not be drawn: " + err;
       });
     });

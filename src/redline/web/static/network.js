@@ -4,10 +4,10 @@
   var colours = {sponsors: "#D55E00", member_of: "#E69F00", part_of_state: "#009E73",
                  hosts: "#0072B2", allied_with: "#56B4E9", hostile_to: "#CC79A7", events: "#555555"};
   document.addEventListener("DOMContentLoaded", function () {
-    var el = document.getElementById("network"), data = document.getElementById("network-elements");
-    if (!el || !data || !window.cytoscape) { return; }
+    var el = document.getElementById("network");
+    if (!el || !el.dataset.elements || !window.cytoscape) { return; }
     var cy = cytoscape({
-      container: el, elements: JSON.parse(data.textContent),
+      container: el, elements: JSON.parse(el.dataset.elements),
       layout: {name: "cose", animate: false, randomize: false, nodeRepulsion: 9000, idealEdgeLength: 90},
       style: [
         {selector: "node", style: {"label": "data(label)", "font-size": 10, "text-wrap": "wrap",

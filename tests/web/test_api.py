@@ -1,0 +1,213 @@
+"""The app through its HTTP interface: pages, JSON twins, exports, errors, safety."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from tests.web.conftest import CASE
+
+C = f"/cases/{CASE}"
+PAGES = ["/", C, f"{C}/events", f"{C}/events/facets", f"{C}/actors", f"{C}/actors/kataib_hezbollah",
+         f"{C}/dynamics", f"{C}/options", f"{C}/events/{CASE}:USP-0002"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_has_a_json_twin(client, path):
+    html = client.get(path)
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    twin = client.get((path if path != "/" else "/index") + ".json")
+    assert twin.status_code == 200 and twin.headers["content-type"] == "application/json"
+    accept = client.get(path, headers={"Accept": "application/json"})
+    assert accept.status_code == 200 and accept.json() == twin.json() | {
+        k: accept.json()[k] for k in ("exported_at",) if k in accept.json()}
+
+
+def test_json_twins_are_in_the_openapi_schema(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for p in ["/index.json", "/cases/{case}.json", "/cases/{case}/events.json",
+              "/cases/{case}/actors/{actor}.json", "/cases/{case}/dynamics.json",
+              "/cases/{case}/options.json", "/cases/{case}/events/{event_id}.json"]:
+        assert p in paths, p
+    assert client.get("/docs").status_code == 404  # Swagger UI would load a CDN
+
+
+def test_security_headers(client):
+    r = client.get(C)
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    assert client.get("/static/app.js").headers["x-content-type-options"] == "nosniff"
+
+
+def test_no_inline_scripts_in_pages(client):
+    import re
+    for path in PAGES:
+        html = client.get(path).text
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert "src=" in tag, (path, tag)
+        assert " on" not in "".join(re.findall(r"<[a-z]+ [^>]*on[a-z]+=", html)), path
+
+
+def test_overview_reports_change_against_four_weeks_before(client):
+    d = client.get(f"{C}.json?asof=2024-02-05").json()
+    assert d["asof"] == "2024-02-05"
+    attacks = next(r for r in d["change"] if r["stream"] == "militia_attacks_on_us")
+    w7 = attacks["windows"][0]
+    assert w7["days"] == 7 and w7["days_before"] == 28
+    assert w7["verdict"] in ("rise", "fall", "no clear change", "none")
+    # The numbers are the store's own counts.
+    ev = client.get(f"{C}/events.json?from=2024-01-30&to=2024-02-05&per_page=1").json()
+    assert w7["events"] <= ev["total"]
+    default = client.get(f"{C}.json").json()
+    assert default["asof"] == default["last_event"]
+
+
+def test_events_filters_paging_and_detail(client):
+    d = client.get(f"{C}/events.json?type=ASSAULT&mode=drone&per_page=10&page=2").json()
+    assert d["page"] == 2 and len(d["rows"]) <= 10 and d["total"] > 10
+    assert all(r["event_type"] == "ASSAULT" and r["mode"] == "drone" for r in d["rows"])
+    assert d["filters"] == {"type": "ASSAULT", "mode": "drone"}
+    first = client.get(f"{C}/events.json?type=ASSAULT&mode=drone&per_page=10").json()["rows"]
+    assert {r["event_id"] for r in first}.isdisjoint(r["event_id"] for r in d["rows"])
+    text = client.get(f"{C}/events.json?text=tower 22").json()
+    assert text["total"] >= 1
+    detail = client.get(f"{C}/events/{text['rows'][0]['event_id']}.json").json()
+    assert detail["event"]["sources"]
+
+
+def test_machine_coded_event_shows_its_sentence(web_store, client):
+    frame = pd.DataFrame([{"event_id": "text:web-test-1", "date": pd.Timestamp("2024-02-02").date(),
+                           "actor": "united_states", "target": "kataib_hezbollah",
+                           "event_type": "ASSAULT", "mode": "aerial", "summary": "US strikes",
+                           "machine_coded": True, "sources": ["doc-1"], "killed": None,
+                           "provenance": json.dumps({"document": "doc-1", "sentence":
+                                                     "The US struck 85 targets.", "span": [0, 25]})}])
+    web_store.ingest_frame(frame, "web-test")
+    d = client.get(f"{C}/events/text:web-test-1.json").json()
+    assert d["provenance"]["sentence"] == "The US struck 85 targets."
+    assert "The US struck 85 targets." in client.get(f"{C}/events/text:web-test-1").text
+
+
+def test_actor_page(client):
+    d = client.get(f"{C}/actors/kataib_hezbollah.json").json()
+    assert d["actor"]["id"] == "kataib_hezbollah"
+    assert any(t["kind"] == "member_of" for t in d["ties"])
+    assert d["dyads"] and any(e["data"].get("focus") for e in d["elements"])
+    assert d["timeline"]["vconcat"]
+
+
+def test_dynamics_has_the_fit_with_intervals(client):
+    d = client.get(f"{C}/dynamics.json").json()
+    rows = d["model"]["coupling"]
+    assert rows and all(r["low"] <= r["effect"] <= r["high"] for r in rows)
+    assert d["phases"]["segments"] and d["reciprocity"] and "rates" in d["deterrence"]
+
+
+@pytest.mark.parametrize("path", [
+    "/cases/..%2F..%2Fetc", "/cases/%2E%2E", "/cases/..", "/cases/../../etc/passwd",
+    f"{C}/options.json?scenario=../../../etc/passwd", f"{C}/options.json?scenario=..%2Fcase",
+    "/cases/%2Fetc%2Fpasswd.json", f"/cases/{CASE}%2F..%2F..%2F/events",
+    f"{C}/export/..%2Fevents.csv", "/static/../app.py", "/static/%2e%2e/app.py",
+])
+def test_names_cannot_escape_their_folders(client, path):
+    r = client.get(path)
+    # The client normalises "/cases/.." to "/" itself; anything else must be refused.
+    assert r.status_code in (400, 404) or r.url.path == "/", (path, r.status_code)
+    assert "Traceback" not in r.text and "root:" not in r.text and "import " not in r.text
+
+
+def test_errors_are_readable_not_traces(client):
+    r = client.get(f"{C}/events.json?from=2024-99-01")
+    assert r.status_code == 400
+    assert r.json()["error"] == {"status": 400, "message": "field 'from': invalid date '2024-99-01' "
+                                 "(expected YYYY-MM-DD)", "field": "from", "expected": "YYYY-MM-DD"}
+    html = client.get(f"{C}/events?from=2024-99-01")
+    assert html.status_code == 400 and "invalid date" in html.text and "Traceback" not in html.text
+    assert client.get("/cases/nope.json").status_code == 404
+    assert client.get(f"{C}/actors/nobody").status_code == 404
+    assert client.get(f"{C}/events.json?per_page=100000").status_code == 400
+
+
+def test_exports_carry_provenance(client):
+    q = "type=ASSAULT&from=2024-01-01"
+    csv = client.get(f"{C}/export/events.csv?{q}")
+    assert csv.status_code == 200 and "attachment" in csv.headers["content-disposition"]
+    head = [ln for ln in csv.text.splitlines() if ln.startswith("#")]
+    assert any(ln.startswith("# filters:") and "ASSAULT" in ln for ln in head)
+    assert any(ln.startswith("# store:") for ln in head) and any("exported_at" in ln for ln in head)
+    df = pd.read_csv(io.StringIO(csv.text), comment="#")
+    assert len(df) and set(df["event_type"]) == {"ASSAULT"}
+    js = client.get(f"{C}/export/events.json?{q}").json()
+    assert js["provenance"]["filters"]["event_types"] == ["ASSAULT"]
+    assert len(js["rows"]) == len(df)
+    pqt = pq.read_table(io.BytesIO(client.get(f"{C}/export/events.parquet?{q}").content))
+    meta = json.loads(pqt.schema.metadata[b"redline.provenance"])
+    assert meta["view"] == "events" and pqt.num_rows == len(df)
+    for view in ("change", "actors", "coupling", "phases", "deterrence", "reciprocity"):
+        r = client.get(f"{C}/export/{view}.json")
+        assert r.status_code == 200 and r.json()["provenance"]["view"] == view, view
+    dy = client.get(f"{C}/export/dyads.csv?actor=kataib_hezbollah")
+    assert dy.status_code == 200 and "kataib_hezbollah" in dy.text
+
+
+def test_read_only_unless_allowed(client):
+    r = client.post("/ingest", files={"file": ("x.csv", b"event_id,date\n1,2024-01-01\n")},
+                    headers={"Accept": "application/json"})
+    assert r.status_code == 400 and "read-only" in r.json()["error"]["message"]
+
+
+@pytest.fixture
+def ingest_client(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from redline.data.store import DuckDBStore
+    from redline.web import create_app
+    store = DuckDBStore(tmp_path / "up.duckdb")
+    store.ingest(CASE)
+    with TestClient(create_app(store, allow_ingest=True, max_upload_bytes=4096)) as c:
+        yield c, store
+
+
+def test_uploads_use_the_ingest_validation(ingest_client):
+    c, store = ingest_client
+    before = store.count()
+    good = ("event_id,date,actor,target,event_type,mode,country,summary,sources\n"
+            "W1,2024-03-01,Kata'ib Hezbollah,US forces,ASSAULT,drone,Iraq,test,https://example.org/a\n")
+    r = c.post("/ingest", files={"file": ("mine.csv", good.encode())},
+               data={"case": CASE}, headers={"Accept": "application/json"})
+    assert r.status_code == 200, r.text
+    assert r.json()["result"]["rows_added"] == 1 and store.count() == before + 1
+    bad = good.replace("2024-03-01", "2024-13-01").replace("W1", "W2")
+    r = c.post("/ingest", files={"file": ("bad.csv", bad.encode())},
+               headers={"Accept": "application/json"})
+    assert r.status_code == 400 and "date" in r.json()["error"]["message"]
+    assert store.count() == before + 1
+    big = c.post("/ingest", files={"file": ("big.csv", good.encode() * 100)},
+                 headers={"Accept": "application/json"})
+    assert big.status_code == 400 and "larger than" in big.json()["error"]["message"]
+    evil = c.post("/ingest", files={"file": ("../../evil.csv", good.encode())},
+                  headers={"Accept": "application/json"})
+    assert evil.status_code == 200 and evil.json()["result"]["file"] == "evil.csv"
+
+
+def test_serve_warns_off_loopback(monkeypatch, tmp_path):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from redline.cli.app import app, register_commands
+    register_commands()
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda a, host, port, **kw: seen.update(host=host, port=port))
+    store = str(tmp_path / "s.duckdb")
+    r = CliRunner().invoke(app, ["--store", store, "serve", "--no-warm", "--port", "8123"])
+    assert r.exit_code == 0 and seen == {"host": "127.0.0.1", "port": 8123}
+    assert "warning" not in r.output
+    r = CliRunner().invoke(app, ["--store", store, "serve", "--no-warm", "--host", "0.0.0.0"])
+    assert r.exit_code == 0 and "warning" in r.output and seen["host"] == "0.0.0.0"
