@@ -104,3 +104,56 @@ def test_cli_bad_scenario_exits_with_a_message(tmp_path, capsys):
         main(["simulate", str(p)])
     assert e.value.code == 1
     assert "bad.yaml" in capsys.readouterr().err
+
+
+def test_probabilistic_baseline_change_holds_in_its_share_of_worlds(case_store, tmp_path):
+    """A scale_baseline with a probability applies per batch of paths: in a batch
+    where it holds, the option simulates exactly what the always-on version does
+    (same parameters, same seed), elsewhere exactly what no change does."""
+    import numpy as np
+
+    from redline.scenarios.runner import _make_batches, _Option, prepare, simulate_option
+    from tests.scenarios.test_spec_motives import VALID
+
+    text = VALID.replace("""  - id: b
+    label: Strike
+    interventions:""", """  - id: half
+    label: Pause in some worlds
+    interventions:
+      - {type: scale_baseline, stream: militia_attacks_on_us, factor: 0.1, from_day: 2, probability: 0.3}
+  - id: always
+    label: Pause in every world
+    interventions:
+      - {type: scale_baseline, stream: militia_attacks_on_us, factor: 0.1, from_day: 2}
+  - id: b
+    label: Strike
+    interventions:""")
+    p = tmp_path / "regime.yaml"
+    p.write_text(text, encoding="utf-8")
+    spec, case = load_scenario(p)
+    sm = prepare(spec, case, case_store)
+    batches = _make_batches(sm, 5000, seed=11)
+    runs = {o: simulate_option(spec, sm, _Option(spec, sm, o, spec.decision_day, spec.horizon_days),
+                               batches, keep_paths=False)["batch_means"]["attacks"]
+            for o in ("a", "half", "always")}
+    held = np.array([b["u"] < 0.3 for b in batches])
+    np.testing.assert_array_equal(runs["half"][held], runs["always"][held])
+    np.testing.assert_array_equal(runs["half"][~held], runs["a"][~held])
+    assert (runs["always"] < runs["a"]).mean() > 0.9
+    # 100 independent uniforms: the share that holds is Binomial(100, 0.3), sd 0.046;
+    # 4.5 sd keeps a false failure below 1e-5.
+    assert len(batches) == 100 and abs(held.mean() - 0.3) < 4.5 * 0.046
+
+
+def test_regime_probability_must_be_a_probability(tmp_path):
+    from redline.errors import ScenarioError
+    from tests.scenarios.test_spec_motives import VALID
+    text = VALID.replace("      - {type: inject, stream: us_strikes_on_militias, day: 3, count: 2}",
+                         "      - {type: scale_baseline, stream: militia_attacks_on_us, factor: 0.5,\n"
+                         "         probability: 1.5}")
+    p = tmp_path / "bad.yaml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as e:
+        load_scenario(p)
+    msg = str(e.value)
+    assert "probability" in msg and "line 23" in msg and "above 1" in msg

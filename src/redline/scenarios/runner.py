@@ -98,8 +98,9 @@ class _Option:
         D = len(sm.streams)
         idx = {s: i for i, s in enumerate(sm.streams)}
         self.inj = np.zeros((horizon, D), dtype=np.int64)
-        self.scales: list[tuple[int, int, int, float]] = []   # stream, from, to, factor
-        self.sets: list[tuple[int, int, int, float]] = []     # stream, from, to, rate
+        # stream, from, to, factor or rate, probability (None: in every world)
+        self.scales: list[tuple[int, int, int, float, float | None]] = []
+        self.sets: list[tuple[int, int, int, float, float | None]] = []
         self.couplings: list[tuple[int, int, str, float]] = []
         self.risks: dict[str, list[float]] = {}
         rules = []
@@ -115,10 +116,10 @@ class _Option:
                     self.inj[t, idx[iv.stream]] += int(round(v(iv.count)))
             elif isinstance(iv, ScaleBaseline):
                 self.scales.append((idx[iv.stream], max(day(iv.from_day), 0),
-                                    day(iv.to_day, horizon - 1), v(iv.factor)))
+                                    day(iv.to_day, horizon - 1), v(iv.factor), v(iv.probability)))
             elif isinstance(iv, SetBaseline):
                 self.sets.append((idx[iv.stream], max(day(iv.from_day), 0),
-                                  day(iv.to_day, horizon - 1), v(iv.rate)))
+                                  day(iv.to_day, horizon - 1), v(iv.rate), v(iv.probability)))
             elif isinstance(iv, SetCoupling):
                 mode, val = ("value", v(iv.value)) if iv.value is not None else ("factor", v(iv.factor))
                 if mode == "value" and sm.draws.link == "identity" and val < 0:
@@ -137,15 +138,23 @@ class _Option:
                 self.risks.setdefault(iv.metric, []).append(v(iv.probability))
         self.rules = RuleArrays(rules)
 
-    def apply(self, bp: BatchParams) -> tuple[np.ndarray, np.ndarray]:
-        """The batch's baseline and couplings with this option's changes."""
+    def apply(self, bp: BatchParams, u: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """The batch's baseline and couplings with this option's changes.
+
+        ``u`` is the batch's uniform draw: a change with a probability holds in
+        this batch when ``u < probability``.
+        """
         from redline.models.hawkes._likelihood import softplus, softplus_inv
         identity = self.sm.draws.link == "identity"
         mu = bp.mu.copy()
-        for s, a, b, f in self.scales:
+        for s, a, b, f, p in self.scales:
+            if p is not None and u >= p:
+                continue
             seg = mu[a:b + 1, s]
             mu[a:b + 1, s] = seg * f if identity else softplus_inv(f * softplus(seg))
-        for s, a, b, rate in self.sets:
+        for s, a, b, rate, p in self.sets:
+            if p is not None and u >= p:
+                continue
             mu[a:b + 1, s] = rate if identity else softplus_inv(np.full(b + 1 - a, rate))
         adj = bp.adjacency.copy()
         for i, j, mode, val in self.couplings:
@@ -188,7 +197,7 @@ def simulate_option(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, batches
     all_counts, fires = [], []
     fat_idx = sm.streams.index(sm.fatality["stream"]) if sm.fatality else -1
     for b in batches:
-        mu, adj = opt.apply(b["params"])
+        mu, adj = opt.apply(b["params"], b["u"])
         bp = b["params"]
         counts, fatal, fired = simulate_batch(
             b["seed"], mu, adj, bp.decay, bp.state, opt.inj, b["n"], sm.draws.link,
@@ -224,7 +233,8 @@ def _make_batches(sm: ScenarioModel, n_paths: int, seed: int) -> list[dict]:
         theta = sm.draws.draw(rng)
         pf = rng.beta(sm.fatality["a"], sm.fatality["b"], size=n) if sm.fatality else None
         out.append({"n": n, "params": batch_params(sm, theta), "theta": theta,
-                    "seed": int(rng.integers(2**31 - 1)), "p_fatal": pf})
+                    "seed": int(rng.integers(2**31 - 1)), "p_fatal": pf,
+                    "u": float(rng.random())})  # drawn last: earlier streams unchanged
     return out
 
 
@@ -325,7 +335,7 @@ def _window_totals(spec, sm, opt, n_paths, seed, s_idx, a, b) -> np.ndarray:
     out = []
     fat_idx = sm.streams.index(sm.fatality["stream"]) if sm.fatality else -1
     for bt in _make_batches(sm, n_paths, seed):
-        mu, adj = opt.apply(bt["params"])
+        mu, adj = opt.apply(bt["params"], bt["u"])
         counts, _, _ = simulate_batch(bt["seed"], mu, adj, bt["params"].decay, bt["params"].state,
                                       opt.inj, bt["n"], sm.draws.link, bt["params"].dispersion,
                                       bt["p_fatal"], fat_idx, opt.rules)

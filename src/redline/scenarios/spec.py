@@ -155,13 +155,21 @@ class Inject(_Strict):
 
 
 class ScaleBaseline(_Strict):
-    """Multiply the baseline rate of ``stream`` by ``factor`` from ``from_day`` (to ``to_day``)."""
+    """Multiply the baseline rate of ``stream`` by ``factor`` from ``from_day`` (to ``to_day``).
+
+    With ``probability`` the change holds only in that share of the simulated
+    worlds (a regime that sets in or not, such as a group announcing a pause): it
+    is drawn once per batch of paths, from one uniform number per batch that every
+    option and every probabilistic intervention shares, so options are compared on
+    the same worlds and a less likely regime holds only where a likelier one does.
+    """
 
     type: Literal["scale_baseline"]
     stream: str
     factor: Num
     from_day: Day = 1
     to_day: Day | None = None
+    probability: Num | None = None
 
 
 class SetBaseline(_Strict):
@@ -172,6 +180,7 @@ class SetBaseline(_Strict):
     rate: Num
     from_day: Day = 1
     to_day: Day | None = None
+    probability: Num | None = None  # as for scale_baseline
 
 
 class SetCoupling(_Strict):
@@ -582,6 +591,7 @@ class _Checker:
                         self.number(iv.factor, (*il, "factor"), lo=0, what="factor")
                     else:
                         self.number(iv.rate, (*il, "rate"), lo=0, what="rate")
+                    self.number(iv.probability, (*il, "probability"), lo=0, hi=1, what="probability")
                 elif isinstance(iv, SetCoupling):
                     self.stream(iv.source, (*il, "source"))
                     self.stream(iv.target, (*il, "target"))
