@@ -95,6 +95,8 @@ def test_brushing_the_timeline_filters_map_and_table(page):
     page.wait_for_load_state("networkidle")
     wait_charts(page)
     total = int(page.locator("#table-h").inner_text().split()[0].replace(",", ""))
+    until(page, "document.getElementById('map-note').textContent.length > 0")
+    on_map = int(page.locator("#map-note").inner_text().split()[0])
     box = page.locator("#timeline svg").bounding_box()
     y = box["y"] + box["height"] * 0.55
     page.mouse.move(box["x"] + box["width"] * 0.45, y)
@@ -104,8 +106,7 @@ def test_brushing_the_timeline_filters_map_and_table(page):
     page.wait_for_url(re.compile(r"from=\d{4}-\d\d-\d\d.*to=\d{4}-\d\d-\d\d"), timeout=10000)
     until(page, f"parseInt(document.querySelector('#table-h').innerText.replace(/,/g, '')) < {total}")
     page.wait_for_load_state("networkidle")
-    note = page.locator("#map-note").inner_text()
-    assert int(note.split()[0]) < total
+    until(page, f"parseInt(document.getElementById('map-note').textContent) < {on_map}")
     shot(page, "events-brushed")
 
 

@@ -81,7 +81,7 @@ def jsonable(obj: Any) -> Any:
     if isinstance(obj, (float, np.floating)):
         f = float(obj)
         return None if math.isnan(f) or math.isinf(f) else f
-    if obj is pd.NaT or obj is None:
+    if obj is pd.NaT or obj is None or obj is pd.NA:
         return None
     if isinstance(obj, pd.Timestamp):
         return obj.date().isoformat() if obj == obj.normalize() else obj.isoformat()

@@ -44,6 +44,8 @@ def events_page(request: Request, case: str, f: FilterParams = Depends(FilterPar
                                           st.store.count(filt)))
     pages = max(1, math.ceil(total / p.per_page))
     cols = [col for col in TABLE_COLUMNS if col in rows.columns]
+    if "killed" in rows:
+        rows = rows.assign(killed=rows["killed"].astype("Int64"))
     data = {"title": f"Events · {c.title}", "case": case_nav(c, "events"),
             "filters": f.query(), "filter": filt.as_dict(), "total": total,
             "page": p.page, "per_page": p.per_page, "pages": pages,
@@ -101,7 +103,7 @@ def timeline_spec_for(store, case, filt: EventFilter) -> dict:
              for d, n in zip(counts.get("date", []), counts.get("events", []))]
     keys = [{"n": i + 1, "date": k.date.isoformat(), "label": k.label}
             for i, k in enumerate(case.key_events)]
-    spec = timeline_spec(daily, {"events": "Events matching the filters, per day"}, keys, width=640)
+    spec = timeline_spec(daily, {"events": "Events matching the filters, per day"}, keys, width=440)
     # The bar layer of the (only) panel carries the brush the page listens to.
     panel = spec["vconcat"][0]
     bars = next(layer for layer in panel["layer"] if layer["mark"]["type"] == "bar")

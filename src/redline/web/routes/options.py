@@ -199,7 +199,7 @@ def run_result(request: Request, case: str, run_id: str):
     labels = {s.name: s.label or s.name for s in c.streams}
     stream = res.model["streams"][0]
     fans = [{"stream": s, "label": labels.get(s, s),
-             "spec": fan_spec(fan_rows(res, s), labels.get(s, s), width=200)}
+             "spec": fan_spec(fan_rows(res, s), labels.get(s, s), width=260, columns=2)}
             for s in res.model["streams"]]
     data = {"title": f"Run · {res.title}", "case": case_nav(c, "options"), "pending": False,
             "run": {"id": run.id, "scenario": res.scenario, "seconds": None},

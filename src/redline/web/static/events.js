@@ -88,8 +88,8 @@
     drawMap();
     drawTimeline();
     var lastUndated = params(false).toString();
-    document.body.addEventListener("htmx:afterSettle", function (evt) {
-      if (evt.target.id !== "results") { return; }
+    // After the table is swapped (filter, brush, paging), the map and timeline follow the URL.
+    document.body.addEventListener("htmx:pushedIntoHistory", function () {
       drawMap();
       var undated = params(false).toString();
       if (undated !== lastUndated) { lastUndated = undated; drawTimeline(); }
