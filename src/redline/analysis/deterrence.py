@@ -48,7 +48,7 @@ import pandas as pd
 from scipy import stats
 
 from redline.analysis._events import CaseEvents, as_case, load_case_events
-from redline.analysis.escalation import IntensityWeights, _records, default_streams
+from redline.analysis.escalation import IntensityWeights, _records, attack_and_strike
 from redline.data.case import Case
 from redline.errors import (AnalysisError, ConvergenceWarning, RedlineError,
                             StationarityWarning)
@@ -278,14 +278,7 @@ def deterrence(store, case: Case | str, attack: str | None = None, strike: str |
     UnknownStreamError, AnalysisError
     """
     data = data if data is not None else load_case_events(store, as_case(case), start, end)
-    names = default_streams(data.case)
-    attack = attack or names[0]
-    strike = strike or (names[1] if len(names) > 1 else None)
-    if strike is None:
-        raise AnalysisError("no strike stream given and the case's model has only one stream",
-                            field="strike", expected="a stream name")
-    for n in (attack, strike):
-        data.case.stream(n)
+    attack, strike = attack_and_strike(data.case, attack, strike)
     waves, rates = wave_rates(data, attack, strike, windows, gap_days, alpha)
     model = (model_view(store, data.case, attack, strike, data.start.date(), data.end.date(), alpha)
              if fit_model else {})

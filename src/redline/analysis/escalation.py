@@ -423,6 +423,20 @@ def detect_phases(store, case: Case | str, stream: str | None = None, cost: str 
                           name=stream)
 
 
+def attack_and_strike(case: Case, attack: str | None, strike: str | None) -> tuple[str, str]:
+    """The (attack, strike) stream pair: given names, else the case's first two
+    model streams; raises when a name is not a stream of the case."""
+    names = default_streams(case)
+    attack = attack or names[0]
+    strike = strike or (names[1] if len(names) > 1 else None)
+    if strike is None:
+        raise AnalysisError("no strike stream given and the case's model has only one stream",
+                            field="strike", expected="a stream name")
+    for n in (attack, strike):
+        case.stream(n)
+    return attack, strike
+
+
 def default_streams(case: Case) -> list[str]:
     """The case's ``model.streams``, else its first two streams (attack, response)."""
     names = list(case.model.streams) or [s.name for s in case.streams[:2]]

@@ -53,9 +53,8 @@ import pandas as pd
 from scipy import stats
 
 from redline.analysis._events import CaseEvents, as_case, load_case_events
-from redline.analysis.escalation import IntensityWeights, _records, default_streams
+from redline.analysis.escalation import IntensityWeights, _records, attack_and_strike
 from redline.data.case import Case
-from redline.errors import AnalysisError
 
 __all__ = ["analyze_network", "NetworkResult", "network", "actor_graph", "sponsor_chains", "embedding_chains",
            "event_dyads", "deniability", "resolve_claimant"]
@@ -316,14 +315,7 @@ def network(store, case: Case | str, attack: str | None = None, strike: str | No
     directly or through those who draw it).
     """
     data = data if data is not None else load_case_events(store, as_case(case), start, end)
-    names = default_streams(data.case)
-    attack = attack or names[0]
-    strike = strike or (names[1] if len(names) > 1 else None)
-    if strike is None:
-        raise AnalysisError("no strike stream given and the case's model has only one stream",
-                            field="strike", expected="a stream name")
-    for n in (attack, strike):
-        data.case.stream(n)
+    attack, strike = attack_and_strike(data.case, attack, strike)
     dyads = event_dyads(data.events, weights)
     g = actor_graph(data.case, dyads)
     notes = []

@@ -10,6 +10,7 @@ import pandas as pd
 import typer
 
 from redline.cli.app import app, console, open_configured_store
+from redline.cli.options import parse_date
 from redline.cli.render import frame_table
 from redline.errors import InputError
 
@@ -22,14 +23,6 @@ def _ints(text: str, field: str) -> list[int]:
                          expected="whole numbers separated by commas, e.g. 7,14,28") from None
 
 
-def _date(text: Optional[str], field: str):
-    import datetime as dt
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"invalid date {text!r}", field=field, expected="YYYY-MM-DD") from None
 
 
 def _interval(lo, hi, fmt="{:.2f}") -> str:
@@ -73,7 +66,7 @@ def analyze(
     with console.status("analysing…"):
         result = run(store, case, attack=attack, strike=strike, pairs=pairs, reaction_window=window,
                      windows=_ints(windows, "--windows"), gap_days=gap, fit_model=not no_model,
-                     start=_date(start, "--from"), end=_date(end, "--to"), random_state=seed)
+                     start=parse_date(start, "--from"), end=parse_date(end, "--to"), random_state=seed)
     if out is not None:
         written = result.write(out)
     if as_json:

@@ -67,6 +67,10 @@ def _plain_warnings() -> None:
     warnings.showwarning = show
 
 
+#: Modules of redline.cli that hold helpers, not commands.
+NOT_COMMANDS = ("app", "render", "options")
+
+
 def register_commands() -> None:
     """Import every command module of this package; each registers on ``app``."""
     import importlib
@@ -74,7 +78,7 @@ def register_commands() -> None:
 
     import redline.cli as pkg
     for mod in pkgutil.iter_modules(pkg.__path__):
-        if mod.name not in ("app", "render") and not mod.name.startswith("_"):
+        if mod.name not in NOT_COMMANDS and not mod.name.startswith("_"):
             importlib.import_module(f"redline.cli.{mod.name}")
 
 

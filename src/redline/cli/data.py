@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Optional
 
@@ -10,19 +9,13 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from redline.cli.app import app, console, open_configured_store
+from redline.cli.options import parse_date
 from redline.cli.render import frame_table, write_output
 from redline.errors import InputError
 
 FORMAT_HELP = "case, csv, acled, gdelt, icews or plover (sniffed when not given)"
 
 
-def _date(value: Optional[str], field: str) -> Optional[dt.date]:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"invalid date {value!r}", field=field, expected="YYYY-MM-DD") from None
 
 
 @app.command()
@@ -68,7 +61,7 @@ def ingest(
 def _filter(actor, target, event_type, mode, country, start, end, text):
     from redline.data.filters import EventFilter
     return EventFilter(actors=actor, targets=target, event_types=event_type, modes=mode,
-                       countries=country, start=_date(start, "--from"), end=_date(end, "--to"),
+                       countries=country, start=parse_date(start, "--from"), end=parse_date(end, "--to"),
                        text=text)
 
 

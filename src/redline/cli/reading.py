@@ -78,7 +78,7 @@ def read(
         console.print(f"wrote {len(frame)} events to {output}")
 
 
-def _compact(records) -> "pd.DataFrame":
+def _compact(records):
     """One short line per record, readable in an 80-column terminal."""
     import pandas as pd
 

@@ -144,7 +144,6 @@ class ScenarioModel:
 
 def future_covariates(case: Case, names: list[str], dates: pd.DatetimeIndex) -> np.ndarray:
     """Covariates on simulated days: the case's step definitions (open end = still on)."""
-    from redline.analysis.fit import parse_covariate
     cols = []
     for name in names:
         cov = next((c for c in case.covariates if c.name == name), None)
