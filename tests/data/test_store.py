@@ -32,3 +32,22 @@ def test_formats_mix_in_one_store(store, real_samples):
     store.ingest(real_samples / "icews-andybega" / "events.2018.sample.tab")
     counts = store.events().groupby("source_format").size().to_dict()
     assert counts == {"case": 232, "icews": 3705}
+
+
+def test_ingest_frame_with_only_the_required_columns(tmp_path):
+    """Coded events from Python need only event_id and date; the rest is NULL
+    (intensity still computed from what is there), and a second call adds nothing."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from redline.data.store import DuckDBStore
+    store = DuckDBStore(tmp_path / "f.duckdb")
+    frame = pd.DataFrame({"event_id": ["x:1", "x:2"], "date": [dt.date(2024, 1, 2)] * 2,
+                          "actor": ["iran", None], "event_type": ["ASSAULT", "ACCUSE"]})
+    first = store.ingest_frame(frame, "frame")
+    again = store.ingest_frame(frame, "frame")
+    assert (first.rows_added, again.rows_added) == (2, 0)
+    ev = store.events().set_index("event_id")
+    assert ev.loc["x:1", "intensity"] == -10.0 and ev.loc["x:2", "intensity"] < 0
+    assert pd.isna(ev.loc["x:1", "mode"]) and pd.isna(ev.loc["x:1", "killed"])

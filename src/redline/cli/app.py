@@ -26,7 +26,7 @@ err_console = Console(stderr=True)
 
 @dataclass
 class Settings:
-    store: Optional[Path] = None
+    store: Optional[str] = None
     engine: Optional[str] = None
     spark_master: Optional[str] = None
 
@@ -36,10 +36,14 @@ settings = Settings()
 
 @app.callback()
 def _global(
-    store: Optional[Path] = typer.Option(
-        None, "--store", help="Event store: a DuckDB file (default $REDLINE_STORE, else ./redline.duckdb)."),
+    store: Optional[str] = typer.Option(
+        None, "--store",
+        help="Event store: a DuckDB file, or a Parquet dataset folder or URI "
+             "(default $REDLINE_STORE, else ./redline.duckdb)."),
     engine: Optional[str] = typer.Option(
-        None, "--engine", help="Query engine: duckdb (default, or $REDLINE_ENGINE)."),
+        None, "--engine",
+        help="Query engine: duckdb (default) or spark (needs pip install 'redline[spark]'); "
+             "or $REDLINE_ENGINE."),
     spark_master: Optional[str] = typer.Option(
         None, "--spark-master", help="Spark master (local[2]) or Spark Connect address (sc://host:15002)."),
 ) -> None:

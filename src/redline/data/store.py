@@ -276,7 +276,8 @@ class DuckDBStore(EventReads):
                     elif c == "ingest_id":
                         sel.append(f"'{ingest_id}'")
                     elif c == "intensity" and c not in df:
-                        sel.append(intensity_sql("event_type", "mode", "killed"))
+                        sel.append(intensity_sql(*(f'"{k}"' if k in df else "NULL"
+                                                   for k in ("event_type", "mode", "killed"))))
                     elif c in df:
                         sel.append(f"\"{c}\"")
                     else:
