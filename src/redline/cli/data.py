@@ -85,7 +85,9 @@ def events(
     if fmt == "table":
         df = store.events(filt, limit=limit)
         total = store.count(filt)
-        cols = ["date", "actor", "target", "event_type", "mode", "place", "killed", "summary"]
+        cols = ["date", "actor", "target", "event_type", "mode", "place", "killed"]
+        if console.width >= 120:  # summaries only where they can be read
+            cols.append("summary")
         t = frame_table(df[cols], title=f"{total:,} events", max_rows=limit)
         if total > len(df):
             t.caption = f"{len(df)} of {total:,} shown; --limit N, or --format csv -o FILE for all"
