@@ -72,7 +72,10 @@ def fit(
                                       title=f"Covariate effects on the baseline ({'log scale' if f.settings['link'] == 'identity' else 'softplus predictor'})"))
         res = m.residuals().summary()
         console.print(frame_table(res, title="Residuals (randomised PIT; uniform if the model fits)"))
-        console.print(f"branching ratio {m.branching_ratio_:.3f} · log-likelihood {m.loglik_:.2f} · "
+        br = (f"branching ratio {m.branching_ratio_:.3f}" if f.settings["link"] == "identity" else
+              f"branching ratio of the positive couplings {m.branching_ratio_:.3f} (under the "
+              "softplus link only a rough guide to stability)")
+        console.print(f"{br} · log-likelihood {m.loglik_:.2f} · "
                       f"AIC {m.aic_:.1f} · BIC {m.bic_:.1f} · converged {m.converged_}")
         if path:
             console.print(f"saved to {path}")

@@ -141,4 +141,9 @@ def options(
     if not rows:
         console.print(f"case {c.name} ships no scenarios")
         return
-    console.print(frame_table(pd.DataFrame(rows), title=f"Scenarios of {c.name}", max_width=80))
+    df = pd.DataFrame(rows)
+    for name, g in df.groupby("scenario", sort=False):
+        first = g.iloc[0]
+        console.rule(f"{name} · decision day {first['decision_day']} · {first['horizon_days']} days")
+        console.print(frame_table(g[["option", "actor", "label", "interventions"]],
+                                  title=f"`redline simulate {name}` runs these options"))
