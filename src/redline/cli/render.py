@@ -14,7 +14,7 @@ from redline.data.export import portable as _portable, write_frame
 
 
 def _cell(v: Any) -> str:
-    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT:
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and pd.isna(v)):
         return ""
     if isinstance(v, float):
         return f"{v:,.3g}" if abs(v) < 1e4 else f"{v:,.0f}"
