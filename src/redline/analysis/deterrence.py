@@ -48,6 +48,7 @@ import pandas as pd
 from scipy import stats
 
 from redline.analysis._events import CaseEvents, as_case, load_case_events
+from redline.analysis.intervals import clopper_pearson
 from redline.analysis.escalation import IntensityWeights, _records, attack_and_strike
 from redline.data.case import Case
 from redline.errors import (AnalysisError, ConvergenceWarning, RedlineError,
@@ -75,8 +76,8 @@ def rate_ratio_ci(a: int, t_a: float, b: int, t_b: float,
         return (np.nan, 0.0, np.inf, 1.0)
     scale = t_b / t_a
     rr = np.inf if b == 0 else (a / t_a) / (b / t_b)
-    p_lo = 0.0 if a == 0 else stats.beta.ppf(alpha / 2, a, b + 1)
-    p_hi = 1.0 if b == 0 else stats.beta.ppf(1 - alpha / 2, a + 1, b)
+    # Given n = a + b events, a is Binomial(n, p) with p / (1 - p) = rr / scale.
+    p_lo, p_hi = clopper_pearson(a, n, alpha)
     lo = p_lo / (1 - p_lo) * scale
     hi = np.inf if p_hi >= 1 else p_hi / (1 - p_hi) * scale
     p = stats.binomtest(int(a), int(n), t_a / (t_a + t_b)).pvalue

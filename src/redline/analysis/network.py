@@ -50,9 +50,9 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from redline.analysis._events import CaseEvents, as_case, load_case_events
+from redline.analysis.intervals import clopper_pearson
 from redline.analysis.escalation import IntensityWeights, _records, attack_and_strike
 from redline.data.case import Case
 
@@ -178,19 +178,11 @@ def _share_table(classes: pd.Series, ids: pd.Series) -> pd.DataFrame:
         k = int(m.sum())
         if k == 0:
             continue
-        lo, hi = _cp(k, n)
+        lo, hi = clopper_pearson(k, n)
         rows.append({"class": cls, "attacks": k, "share": k / n, "share_low": lo, "share_high": hi,
                      "deniable": cls in _DENIABLE, "event_ids": ids[m].tolist()})
     return pd.DataFrame(rows, columns=["class", "attacks", "share", "share_low", "share_high",
                                        "deniable", "event_ids"])
-
-
-def _cp(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
-    if n == 0:
-        return (np.nan, np.nan)
-    lo = 0.0 if k == 0 else stats.beta.ppf(alpha / 2, k, n - k + 1)
-    hi = 1.0 if k == n else stats.beta.ppf(1 - alpha / 2, k + 1, n - k)
-    return float(lo), float(hi)
 
 
 def deniability(case: Case, attacks: pd.DataFrame, strikes: pd.DataFrame,
@@ -208,7 +200,7 @@ def deniability(case: Case, attacks: pd.DataFrame, strikes: pd.DataFrame,
     attribution = _share_table(attr_cls, attacks["event_id"])
     n = len(attacks)
     k = int(claim_cls.isin(_DENIABLE).sum())
-    lo, hi = _cp(k, n)
+    lo, hi = clopper_pearson(k, n)
     chains = sponsor_chains(g)
     proxies: dict[str, set[str]] = {}
     for c in chains:

@@ -19,8 +19,8 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
-from scipy import stats
 
+from redline.analysis.intervals import clopper_pearson
 from redline.reports.sources import SourceList
 
 __all__ = ["Quantity", "Judgment", "fmt_num", "fmt_date", "date_markup", "quantity_markup",
@@ -161,15 +161,6 @@ class Judgment:
                 return fmt_date(v)
             return str(v)
         return _FIELD.sub(sub, self.template)
-
-
-def clopper_pearson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
-    """Exact binomial interval of a share ``k / n``."""
-    if n <= 0:
-        return (float("nan"), float("nan"))
-    lo = 0.0 if k == 0 else float(stats.beta.ppf(alpha / 2, k, n - k + 1))
-    hi = 1.0 if k == n else float(stats.beta.ppf(1 - alpha / 2, k + 1, n - k))
-    return lo, hi
 
 
 def noun(label: str) -> str:
