@@ -62,3 +62,16 @@ def unchanged():
         yield
         assert store_state(store) == before, "a failed ingest changed the store"
     return check
+
+
+@pytest.fixture(scope="session")
+def builtin_store(tmp_path_factory):
+    """A DuckDB store holding the built-in case, shared by the whole session.
+
+    Tests only read it (fits may save their model file beside it); a test that
+    ingests more must make its own store.
+    """
+    from redline.data.store import DuckDBStore
+    store = DuckDBStore(tmp_path_factory.mktemp("builtin") / "case.duckdb")
+    store.ingest("us-iran-proxies-2023")
+    return store

@@ -16,10 +16,8 @@ CASE = "us-iran-proxies-2023"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    s = redline.open_store(tmp_path_factory.mktemp("analysis") / "s.duckdb")
-    s.ingest(CASE)
-    return s
+def store(builtin_store):
+    return builtin_store
 
 
 @pytest.fixture(scope="module")

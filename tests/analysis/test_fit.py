@@ -12,10 +12,8 @@ CASE = "us-iran-proxies-2023"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    s = redline.open_store(tmp_path_factory.mktemp("fit") / "s.duckdb")
-    s.ingest(CASE)
-    return s
+def store(builtin_store):
+    return builtin_store
 
 
 def test_streams_cover_the_window_with_zeros(store):

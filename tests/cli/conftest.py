@@ -30,9 +30,6 @@ def cli():
 
 
 @pytest.fixture(scope="session")
-def case_store(tmp_path_factory):
-    """A DuckDB store holding the built-in case, shared by the CLI tests (read-only use)."""
-    from redline.data.store import DuckDBStore
-    path = tmp_path_factory.mktemp("store") / "case.duckdb"
-    DuckDBStore(path).ingest("us-iran-proxies-2023")
-    return path
+def case_store(builtin_store):
+    """The path of the shared built-in-case store (the CLI tests only read it)."""
+    return builtin_store.path

@@ -11,11 +11,8 @@ SCENARIO = "after-tower-22"
 
 
 @pytest.fixture(scope="session")
-def store(tmp_path_factory):
-    import redline
-    s = redline.open_store(tmp_path_factory.mktemp("brief") / "case.duckdb")
-    s.ingest(CASE)
-    return s
+def store(builtin_store):
+    return builtin_store
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ more (e.g. an off-by-one day in the kernel) moves the mean by far more.
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from redline.models import simulate_daily_paths
 from redline.scenarios._engine import RuleArrays, simulate_batch

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 
 import pytest
 
@@ -11,13 +10,8 @@ from redline.scenarios import load_scenario, run_scenario
 
 
 @pytest.fixture(scope="module")
-def case_store(tmp_path_factory):
-    from redline.data.store import DuckDBStore
-    store = DuckDBStore(tmp_path_factory.mktemp("s") / "events.duckdb")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        store.ingest("us-iran-proxies-2023")
-    return store
+def case_store(builtin_store):
+    return builtin_store
 
 
 @pytest.fixture(scope="module")
