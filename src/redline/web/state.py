@@ -113,6 +113,8 @@ class WebState:
                 self._cache.move_to_end(full)
                 return self._cache[full]
             lock = self._locks.setdefault(key, threading.Lock()) if single else None
+            if len(self._locks) > 4 * size:  # unused locks of evicted keys
+                self._locks = {k: v for k, v in self._locks.items() if v.locked() or k == key}
         if lock is None:
             value = compute()
             with self._guard:

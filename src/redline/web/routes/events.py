@@ -39,9 +39,10 @@ def events_page(request: Request, case: str, f: FilterParams = Depends(FilterPar
     st = web(request)
     c = st.case(case)
     filt = f.to_filter()
-    key = ("events", repr(filt), p.page, p.per_page)
-    rows, total = st.cached(key, lambda: (st.store.events(filt, limit=p.per_page, offset=p.offset),
-                                          st.store.count(filt)))
+    # The count is shared by every page of a filter; each page is its own LIMIT/OFFSET query.
+    total = st.cached(("count", repr(filt)), lambda: st.store.count(filt), single=True)
+    rows = st.cached(("events", repr(filt), p.page, p.per_page),
+                     lambda: st.store.events(filt, limit=p.per_page, offset=p.offset))
     pages = max(1, math.ceil(total / p.per_page))
     cols = [col for col in TABLE_COLUMNS if col in rows.columns]
     if "killed" in rows:
