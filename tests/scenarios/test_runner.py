@@ -151,3 +151,11 @@ def test_regime_probability_must_be_a_probability(tmp_path):
         load_scenario(p)
     msg = str(e.value)
     assert "probability" in msg and "line 23" in msg and "above 1" in msg
+
+
+def test_progress_callback_sees_every_path_of_every_option(case_store):
+    spec, case = load_scenario("after-tower-22")
+    seen = {}
+    run_scenario(spec, case, case_store, n_paths=150, seed=1, backtest=False, fan=False,
+                 progress=lambda task, done, total: seen.__setitem__(task, (done, total)))
+    assert seen == {f"option {o}": (150, 150) for o in "abcde"}

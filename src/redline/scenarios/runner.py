@@ -358,8 +358,11 @@ def run_scenario(spec: ScenarioSpec, case, store, n_paths: int = 10_000, seed: i
         Paths per option (split into batches of about 100, one parameter draw each).
     seed : int
         Same seed, same result, bit for bit.
-    progress : bool
-        Show a rich progress bar (on ``console``, default stderr).
+    progress : bool or callable
+        True: a rich progress bar (on ``console``, default stderr). A callable
+        ``progress(task, done, total)`` is called after every batch instead, with
+        ``task`` like ``"option b"`` and paths ``done`` of ``total`` (the web app
+        streams these to the browser).
     backtest : bool
         Also run the scenario's backtest, if it defines one.
     """
@@ -370,7 +373,9 @@ def run_scenario(spec: ScenarioSpec, case, store, n_paths: int = 10_000, seed: i
     options = [_Option(spec, sm, o.id, spec.decision_day, spec.horizon_days) for o in spec.options]
     runs: dict[str, dict] = {}
     bar = None
-    if progress:
+    if callable(progress):
+        bar = _Callback(progress)
+    elif progress:
         from rich.console import Console
         from rich.progress import Progress
         bar = Progress(console=console or Console(stderr=True), transient=True)
@@ -385,6 +390,29 @@ def run_scenario(spec: ScenarioSpec, case, store, n_paths: int = 10_000, seed: i
     bt = _backtest(spec, case, store, n_paths, seed) if (backtest and spec.backtest) else None
     return ScenarioResult.build(spec, sm, options, runs, scores, ranking, sensitivity, bt,
                                 n_paths, seed, len(batches))
+
+
+class _Callback:
+    """The slice of rich's Progress that simulate_option uses, reporting to a function."""
+
+    def __init__(self, fn) -> None:
+        self.fn, self.tasks = fn, {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def add_task(self, name: str, total: int) -> str:
+        self.tasks[name] = [0, total]
+        self.fn(name, 0, total)
+        return name
+
+    def advance(self, task: str, n: int) -> None:
+        done = self.tasks[task]
+        done[0] += n
+        self.fn(task, done[0], done[1])
 
 
 class _Null:

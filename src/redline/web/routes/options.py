@@ -106,10 +106,17 @@ def _work(st, run, spec, case, n_paths: int, seed: int) -> None:
     try:
         run.message = f"simulating {len(spec.options)} options × {n_paths:,} paths"
         run.total = len(spec.options) * n_paths
+        finished: dict[str, int] = {}
+
+        def advance(task: str, done: int, total: int) -> None:
+            finished[task] = done
+            run.done = sum(finished.values())
+            run.message = f"{task}: {done:,} of {total:,} paths"
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             run.result = run_scenario(spec, case, st.store, n_paths=n_paths, seed=seed,
-                                      backtest=False)
+                                      backtest=False, progress=advance)
         run.done = run.total
         run.message = "done"
     except RedlineError as exc:
