@@ -27,7 +27,7 @@ install: $(STAMP)
 install-test: $(TEST_STAMP)
 
 demo: $(STAMP)
-	REDLINE_STORE=$${REDLINE_STORE:-demo.duckdb} $(BIN)/redline demo
+	$(BIN)/redline demo
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
@@ -68,4 +68,4 @@ bench: $(TEST_STAMP)
 	for f in bench/*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) demo.duckdb .pytest_cache
+	rm -rf $(VENV) .pytest_cache

@@ -111,3 +111,41 @@ def test_console_entry_point_prints_error_without_traceback(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "line 2" in proc.stderr and "date" in proc.stderr and "2024-13-01" in proc.stderr
+
+
+def test_user_mistakes_get_one_line_answers(cli, case_store, tmp_path):
+    """What a new user tried: each answer names the problem without a traceback."""
+    no_actor = tmp_path / "noactor.csv"
+    no_actor.write_text("date,target,event_type\n2024-01-02,Iran,ASSAULT\n", encoding="utf-8")
+    r = cli("--store", str(tmp_path / "s.duckdb"), "ingest", str(no_actor))
+    assert r.exit_code != 0 and "missing column 'actor'" in r.output and "line 1" in r.output
+
+    r = cli("--store", str(case_store), "summary", "no-such-case")
+    assert r.exit_code != 0 and "no-such-case" in r.output
+
+    r = cli("--store", str(case_store), "events", "--type", "NOPE")
+    assert r.exit_code != 0 and "PLOVER types" in r.output
+
+    r = cli("--store", str(case_store), "events", "--limit", "-1")
+    assert r.exit_code != 0
+
+    r = cli("--store", str(case_store), "events", "--actor", "Kata'ib Hezbollah")
+    assert r.exit_code == 0 and "actor ids" in flat(r.output)
+
+
+def test_error_text_keeps_brackets(tmp_path):
+    """A bad value like '[bold]2024' is reported as it is, not eaten as markup."""
+    bad = tmp_path / "br.csv"
+    bad.write_text("date,actor,event_type\n[bold]2024,Iran,ASSAULT\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "redline", "--store", str(tmp_path / "s.duckdb"),
+                           "ingest", str(bad)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "'[bold]2024'" in proc.stderr
+
+
+def test_fit_with_other_settings_keeps_the_default_model_file(cli, tmp_path):
+    store = tmp_path / "f.duckdb"
+    a = json.loads(cli("--store", str(store), "fit", CASE, "--json").stdout)["saved_to"]
+    b = json.loads(cli("--store", str(store), "fit", CASE, "--covariate", "gaza_truce",
+                       "--json").stdout)["saved_to"]
+    assert a != b and Path(a).exists() and Path(b).exists()
+    assert Path(a).name == f"{CASE}--daily-hawkes.json"

@@ -63,5 +63,21 @@ def backtest_case(store, case: Case | str, horizon: int = 14, origins: str | int
         "negbin": NegBinBaseline,
         "persistence": lambda: Persistence(k=7),
     }
-    return rolling_origin(counts, models, horizon=horizon, origins=chosen, covariates=cov,
-                          n_paths=n_paths, random_state=random_state)
+    import warnings
+
+    from redline.errors import ConvergenceWarning
+    # Dozens of refits on short windows: report unidentified parameters once, not per fit.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        result = rolling_origin(counts, models, horizon=horizon, origins=chosen, covariates=cov,
+                                n_paths=n_paths, random_state=random_state)
+    n = sum(issubclass(w.category, ConvergenceWarning) for w in caught)
+    if n:
+        warnings.warn(f"{n} of the {len(chosen)} Hawkes refits had a parameter the window cannot "
+                      "identify (e.g. the decay of a stream that excites nothing); their forecasts "
+                      "and scores stand, only their standard errors would not", ConvergenceWarning,
+                      stacklevel=2)
+    for w in caught:
+        if not issubclass(w.category, ConvergenceWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return result

@@ -140,9 +140,22 @@ def coupling_table(fit: CaseFit, alpha: float = 0.05) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def fit_path(store_path: Path, case_name: str, model: str = "daily-hawkes") -> Path:
-    """Where a fitted model is saved: a folder next to the store."""
-    return Path(f"{store_path}.models") / f"{case_name}--{model}.json"
+def fit_path(store_path: Path, case_name: str, model: str = "daily-hawkes",
+             settings: dict[str, Any] | None = None, default: bool = True) -> Path:
+    """Where a fitted model is saved: a folder next to the store.
+
+    The fit with the case's default settings is ``<case>--<model>.json``; any other
+    (other streams, covariates, link, window) gets a short hash of its settings in
+    the name, so it never overwrites the default one.
+    """
+    name = f"{case_name}--{model}"
+    if not default and settings is not None:
+        import hashlib
+        key = json.dumps({k: settings.get(k) for k in ("streams", "covariates", "link", "family",
+                                                        "start", "end", "n_boot")},
+                         sort_keys=True, default=str)
+        name += "--" + hashlib.sha256(key.encode()).hexdigest()[:8]
+    return Path(f"{store_path}.models") / f"{name}.json"
 
 
 def save_fit(fit: CaseFit, path: Path) -> Path:

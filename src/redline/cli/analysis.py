@@ -8,6 +8,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 import typer
+from rich.markup import escape as esc
 
 from redline.cli.app import app, console, open_configured_store
 from redline.cli.options import parse_date
@@ -91,9 +92,9 @@ def _show(r) -> None:
                                                       zip(ph.change_points.date_low, ph.change_points.date_high)]})
         console.print(frame_table(cp[["date", "direction", "rate_before", "rate_after", "p_value", "date 95%"]],
                                   title="Change points"))
-    console.print(f"[dim]{ph.method}[/]")
+    console.print(f"[dim]{esc(ph.method)}[/]")
     for note in ph.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {esc(note)}")
     for rc in r.reciprocity:
         s = rc.summary
         t = rc.by_k[["k", "n_actions", "observed", "chance", "ratio", "p_value"]].rename(
@@ -145,7 +146,7 @@ def _show(r) -> None:
                               title="Actors: events and centrality (betweenness on ties; "
                                     "pagerank on hostile acts)"))
     for note in n.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {esc(note)}")
 
 
 def _wave_table(rates: pd.DataFrame) -> pd.DataFrame:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from redline.errors import RedlineError
 
@@ -19,6 +19,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help texts hold literal brackets (pip install 'redline[spark]'), not markup.
+    rich_markup_mode=None,
 )
 console = Console()
 err_console = Console(stderr=True)
@@ -66,7 +68,8 @@ def _plain_warnings() -> None:
     import warnings
 
     def show(message, category, filename, lineno, file=None, line=None):
-        err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+        err_console.print(Text.assemble(("warning: ", "yellow"), str(message)), highlight=False,
+                          soft_wrap=True)
 
     warnings.showwarning = show
 
@@ -93,7 +96,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="redline")
     except RedlineError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        # the message may hold brackets (a file name, a value): print it as plain text
+        err_console.print(Text.assemble(("error: ", "bold red"), str(exc)), highlight=False,
+                          soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         err_console.print("interrupted")

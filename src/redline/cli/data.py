@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape as esc
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from redline.cli.app import app, console, open_configured_store
@@ -55,7 +56,7 @@ def ingest(
             result = store.ingest(src, fmt, case)
             progress.remove_task(task)
             rate = result.rows_read / result.seconds if result.seconds > 0 else float("nan")
-            console.print(f"[green]✓[/] {result} — {rate:,.0f} rows/s into {store.path}")
+            console.print(f"[green]✓[/] {esc(str(result))} — {rate:,.0f} rows/s into {esc(str(store.path))}")
 
 
 def _filter(actor, target, event_type, mode, country, start, end, text):
@@ -75,11 +76,16 @@ def events(
     start: Optional[str] = typer.Option(None, "--from", help="First date, YYYY-MM-DD."),
     end: Optional[str] = typer.Option(None, "--to", help="Last date, YYYY-MM-DD."),
     text: Optional[str] = typer.Option(None, "--text", help="Words in the summary."),
-    limit: int = typer.Option(50, help="Rows shown in the table (files get every row)."),
+    limit: int = typer.Option(50, min=1, help="Rows shown in the table (files get every row)."),
     fmt: str = typer.Option("table", "--format", help="table, csv, json or parquet."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write."),
 ) -> None:
     """Show or export the events that match the filters."""
+    from redline.data.schema import EVENT_TYPES
+    unknown = [t for t in (event_type or "").upper().split(",") if t.strip() and t.strip() not in EVENT_TYPES]
+    if unknown:
+        raise InputError(f"unknown event type {unknown[0]!r}", field="--type",
+                         expected="PLOVER types: " + ", ".join(EVENT_TYPES))
     store = open_configured_store()
     filt = _filter(actor, target, event_type, mode, country, start, end, text)
     if fmt == "table":
@@ -88,10 +94,15 @@ def events(
         cols = ["date", "actor", "target", "event_type", "mode", "place", "killed"]
         if console.width >= 120:  # summaries only where they can be read
             cols.append("summary")
-        t = frame_table(df[cols], title=f"{total:,} events", max_rows=limit)
+        t = frame_table(df[cols].rename(columns={"event_type": "type"}), title=f"{total:,} events",
+                        max_rows=limit)
         if total > len(df):
             t.caption = f"{len(df)} of {total:,} shown; --limit N, or --format csv -o FILE for all"
         console.print(t)
+        if total == 0 and (actor or target):
+            console.print("no events match: --actor and --target take actor ids as "
+                          "`redline actors CASE` lists them (e.g. kataib_hezbollah), or the raw "
+                          "names of actors no case resolves")
     elif fmt in ("csv", "json", "parquet"):
         write_output(store.events(filt), fmt, output, console)
     else:
@@ -149,12 +160,17 @@ def demo() -> None:
     store = open_configured_store()
     name = "us-iran-proxies-2023"
     result = store.ingest(name)
-    console.print(f"[green]✓[/] {result} into {store.path}")
+    console.print(f"[green]✓[/] {esc(str(result))} into {esc(str(store.path))}")
     print_summary(store, name, console)
     # The brief of the built-in case with its scenario (fits, analyses, 10,000 paths).
-    from redline.data.case import load_case
     from redline.cli.brief import run_brief
+    from redline.data.case import load_case
     scenarios = load_case(name).scenarios_dir
     scenario = "after-tower-22" if scenarios and (scenarios / "after-tower-22.yaml").exists() else None
     out = run_brief(name, scenario, Path("out") / "brief.html", None, 10_000, 1)
-    console.print(f"[bold]open {out.resolve()}[/]")
+    store_opt = "" if str(store.path) == "redline.duckdb" else f" --store {store.path}"
+    console.print("\n[bold]Next[/]")
+    console.print(f"  open the brief in a browser:   file://{esc(str(out.resolve()))}")
+    console.print(f"  start the local web app:       .venv/bin/redline{esc(store_opt)} serve"
+                  "   (then http://127.0.0.1:8000)")
+    console.print(f"  query the store:               .venv/bin/redline{esc(store_opt)} events --help")

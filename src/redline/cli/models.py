@@ -39,7 +39,9 @@ def fit(
     with console.status("fitting…"):
         f = fit_case(store, case, _split(streams), model, link, family, covs, n_boot=n_boot,
                      random_state=seed)
-    path = save_fit(f, fit_path(store.path, f.case.name, model)) if model == "daily-hawkes" else None
+    default = not (streams or link or covariate or no_covariates or family != "poisson" or n_boot)
+    path = (save_fit(f, fit_path(store.path, f.case.name, model, f.settings, default))
+            if model == "daily-hawkes" else None)
     m = f.model
     if as_json:
         out = {"case": f.case.name, "settings": f.settings, "saved_to": str(path) if path else None,

@@ -8,7 +8,6 @@ from typing import Optional
 from redline.errors import InputError
 
 
-
 def parse_date(value: Optional[str], field: str) -> Optional[dt.date]:
     """``YYYY-MM-DD`` -> date (None stays None); a clear error names the option."""
     if value is None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape as esc
 
 from redline.cli.app import app, console, err_console, open_configured_store
 from redline.cli.render import frame_table
@@ -28,7 +29,8 @@ def read(
     """Code events from text: type, mode, actor, recipient, place, date, casualties, with provenance."""
     import pandas as pd
 
-    from redline.reading import evaluate as run_evaluation, read_paths, records_to_events, to_frame, to_plover
+    from redline.reading import evaluate as run_evaluation
+    from redline.reading import read_paths, records_to_events, to_frame, to_plover
 
     if evaluate is not None:
         table = run_evaluation(evaluate, case=case)
@@ -50,12 +52,12 @@ def read(
             events = records_to_events(recs, doc)
             undated = events["date"].isna()
             if undated.any():
-                err_console.print(f"[yellow]warning:[/] {doc}: {int(undated.sum())} event(s) without a date "
+                err_console.print(f"[yellow]warning:[/] {esc(doc)}: {int(undated.sum())} event(s) without a date "
                                   "were not ingested; pass --date YYYY-MM-DD")
                 events = events[~undated]
             if len(events):
                 res = store.ingest_frame(events, name=doc, fmt="text")
-                console.print(f"[green]✓[/] {doc}: {res.rows_read} coded events, {res.rows_added} new in {store.path}")
+                console.print(f"[green]✓[/] {esc(doc)}: {res.rows_read} coded events, {res.rows_added} new in {esc(str(store.path))}")
     frame = to_frame(records)
     if fmt == "table":
         if not ingest:

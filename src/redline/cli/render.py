@@ -10,7 +10,8 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
-from redline.data.export import portable as _portable, write_frame
+from redline.data.export import portable as _portable
+from redline.data.export import write_frame
 
 
 def _cell(v: Any) -> str:
@@ -39,45 +40,39 @@ def _all_numbers(col: pd.Series) -> bool:
 
 def frame_table(df: pd.DataFrame, title: str | None = None, max_rows: int = 60,
                 max_width: int | None = 60, width: int | None = None) -> Table:
-    """A rich table of ``df`` (first ``max_rows`` rows, long text folded).
+    """A rich table of ``df`` (first ``max_rows`` rows) that fits ``width`` columns.
 
-    Every column keeps a minimum width so a wide neighbour cannot squeeze it to
-    nothing: a number's column is as wide as its widest value (numbers never fold,
-    their headers may); text columns get up to 10 characters (18 for the first).
-    When those minimums do not fit ``width`` (the terminal's, by default) the text
-    minimums shrink first.
+    Column widths are chosen here, not by rich: each column starts at its natural
+    width (header or widest value, at most ``max_width``); while the table is wider
+    than the terminal, the widest column that can give way loses one character.
+    Numbers and dates never fold (only their headers may); text folds, down to 6
+    characters.
     """
     table = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
     shown = df.head(max_rows)
     cols = []
-    for i, col in enumerate(df.columns):
+    for col in df.columns:
         numeric = pd.api.types.is_numeric_dtype(df[col]) or _all_numbers(shown[col])
         cells = [_cell(v) for v in shown[col]]
-        # dates read as one token: keep them whole like numbers
         whole = numeric or (bool(cells) and all(_DATE.match(c) or not c for c in cells))
         content = max([len(c) for c in cells] + [1])
         natural = max(len(str(col)), content)
-        wanted = min(content, 12) if whole else min(natural, 18 if i == 0 else 10)
-        # rich will not go below a cell's longest word unless max_width forces it
-        floor = max(len(w) for text in [str(col), *cells] for w in (text.split() or [""]))
-        cols.append({"name": str(col), "numeric": numeric, "whole": whole, "min": wanted,
-                     "floor": floor, "content": content})
+        if max_width is not None:
+            natural = min(natural, max(max_width, content if whole else 0))
+        floor = max(content, 3) if whole else min(natural, 6)
+        cols.append({"name": str(col), "numeric": numeric, "width": natural, "floor": floor})
     if width is None:
         from rich.console import Console
         width = Console().width
     room = width - (3 * len(cols) + 1)  # borders and padding
-    while sum(c["min"] for c in cols) > room:
-        text = [c for c in cols if not c["whole"] and c["min"] > 4]
-        if not text:
-            break
-        max(text, key=lambda c: c["min"])["min"] -= 1
-    squeeze = sum(max(c["min"], c["floor"]) for c in cols) > room
+    while sum(c["width"] for c in cols) > room:
+        can = [c for c in cols if c["width"] > c["floor"]]
+        if not can:
+            break  # wider than the terminal even at the floors; rich crops the rest
+        max(can, key=lambda c: c["width"])["width"] -= 1
     for c in cols:
-        cap = max_width
-        if squeeze:  # fold long words too, numbers stay whole
-            cap = max(c["content"], 3) if c["whole"] else c["min"]
         table.add_column(c["name"], justify="right" if c["numeric"] else "left", overflow="fold",
-                         min_width=c["min"], max_width=cap)
+                         min_width=c["width"], max_width=c["width"])
     for row in shown.itertuples(index=False):
         table.add_row(*[_cell(v) for v in row])
     if len(df) > max_rows:

@@ -53,9 +53,11 @@ def _print(result) -> None:
                   f"{s['paths']:,} paths per option in {s['batches']} parameter draws ({result.model['uncertainty']}) · "
                   f"seed {s['seed']}")
     m = result.model
-    coup = ", ".join(f"{c['source']}→{c['target']} {c['effect']:+.3g}" for c in m["coupling"])
-    console.print(f"model: DailyHawkes ({m['link']}, {m['family']}) fitted {m['fit_window']}; "
-                  f"baseline {m['baseline']}; couplings {coup}")
+    coup = ", ".join(f"{c['source']} → {c['target']} {c['effect']:.3f}" for c in m["coupling"])
+    base = ", ".join(f"{k} {v:.3f}" for k, v in m["baseline"].items())
+    console.print(f"model (the scenario's own settings): DailyHawkes, {m['link']} link, {m['family']}, "
+                  f"fitted {m['fit_window']}; baseline (events per day) {base}; "
+                  f"couplings (extra events per source event) {coup}", highlight=False)
     f = result.fatality
     if f:
         console.print(f"fatality per attack: {f['killed']} of {f['known']} attacks with known casualties "

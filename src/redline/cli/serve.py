@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape as esc
 
 from redline.cli.app import app, console, err_console, open_configured_store
 
@@ -55,7 +56,7 @@ def serve(
         for name in builtin_cases():
             result = store.ingest(name)
             if result.rows_added:
-                console.print(f"[green]✓[/] {result} into {store.path}")
+                console.print(f"[green]✓[/] {esc(str(result))} into {esc(str(store.path))}")
     web_app = create_app(store, cases=cases, allow_ingest=allow_ingest,
                          max_upload_bytes=max_upload_mb * 1024 * 1024)
     if warm and cases:

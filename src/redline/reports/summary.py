@@ -43,8 +43,14 @@ def month_pivot(long: pd.DataFrame, top: int = 8, window: tuple | None = None) -
 def print_summary(store, case_name: str | None, console: Console) -> None:
     from redline.data.case import load_case
 
-    filt = EventFilter(id_prefix=f"{case_name}:" if case_name else None)
+    case = load_case(case_name) if case_name else None  # an unknown name fails here, clearly
+    filt = EventFilter(id_prefix=f"{case.name}:" if case else None)
     ov = store.overview(filt)
+    if not ov["events"]:
+        where = f"of case {case.name} " if case else ""
+        console.print(f"the store {store.path} holds no events {where}yet; "
+                      f"`redline ingest {case.name if case else 'FILE'}` adds them")
+        return
     title = f"{ov['events']:,} events"
     if case_name:
         title += f" of case {case_name}"
@@ -52,7 +58,6 @@ def print_summary(store, case_name: str | None, console: Console) -> None:
     console.print(f"dates {ov['first']:%Y-%m-%d} .. {ov['last']:%Y-%m-%d} · "
                   f"{ov['sources']:,} distinct sources cited · "
                   f"{int(ov['machine_coded'] or 0):,} machine-coded rows · store {store.path}")
-    case = load_case(case_name) if case_name else None
     window = (case.start, case.end) if case else None
     by_type = month_pivot(store.monthly_by(filt, "event_type"), window=window)
     console.print(frame_table(by_type, title="Events per month by type (PLOVER)"))

@@ -92,7 +92,11 @@ def spark_session(master: str | None = None, conf: dict[str, str] | None = None,
         settings.update(conf or {})
         for k, v in settings.items():
             builder = builder.config(k, v)
-        return builder.getOrCreate()
+        session = builder.getOrCreate()
+        if not master.startswith("sc://"):
+            # Spark's INFO/WARN chatter would bury redline's own output on the terminal.
+            session.sparkContext.setLogLevel("ERROR")
+        return session
     except EngineError:
         raise
     except Exception as exc:  # Py4J/JVM start-up, gRPC: turn into one line

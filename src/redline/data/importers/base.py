@@ -184,6 +184,19 @@ def sniff_format(path: Path) -> str:
     for name, cls in FORMATS.items():
         if cls.sniff(path, head):
             return name
+    first = head.split(b"\n", 1)[0].decode("utf-8", "replace")
+    if first.count(",") >= 2 and not first.lstrip().startswith("{"):
+        # A header row that is no known format: most often redline's own CSV with a
+        # column missing or misspelt, so say which.
+        from redline.data.importers.redline_csv import REQUIRED
+        cols = {c.strip().strip('"\ufeff').lower() for c in first.split(",")}
+        missing = [c for c in REQUIRED if c not in cols]
+        if missing:
+            raise UnknownFormatError(
+                f"a CSV, but not redline's: missing column {missing[0]!r}", file=str(path),
+                line=1, field=missing[0],
+                expected="redline CSV columns " + ", ".join(REQUIRED) + " (see docs/formats.md), "
+                "or --format acled|icews|... for other layouts")
     raise UnknownFormatError(
         "cannot tell the format of this file", file=str(path),
         expected="--format one of " + ", ".join(sorted(FORMATS)) + " (see `redline ingest --help`)")
