@@ -34,6 +34,13 @@ def _is_headline(line: str) -> bool:
     return len(words) <= 3 or caps >= 0.6 * len(words)
 
 
+def _is_title(sentence: str) -> bool:
+    """A headline: no closing punctuation and mostly capitalised words."""
+    stripped = sentence.rstrip()
+    return bool(stripped) and stripped[-1] not in ".!?:;\"')”’" and _is_headline(stripped) \
+        and len(stripped.split()) >= 4
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)``: rule-based, every span at most
     :data:`MAX_SENTENCE_CHARS` characters (longer runs are cut at a space)."""
@@ -85,17 +92,20 @@ def _as_date(date: Any) -> dt.date | None:
         raise ReadingError(f"not a date: {date!r}", field="date", expected="YYYY-MM-DD") from exc
 
 
-def _resolve(m: Mention | None, s: Sentence, lex: Any) -> tuple[str | None, str | None]:
-    """(actor id or raw text, raw text) of a mention."""
+def _resolve(m: Mention | None, s: Sentence, lex: Any, doc_text: str) -> tuple[str | None, str | None]:
+    """(actor id or raw text, raw text) of a mention; the raw text is the document's
+    own characters (token joins would print "Iran - backed")."""
     if m is None:
         return None, None
+    a, b = s.char_span(m.start, m.end)
+    raw = doc_text[a:b] or m.text
     if m.value is None and "government" in m.flags:
         for p in s.places:
             gov = lex.governments.get(p.value.country)
             if gov:
-                return gov, m.text
-        return m.text, m.text
-    return m.value, m.text
+                return gov, raw
+        return raw, raw
+    return m.value, raw
 
 
 def _confidence(c: Candidate, actor: str | None, recipient: str | None, known: set[str]) -> float:
@@ -146,13 +156,15 @@ def read_text(text: str, date: Any = None, case: Any = None,
     records: list[EventRecord] = []
     texts = [norm[s:e] for s, e in spans]
     for i, (doc, (s0, e0)) in enumerate(zip(lex.nlp.pipe(texts, batch_size=256), spans)):
+        if _is_title(norm[s0:e0]):
+            continue  # a title or headline repeats the story the sentences below tell
         if len(doc) > MAX_TOKENS:
             doc = doc[:MAX_TOKENS].as_doc()
         sent = analyse(doc, doc.text, s0, i, lex, gaz, ref)
         cands = code_sentence(sent, lex, state)
         for c in cands:
-            actor, actor_raw = _resolve(c.actor, sent, lex)
-            recipient, recipient_raw = _resolve(c.recipient, sent, lex)
+            actor, actor_raw = _resolve(c.actor, sent, lex, norm)
+            recipient, recipient_raw = _resolve(c.recipient, sent, lex, norm)
             if recipient is None and c.recipient_id:
                 recipient = c.recipient_id
             spans_: dict[str, list[int]] = {"sentence": [s0, e0],
@@ -162,7 +174,7 @@ def read_text(text: str, date: Any = None, case: Any = None,
                 for (si, cat, a, r, lemma) in reversed(state.recent):
                     if i - si <= 3 and cat == "ASSAULT" and a and lemma == c.info.lemma:
                         actor, c.inherited = a, True
-                        actor_raw = a
+                        actor_raw = None  # carried over: this sentence does not name it
                         if recipient is None and r:
                             recipient = r
                         break

@@ -77,7 +77,8 @@ def to_frame(records: Iterable[EventRecord]) -> pd.DataFrame:
 def to_plover(records: Iterable[EventRecord]) -> list[dict[str, Any]]:
     """PLOVER/POLECAT-style JSON objects (one per record; ``json.dumps`` each for JSON lines).
 
-    Fields: ``id``, ``date``, ``date_precision``, ``event_type``, ``mode``, ``context``,
+    Fields: ``id``, ``date``, ``date_precision``, ``date_source`` (``sentence``, or
+    ``document`` when only the article date is known), ``event_type``, ``mode``, ``context``,
     ``actor``, ``actor_raw``, ``recipient``, ``recipient_raw``, ``location`` (a
     list of one object with ``name``, ``country``, ``lat``, ``lon``), ``fatalities``,
     ``injuries``, ``claimed_by``, ``event_text``, ``source`` (the document),
@@ -89,10 +90,14 @@ def to_plover(records: Iterable[EventRecord]) -> list[dict[str, Any]]:
         if r.location or r.country:
             loc.append({"name": r.location, "country": r.country, "lat": r.latitude,
                         "lon": r.longitude})
+        # Like records_to_events: without a date in its sentence an event is dated by
+        # the document (it happened by then), at week precision, and says so.
+        dated = r.date or r.document_date
         out.append({
             "id": r.event_id,
-            "date": r.date.isoformat() if r.date else None,
-            "date_precision": r.date_precision,
+            "date": dated.isoformat() if dated else None,
+            "date_precision": r.date_precision if r.date else ("week" if dated else None),
+            "date_source": "sentence" if r.date else ("document" if dated else None),
             "event_type": r.event_type,
             "mode": r.mode,
             "context": ["hedged"] if r.hedged else [],
