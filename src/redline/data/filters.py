@@ -26,6 +26,11 @@ class EventFilter:
     """Which events: each tuple is an OR over its values, the fields are ANDed.
 
     Dates are inclusive.  ``text`` is a case-insensitive substring of the summary.
+
+    ``scope_prefix`` and ``scope_actors`` say which events belong to a case: those
+    whose ``event_id`` starts with the prefix (the case's own file, ``"<case>:"``),
+    OR whose actor OR target is one of the scope actors.  The scope as a whole is
+    ANDed with the other fields; with neither set there is no scope.
     """
 
     actors: tuple[str, ...] = ()
@@ -40,10 +45,12 @@ class EventFilter:
     with_target_casualties: bool = False
     event_ids: tuple[str, ...] = field(default=())
     id_prefix: str | None = None
+    scope_prefix: str | None = None
+    scope_actors: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for f in ("actors", "targets", "event_types", "modes", "countries", "exclude_modes",
-                  "event_ids"):
+                  "event_ids", "scope_actors"):
             object.__setattr__(self, f, _tuple(getattr(self, f)))
         object.__setattr__(self, "event_types", tuple(t.upper() for t in self.event_types))
         for f in ("start", "end"):
@@ -59,6 +66,15 @@ class EventFilter:
                    modes=stream.modes, countries=stream.countries,
                    exclude_modes=stream.exclude_modes,
                    with_target_casualties=stream.with_target_casualties, start=start, end=end)
+
+    @property
+    def scoped(self) -> bool:
+        """True when a case scope is set (:attr:`scope_prefix` or :attr:`scope_actors`)."""
+        return bool(self.scope_prefix or self.scope_actors)
+
+    def with_scope(self, prefix: str | None, actors: Any = ()) -> "EventFilter":
+        """This filter within a case scope (see the class docstring)."""
+        return replace(self, scope_prefix=prefix or None, scope_actors=_tuple(actors))
 
     def with_dates(self, start: dt.date | None, end: dt.date | None) -> "EventFilter":
         return replace(self, start=start, end=end)

@@ -49,12 +49,33 @@ def filter_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
         parts.append(t.event_id.isin(list(f.event_ids)))
     if f.id_prefix:
         parts.append(t.event_id.startswith(f.id_prefix))
+    if f.scope_prefix or f.scope_actors:
+        parts.append(scope_predicate(t, f))
     if not parts:
         return ibis.literal(True)
     # No leading TRUE: DuckDB pushes a plain conjunction into the Parquet scan.
     pred = parts[0]
     for p in parts[1:]:
         pred &= p
+    return pred
+
+
+def scope_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
+    """The case scope of ``f``: id starts with the prefix OR actor OR target in the scope actors.
+
+    A NULL target is "not in scope" (``fill_null(False)``), so the OR never turns NULL
+    and the predicate can be negated or used as a ``count(where=...)`` on every engine.
+    """
+    alts: list[ir.BooleanValue] = []
+    if f.scope_prefix:
+        alts.append(t.event_id.startswith(f.scope_prefix))
+    if f.scope_actors:
+        actors = list(f.scope_actors)
+        alts.append(t.actor.isin(actors).fill_null(False))
+        alts.append(t.target.isin(actors).fill_null(False))
+    pred = alts[0]
+    for p in alts[1:]:
+        pred |= p
     return pred
 
 

@@ -13,7 +13,8 @@ from redline.data.filters import EventFilter
 
 FULL = EventFilter(actors="united_states", targets="iran", event_types="ASSAULT", modes="drone",
                    exclude_modes="statement", countries="Iraq", start="2024-01-01", end="2024-02-29",
-                   text="tower", with_target_casualties=True, event_ids="a:1,a:2", id_prefix="a:")
+                   text="tower", with_target_casualties=True, event_ids="a:1,a:2", id_prefix="a:",
+                   scope_prefix="case:", scope_actors="iran,kataib_hezbollah")
 
 BUILDERS = {
     "filter_predicate": lambda t: t.filter(queries.filter_predicate(t, FULL)).count(),
@@ -26,6 +27,13 @@ BUILDERS = {
     "monthly_by": lambda t: queries.monthly_by(t, FULL, "actor"),
     "overview": lambda t: queries.overview(t, FULL),
 }
+SCOPED = EventFilter(scope_prefix="case:", scope_actors="iran,kataib_hezbollah")
+
+
+def test_scope_compiles_for_bigquery():
+    t = ibis.table(ibis_event_schema(), name="gdelt-bq.redline.events")
+    sql = ibis.to_sql(t.filter(queries.filter_predicate(t, SCOPED)).count(), dialect="bigquery")
+    assert "STARTS_WITH" in sql.upper() and " OR " in sql.upper() and "COALESCE" in sql.upper()
 
 
 def test_every_query_has_a_builder():
