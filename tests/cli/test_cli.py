@@ -149,3 +149,13 @@ def test_fit_with_other_settings_keeps_the_default_model_file(cli, tmp_path):
                        "--json").stdout)["saved_to"]
     assert a != b and Path(a).exists() and Path(b).exists()
     assert Path(a).name == f"{CASE}--daily-hawkes.json"
+
+
+def test_cases_and_actors_as_json(cli):
+    cases = json.loads(cli("cases", "--json").stdout)
+    assert [c["name"] for c in cases] == [CASE]
+    out = json.loads(cli("actors", CASE, "--json").stdout)
+    ids = {a["id"] for a in out["actors"]}
+    assert {"iran", "kataib_hezbollah", "united_states"} <= ids
+    for tie in out["ties"]:
+        assert tie["from"] in ids and tie["to"] in ids and tie["sources"]

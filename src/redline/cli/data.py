@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Optional
 
@@ -20,7 +21,7 @@ FORMAT_HELP = "case, csv, acled, gdelt, icews or plover (sniffed when not given)
 
 
 @app.command()
-def cases() -> None:
+def cases(as_json: bool = typer.Option(False, "--json", help="Print the list as JSON.")) -> None:
     """List the built-in cases."""
     import pandas as pd
 
@@ -31,6 +32,9 @@ def cases() -> None:
         rows.append({"name": c.name, "title": c.title, "window": f"{c.start} .. {c.end}",
                      "actors": len(c.actors), "streams": len(c.streams),
                      "scenarios": len(list(c.scenarios_dir.glob("*.yaml"))) if c.scenarios_dir else 0})
+    if as_json:
+        print(json.dumps(rows, indent=1))
+        return
     console.print(frame_table(pd.DataFrame(rows), title="Built-in cases", max_width=70))
 
 
@@ -110,12 +114,21 @@ def events(
 
 
 @app.command()
-def actors(case: str = typer.Argument("us-iran-proxies-2023", help="Case name or folder.")) -> None:
+def actors(case: str = typer.Argument("us-iran-proxies-2023", help="Case name or folder."),
+           as_json: bool = typer.Option(False, "--json",
+                                        help="Print actors and ties (with aliases and sources) as JSON.")
+           ) -> None:
     """Show a case's actors and the ties between them."""
     import pandas as pd
 
     from redline.data.case import load_case
     c = load_case(case)
+    if as_json:
+        print(json.dumps({"case": c.name,
+                          "actors": [x.model_dump(mode="json") for x in c.actors],
+                          "ties": [x.model_dump(mode="json", by_alias=True) for x in c.ties]},
+                         indent=1))
+        return
     a = pd.DataFrame([{"id": x.id, "name": x.name, "kind": x.kind, "country": x.country,
                        "aliases": len(x.aliases)} for x in c.actors])
     console.print(frame_table(a, title=f"Actors of {c.name}"))
