@@ -82,14 +82,16 @@ def test_events_filters_paging_and_detail(client):
     assert detail["event"]["sources"]
 
 
-def test_machine_coded_event_shows_its_sentence(web_store, client):
+def test_machine_coded_event_shows_its_sentence(web_app, client):
     frame = pd.DataFrame([{"event_id": "text:web-test-1", "date": pd.Timestamp("2024-02-02").date(),
                            "actor": "united_states", "target": "kataib_hezbollah",
                            "event_type": "ASSAULT", "mode": "aerial", "summary": "US strikes",
                            "machine_coded": True, "sources": ["doc-1"], "killed": None,
                            "provenance": json.dumps({"document": "doc-1", "sentence":
                                                      "The US struck 85 targets.", "span": [0, 25]})}])
-    web_store.ingest_frame(frame, "web-test")
+    # Through the app's own store: it keeps a read-only connection open while busy, and
+    # DuckDB refuses a writer in the same process until that is closed (the store does that).
+    web_app.state.web.store.ingest_frame(frame, "web-test")
     d = client.get(f"{C}/events/text:web-test-1.json").json()
     assert d["provenance"]["sentence"] == "The US struck 85 targets."
     assert "The US struck 85 targets." in client.get(f"{C}/events/text:web-test-1").text

@@ -5,13 +5,13 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import redline
-from redline.errors import RedlineError, UnknownActorError
+from redline.errors import InputError, RedlineError, UnknownActorError
 from redline.web.respond import page
 from redline.web.state import MAX_UPLOAD_BYTES, WebState
 
@@ -66,6 +66,33 @@ def error_page(request: Request, status: int, message: str, *, field: str | None
     return page(request, "error.html", data, status=status)
 
 
+_KNOWN: dict[int, frozenset[str]] = {}
+
+
+def _query_names(dependant) -> set[str]:
+    names = {q.alias for q in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+async def known_params(request: Request) -> None:
+    """Refuse query parameters the route does not take (``?limit=-1`` on a page without
+    ``limit`` is a mistake worth saying, not something to ignore)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not request.query_params:
+        return
+    allowed = _KNOWN.get(id(route))
+    if allowed is None:
+        allowed = _KNOWN[id(route)] = frozenset(_query_names(dependant))
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise InputError(f"unknown parameter {unknown[0]!r}", field=unknown[0],
+                         expected=("one of " + ", ".join(sorted(allowed))) if allowed
+                         else "no parameters")
+
+
 def create_app(store=None, *, cases: dict[str, Path] | None = None, allow_ingest: bool = False,
                max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
     """The web app over ``store`` (default: ``redline.open_store()``).
@@ -88,6 +115,7 @@ def create_app(store=None, *, cases: dict[str, Path] | None = None, allow_ingest
         description="Escalation between states and armed proxies: every page of the local web "
                     "app as JSON (the same URL with `.json`, or `Accept: application/json`).",
         docs_url=None, redoc_url=None,  # their pages load scripts from a CDN
+        dependencies=[Depends(known_params)],
     )
     app.state.web = WebState(store, cases, allow_ingest, max_upload_bytes)
     static = Path(str(resources.files("redline.web") / "static"))
@@ -111,8 +139,9 @@ def create_app(store=None, *, cases: dict[str, Path] | None = None, allow_ingest
     async def _bad_params(request: Request, exc: RequestValidationError):
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ())[1:]) or None
-        return error_page(request, 400, f"invalid parameter: {first.get('msg', 'bad request')}",
-                          field=where)
+        msg = first.get("msg", "bad request")
+        return error_page(request, 400, f"invalid parameter {where}: {msg}" if where
+                          else f"invalid parameter: {msg}", field=where)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def _favicon():
@@ -123,8 +152,14 @@ def create_app(store=None, *, cases: dict[str, Path] | None = None, allow_ingest
     return app
 
 
-def warm(app: FastAPI, case: str) -> None:
-    """Fit the model and run the analyses of ``case`` into the app's caches (slow pages first)."""
+#: The pages every visitor of a case sees first, rendered by :func:`warm` (JSON and HTML).
+WARM_PAGES = ("", "/events", "/events/facets", "/events/points.json", "/events/timeline.json",
+              "/actors", "/dynamics", "/options")
+
+
+def warm(app: FastAPI, case: str, pages: bool = True) -> None:
+    """Fit the model and run the analyses of ``case`` into the app's caches (slow pages first),
+    then render the case's pages (and each actor's) once, so no visitor waits for them."""
     import warnings
 
     from redline.web.routes.actors import actor_table
@@ -135,4 +170,39 @@ def warm(app: FastAPI, case: str) -> None:
         warnings.simplefilter("ignore")
         fitted(st, c)
         analysis(st, c)
-        st.cached(("actors", c.name), lambda: actor_table(st.store, c), single=True)
+        st.cached(("actors", c.name), lambda: actor_table(st.store, c))
+        if pages:
+            base = f"/cases/{case}"
+            paths = ["/"] + [base + p for p in WARM_PAGES]
+            paths += [f"{base}/actors/{a.id}" for a in c.actors]
+            for path in paths:
+                render(app, path)
+                if not path.endswith(".json"):
+                    render(app, path, json=True)
+
+
+def render(app: FastAPI, path: str, json: bool = False) -> int:
+    """GET ``path`` from the app in-process (no socket): its status; the page cache keeps it."""
+    import asyncio
+    import threading
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(path)
+    headers = [(b"host", b"127.0.0.1"), (b"accept", b"application/json" if json else b"text/html")]
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+             "scheme": "http", "path": parts.path, "raw_path": parts.path.encode(),
+             "query_string": parts.query.encode(), "root_path": "", "headers": headers,
+             "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 80)}
+    status = [0]
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            status[0] = message["status"]
+    # A thread of its own: the caller may be inside an event loop (a test, a server).
+    worker = threading.Thread(target=lambda: asyncio.run(app(scope, receive, send)))
+    worker.start()
+    worker.join()
+    return status[0]

@@ -16,9 +16,12 @@ from fastapi import Query
 from redline.data.filters import EventFilter
 from redline.errors import InputError
 
-__all__ = ["FilterParams", "Paging", "parse_date", "MAX_PER_PAGE"]
+__all__ = ["FilterParams", "Paging", "parse_date", "check_event_types", "MAX_PER_PAGE",
+           "MAX_OFFSET"]
 
 MAX_PER_PAGE = 500
+#: The furthest row a page may start at (10 million: past any page a person reads).
+MAX_OFFSET = 10_000_000
 _MAX_TEXT = 200
 
 
@@ -30,6 +33,16 @@ def parse_date(value: str | None, field: str) -> dt.date | None:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise InputError(f"invalid date {value!r}", field=field, expected="YYYY-MM-DD") from None
+
+
+def check_event_types(value: str | None) -> None:
+    """Each comma-separated type must be a PLOVER event type (any case); else InputError (400)."""
+    from redline.data.schema import EVENT_TYPES
+    for t in (value or "").split(","):
+        t = t.strip()
+        if t and t.upper() not in EVENT_TYPES:
+            raise InputError(f"unknown event type {t!r}", field="type",
+                             expected="PLOVER types, comma-separated: " + ", ".join(EVENT_TYPES))
 
 
 def _clean(value: str | None, field: str) -> str | None:
@@ -75,6 +88,7 @@ class FilterParams:
             (country, "country"), (start, "from"), (end, "to"), (text, "text"))))
 
     def to_filter(self, **override: Any) -> EventFilter:
+        check_event_types(self.type)
         start = parse_date(self.start, "from")
         end = parse_date(self.end, "to")
         if start and end and end < start:
@@ -94,14 +108,29 @@ class FilterParams:
 
 @dataclass
 class Paging:
+    """Which rows: ``page``/``per_page``, or ``offset``/``limit`` (rows), both bounded."""
+
     page: int = 1
     per_page: int = 50
+    start_row: int | None = None
 
     @classmethod
     def dep(cls, page: int = Query(1, ge=1, le=1_000_000, description="Page number, from 1."),
-            per_page: int = Query(50, ge=1, le=MAX_PER_PAGE, description="Rows per page.")) -> "Paging":
+            per_page: int = Query(50, ge=1, le=MAX_PER_PAGE, description="Rows per page."),
+            limit: int | None = Query(None, ge=1, le=MAX_PER_PAGE,
+                                      description="Rows per page (same as per_page)."),
+            offset: int | None = Query(None, ge=0, le=MAX_OFFSET,
+                                       description="First row, from 0 (instead of page).")
+            ) -> "Paging":
+        per_page = limit or per_page
+        if offset is not None:
+            return cls(offset // per_page + 1, per_page, offset)
+        if (page - 1) * per_page > MAX_OFFSET:
+            raise InputError(f"page {page} starts past row {MAX_OFFSET:,}", field="page",
+                             expected=f"a page up to {MAX_OFFSET // per_page + 1:,} at "
+                             f"{per_page} rows a page")
         return cls(page, per_page)
 
     @property
     def offset(self) -> int:
-        return (self.page - 1) * self.per_page
+        return self.start_row if self.start_row is not None else (self.page - 1) * self.per_page

@@ -9,6 +9,7 @@ provenance record: the view, the case, the filters, the store and the time.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import io
 import json
 import math
@@ -25,7 +26,7 @@ from fastapi.templating import Jinja2Templates
 
 from redline.errors import InputError
 
-__all__ = ["templates", "wants_json", "page", "jsonable", "provenance", "export_response",
+__all__ = ["templates", "wants_json", "page", "json_url", "jsonable", "provenance", "export_response",
            "EXPORT_FORMATS", "records"]
 
 EXPORT_FORMATS = ("csv", "json", "parquet")
@@ -78,6 +79,8 @@ def jsonable(obj: Any) -> Any:
         return bool(obj)
     if isinstance(obj, (np.integer,)):
         return int(obj)
+    if isinstance(obj, decimal.Decimal):  # DuckDB sums of integers (HUGEINT, DECIMAL)
+        return int(obj) if obj == obj.to_integral_value() else jsonable(float(obj))
     if isinstance(obj, (float, np.floating)):
         f = float(obj)
         return None if math.isnan(f) or math.isinf(f) else f
@@ -103,11 +106,24 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def page(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
-    """The page rendered from ``data``, or ``data`` as JSON for the twin."""
+def json_url(request: Request, path: str | None = None) -> str:
+    """The URL of the page's JSON twin: its path with ``.json`` (``/`` is ``/index``), same query."""
+    path = path or request.url.path
+    path = "/index" if path in ("", "/") else path.rstrip("/")
+    return path + ".json" + (f"?{request.url.query}" if request.url.query else "")
+
+
+def page(request: Request, template: str, data: dict[str, Any], status: int = 200,
+         twin: str | None = None) -> Response:
+    """The page rendered from ``data``, or ``data`` as JSON for the twin.
+
+    ``twin``: the path whose JSON twin the page links to, when not its own (a form
+    that answers with another page).
+    """
     if wants_json(request):
         return JSONResponse(jsonable(data), status_code=status)
-    return templates.TemplateResponse(request, template, {"d": data, "request": request},
+    return templates.TemplateResponse(request, template, {"d": data, "request": request,
+                                                          "json_url": json_url(request, twin)},
                                       status_code=status)
 
 

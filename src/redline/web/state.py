@@ -3,6 +3,9 @@
 Nothing here computes: the caches keep the results of library calls (a fit, an
 analysis, a scenario run) keyed by the store's version, so a page that needs a
 fitted model does not refit on every request, and an ingest invalidates them.
+Rendered pages have a cache of their own (``bucket="pages"``), so paging through
+a large store cannot evict a fit.  Concurrent callers of a key wait for the first
+(single-flight) instead of computing it again.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ __all__ = ["WebState", "Run", "MAX_UPLOAD_BYTES"]
 
 #: Uploads larger than this are refused (``redline serve --max-upload-mb``).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: The caches and their sizes (entries): library results, rendered pages.
+BUCKETS = {"data": 512, "pages": 4096}
 
 
 @dataclass
@@ -58,12 +63,13 @@ class WebState:
     def __init__(self, store, cases: dict[str, Path] | None = None, allow_ingest: bool = False,
                  max_upload_bytes: int = MAX_UPLOAD_BYTES) -> None:
         from redline.data.case import builtin_cases
-        self.store = store
+        from redline.web.pool import pooled
+        self.store = pooled(store)
         self.cases = dict(builtin_cases() if cases is None else cases)
         self.allow_ingest = allow_ingest
         self.max_upload_bytes = max_upload_bytes
         self.runs: dict[str, Run] = {}
-        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._caches: dict[str, OrderedDict[tuple, Any]] = {b: OrderedDict() for b in BUCKETS}
         self._locks: dict[tuple, threading.Lock] = {}
         self._guard = threading.Lock()
         self._version = 0
@@ -98,40 +104,42 @@ class WebState:
     def invalidate(self) -> None:
         with self._guard:
             self._version += 1
-            self._cache.clear()
+            for cache in self._caches.values():
+                cache.clear()
 
-    def cached(self, key: tuple, compute: Callable[[], Any], size: int = 512,
-               single: bool = False) -> Any:
+    def cached(self, key: tuple, compute: Callable[[], Any], size: int | None = None,
+               single: bool = True, bucket: str = "data") -> Any:
         """``compute()`` once per key and store version.
 
-        ``single=True`` (for slow work: fits, analyses) makes concurrent callers
-        of the same key wait for the first instead of computing it again.
+        Concurrent callers of the same key wait for the first instead of computing it
+        again (``single=False`` lets them compute side by side, for trivial work).
+        ``bucket`` names the LRU the value lives in (:data:`BUCKETS`, with its size).
         """
+        cache = self._caches[bucket]
+        size = size or BUCKETS[bucket]
         full = key + self.store_version()
         with self._guard:
-            if full in self._cache:
-                self._cache.move_to_end(full)
-                return self._cache[full]
-            lock = self._locks.setdefault(key, threading.Lock()) if single else None
-            if len(self._locks) > 4 * size:  # unused locks of evicted keys
-                self._locks = {k: v for k, v in self._locks.items() if v.locked() or k == key}
+            if full in cache:
+                cache.move_to_end(full)
+                return cache[full]
+            lock = self._locks.setdefault((bucket,) + key, threading.Lock()) if single else None
+            if len(self._locks) > 4 * sum(BUCKETS.values()):  # unused locks of evicted keys
+                self._locks = {k: v for k, v in self._locks.items()
+                               if v.locked() or k == (bucket,) + key}
         if lock is None:
-            value = compute()
-            with self._guard:
-                self._cache[full] = value
-                while len(self._cache) > size:
-                    self._cache.popitem(last=False)
-            return value
+            return self._keep(cache, full, compute(), size)
         with lock:
             with self._guard:
-                if full in self._cache:
-                    return self._cache[full]
-            value = compute()
-            with self._guard:
-                self._cache[full] = value
-                while len(self._cache) > size:
-                    self._cache.popitem(last=False)
-            return value
+                if full in cache:
+                    return cache[full]
+            return self._keep(cache, full, compute(), size)
+
+    def _keep(self, cache: OrderedDict, full: tuple, value: Any, size: int) -> Any:
+        with self._guard:
+            cache[full] = value
+            while len(cache) > size:
+                cache.popitem(last=False)
+        return value
 
     # -- runs --------------------------------------------------------------
     def new_run(self, case: str, scenario: str) -> Run:

@@ -1,34 +1,78 @@
-"""What every page module shares: the HTML/JSON route pair and the app's state."""
+"""What every page module shares: the HTML/JSON route pair, the app's state, the case scope."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
+from redline.data.filters import EventFilter
+from redline.web.respond import wants_json
 from redline.web.state import WebState
 
-__all__ = ["twin", "web", "case_nav"]
+__all__ = ["twin", "web", "case_nav", "case_filter", "scope_of"]
 
 
 def web(request: Request) -> WebState:
     return request.app.state.web
 
 
+def scope_of(case) -> dict[str, Any]:
+    """The case's events: ids from its own file (``"<case>:"``), or by or against its actors."""
+    return {"scope_prefix": f"{case.name}:", "scope_actors": tuple(a.id for a in case.actors)}
+
+
+def case_filter(params, case, **override: Any) -> EventFilter:
+    """The URL's filter (:class:`~redline.web.params.FilterParams`) within the case's scope."""
+    return params.to_filter(**scope_of(case), **override)
+
+
+def _snapshot(response: Response) -> tuple:
+    headers = [(k, v) for k, v in response.raw_headers if k.lower() != b"content-length"]
+    return response.status_code, bytes(response.body), headers
+
+
+def _replay(snapshot: tuple) -> Response:
+    status, body, headers = snapshot
+    r = Response(body, status_code=status)
+    r.raw_headers = [h for h in r.raw_headers if h[0].lower() == b"content-length"] + headers
+    return r
+
+
+def cached_page(fn: Callable) -> Callable:
+    """``fn`` answering from the page cache: one render per URL, format and store version.
+
+    Concurrent requests for the same page wait for the first render (single-flight);
+    a page that raises (a 400 or 404) is not kept.
+    """
+    @functools.wraps(fn)
+    def handler(*args, **kw):
+        request: Request = kw["request"]
+        key = ("page", request.url.path, request.url.query, wants_json(request))
+        return _replay(web(request).cached(key, lambda: _snapshot(fn(*args, **kw)),
+                                           bucket="pages"))
+    return handler
+
+
 def twin(router: APIRouter, path: str, *, summary: str, tags: list[str],
-         description: str | None = None) -> Callable:
+         description: str | None = None, cache: bool = True) -> Callable:
     """Register a page at ``path`` and its JSON twin at ``path + '.json'``.
 
     The twin is registered first (so ``/cases/{case}.json`` is not read as a case
-    called ``x.json``) and is the one the OpenAPI schema describes.
+    called ``x.json``) and is the one the OpenAPI schema describes.  ``cache``:
+    the page depends only on its URL and the store (not on runs in progress), so
+    rendered pages are kept (:func:`cached_page`).
     """
     def deco(fn: Callable) -> Callable:
-        router.add_api_route(path + ".json", fn, methods=["GET"], summary=summary, tags=tags,
+        handler = cached_page(fn) if cache else fn
+        router.add_api_route(path + ".json", handler, methods=["GET"], summary=summary, tags=tags,
                              description=description or fn.__doc__,
                              responses={200: {"content": {"application/json": {}}},
                                         400: {"description": "invalid parameter (JSON error)"},
                                         404: {"description": "unknown case, actor or event"}})
-        router.add_api_route(path, fn, methods=["GET"], include_in_schema=False)
+        router.add_api_route(path, handler, methods=["GET"], include_in_schema=False)
         return fn
     return deco
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -14,7 +17,7 @@ from redline.data.schema import EVENT_TYPES, MODES
 from redline.errors import InputError
 from redline.web.params import FilterParams, Paging
 from redline.web.respond import jsonable, page, records
-from redline.web.routes._common import case_nav, twin, web
+from redline.web.routes._common import case_filter, case_nav, scope_of, twin, web
 
 router = APIRouter()
 
@@ -31,25 +34,74 @@ def _vocab(case) -> dict:
             "event_types": list(EVENT_TYPES), "modes": list(MODES)}
 
 
+@dataclass(frozen=True)
+class DayIndex:
+    """Events per day under one filter, cumulated: the total, and where each page starts.
+
+    One grouped count per filter (cached); a page is then a query for the few days it
+    covers (``date BETWEEN first AND last``, LIMIT/OFFSET within them), not a sort of
+    every matching row to skip to row N.
+    """
+
+    dates: tuple
+    cumulative: np.ndarray  # rows on or before each date
+
+    @property
+    def total(self) -> int:
+        return int(self.cumulative[-1]) if len(self.cumulative) else 0
+
+    @classmethod
+    def of(cls, store, filt: EventFilter) -> "DayIndex":
+        from redline.data.queries import filter_predicate
+
+        def build(t):
+            e = t.filter(filter_predicate(t, filt))
+            return e.group_by("date").aggregate(n=e.count()).order_by("date")
+        days = store.execute(build)
+        dates = tuple(pd.Timestamp(d).date() for d in days["date"])
+        return cls(dates, np.cumsum(days["n"].to_numpy(dtype="int64")))
+
+    def page(self, store, filt: EventFilter, offset: int, limit: int) -> pd.DataFrame:
+        """Rows ``offset`` to ``offset + limit`` of ``filt`` by date and id."""
+        if not self.dates:
+            return store.events(filt, limit=limit, offset=offset)
+        last = len(self.dates) - 1
+        first = min(int(np.searchsorted(self.cumulative, offset, side="right")), last)
+        end = min(int(np.searchsorted(self.cumulative, min(offset + limit, self.total) - 1,
+                                      side="right")), last)
+        before = int(self.cumulative[first - 1]) if first else 0
+        window = replace(filt, start=self.dates[first], end=self.dates[max(first, end)])
+        return store.events(window, limit=limit, offset=offset - before)
+
+
+def day_index(st, filt: EventFilter) -> DayIndex:
+    """The :class:`DayIndex` of ``filt``: computed once per filter and store version."""
+    return st.cached(("day-index", repr(filt)), lambda: DayIndex.of(st.store, filt))
+
+
 @twin(router, "/cases/{case}/events", summary="Events (filtered, paged)", tags=["events"])
 def events_page(request: Request, case: str, f: FilterParams = Depends(FilterParams.dep),
                 p: Paging = Depends(Paging.dep)):
-    """One page of the events matching the filters, with the total count (the store's
-    ``events(filter, limit, offset)`` and ``count``)."""
+    """One page of the case's events matching the filters, with the total count.
+
+    A case's events are those of its own file and those by or against its actors
+    (``EventFilter`` scope); ``/`` counts the whole store.  Paging by ``page`` and
+    ``per_page``, or by ``offset`` and ``limit`` (rows)."""
     st = web(request)
     c = st.case(case)
-    filt = f.to_filter()
-    # The count is shared by every page of a filter; each page is its own LIMIT/OFFSET query.
-    total = st.cached(("count", repr(filt)), lambda: st.store.count(filt), single=True)
-    rows = st.cached(("events", repr(filt), p.page, p.per_page),
-                     lambda: st.store.events(filt, limit=p.per_page, offset=p.offset))
+    filt = case_filter(f, c)
+    index = day_index(st, filt)  # shared by every page of the filter
+    total = index.total
+    rows = index.page(st.store, filt, p.offset, p.per_page)
     pages = max(1, math.ceil(total / p.per_page))
     cols = [col for col in TABLE_COLUMNS if col in rows.columns]
     if "killed" in rows:
         rows = rows.assign(killed=rows["killed"].astype("Int64"))
+    shown = {k: v for k, v in filt.as_dict().items() if not k.startswith("scope_")}
     data = {"title": f"Events · {c.title}", "case": case_nav(c, "events"),
-            "filters": f.query(), "filter": filt.as_dict(), "total": total,
-            "page": p.page, "per_page": p.per_page, "pages": pages,
+            "filters": f.query(), "filter": shown, "total": total,
+            "scope": {"id_prefix": filt.scope_prefix, "actors": list(filt.scope_actors)},
+            "page": p.page, "per_page": p.per_page, "pages": pages, "offset": p.offset,
             "rows": records(rows[cols]), "columns": cols, "vocab": _vocab(c),
             "map_limit": MAP_LIMIT}
     return page(request, "events.html", data)
@@ -58,10 +110,10 @@ def events_page(request: Request, case: str, f: FilterParams = Depends(FilterPar
 @twin(router, "/cases/{case}/events/facets", summary="Facet counts of the filtered events",
       tags=["events"])
 def facets(request: Request, case: str, f: FilterParams = Depends(FilterParams.dep)):
-    """Events per value of type, actor, target, country and mode under the filters."""
+    """The case's events per value of type, actor, target, country and mode under the filters."""
     st = web(request)
     c = st.case(case)
-    filt = f.to_filter()
+    filt = case_filter(f, c)
 
     def compute() -> dict:
         out = {}
@@ -78,10 +130,10 @@ def facets(request: Request, case: str, f: FilterParams = Depends(FilterParams.d
 @router.get("/cases/{case}/events/points.json", summary="Map points of the filtered events",
             tags=["events"])
 def points(request: Request, case: str, f: FilterParams = Depends(FilterParams.dep)):
-    """Events with coordinates (the first MAP_LIMIT by date) and the case's sites."""
+    """The case's events with coordinates (the first MAP_LIMIT by date) and its sites."""
     st = web(request)
     c = st.case(case)
-    filt = f.to_filter()
+    filt = case_filter(f, c)
 
     def compute() -> dict:
         ev = st.store.events(filt, limit=MAP_LIMIT)
@@ -91,7 +143,7 @@ def points(request: Request, case: str, f: FilterParams = Depends(FilterParams.d
         return {"points": records(pts), "shown": len(have), "limit": MAP_LIMIT,
                 "sites": [{"name": s.name, "latitude": s.latitude, "longitude": s.longitude,
                            "kind": s.kind} for s in c.sites]}
-    return JSONResponse(jsonable(st.cached(("points", case, repr(filt)), compute)))
+    return JSONResponse(jsonable(st.cached(("points", repr(filt)), compute)))
 
 
 def timeline_spec_for(store, case, filt: EventFilter) -> dict:
@@ -117,10 +169,10 @@ def timeline_spec_for(store, case, filt: EventFilter) -> dict:
 @router.get("/cases/{case}/events/timeline.json", summary="Timeline (Vega-Lite) of the filtered "
             "events", tags=["events"])
 def timeline(request: Request, case: str, f: FilterParams = Depends(FilterParams.dep)):
-    """A Vega-Lite spec: daily counts of the filtered events (dates ignored), brushable."""
+    """A Vega-Lite spec: daily counts of the case's filtered events (dates ignored), brushable."""
     st = web(request)
     c = st.case(case)
-    filt = f.to_filter()
+    filt = case_filter(f, c)
     spec = st.cached(("timeline-events", case, repr(filt.with_dates(None, None))),
                      lambda: timeline_spec_for(st.store, c, filt))
     return JSONResponse(spec)
@@ -134,9 +186,9 @@ def event_detail(request: Request, case: str, event_id: str):
     c = st.case(case)
     if len(event_id) > 300:
         raise InputError("event id too long", field="event_id", expected="an id from the table")
-    df = st.store.events(EventFilter(event_ids=(event_id,)), limit=1)
+    df = st.store.events(EventFilter(event_ids=(event_id,), **scope_of(c)), limit=1)
     if not len(df):
-        raise HTTPException(404, f"no event {event_id!r} in the store")
+        raise HTTPException(404, f"no event {event_id!r} among the events of case {case!r}")
     event = records(df)[0]
     prov = None
     if event.get("provenance"):

@@ -9,7 +9,7 @@ from redline.data.filters import EventFilter
 from redline.errors import InputError
 from redline.web.params import FilterParams, parse_date
 from redline.web.respond import EXPORT_FORMATS, export_response, provenance
-from redline.web.routes._common import web
+from redline.web.routes._common import case_filter, web
 
 router = APIRouter()
 
@@ -21,7 +21,7 @@ def _table(st, c, view: str, f: FilterParams, asof: str | None, actor: str | Non
            run: str | None) -> tuple[pd.DataFrame, dict]:
     """The table of ``view`` and the parameters that chose it."""
     if view == "events":
-        filt = f.to_filter()
+        filt = case_filter(f, c)
         return st.store.events(filt), filt.as_dict()
     if view == "change":
         from redline.web.routes.overview import change_table, last_event_date
@@ -39,7 +39,7 @@ def _table(st, c, view: str, f: FilterParams, asof: str | None, actor: str | Non
                             st.store.dyads(EventFilter(targets=(actor,)))]).drop_duplicates(
                                 subset=["actor", "target"])
             return df, {"actor": actor}
-        filt = f.to_filter()
+        filt = case_filter(f, c)
         return st.store.dyads(filt), filt.as_dict()
     if view == "coupling":
         from redline.web.routes.dynamics import fitted

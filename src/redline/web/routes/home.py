@@ -7,12 +7,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
 
 from redline.errors import InputError
 from redline.web.respond import page
-from redline.web.routes._common import twin, web
+from redline.web.routes._common import cached_page, twin, web
 
 router = APIRouter()
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -20,7 +20,9 @@ INGEST_FORMATS = ("csv", "acled", "gdelt", "icews", "plover")
 
 
 @twin(router, "/index", summary="Cases and store", tags=["home"])
-def index(request: Request):
+def index(request: Request,
+          ingested: str | None = Query(None, description="After an upload: the file's name."),
+          added: int | None = Query(None, ge=0, description="After an upload: events added.")):
     """The cases this app shows, and what the store holds."""
     st = web(request)
     cases = []
@@ -34,10 +36,10 @@ def index(request: Request):
         "location": str(getattr(st.store, "path", "")), "engine": st.store.engine, **store},
         "allow_ingest": st.allow_ingest, "formats": list(INGEST_FORMATS),
         "max_upload_mb": st.max_upload_bytes // (1024 * 1024)}
-    return page(request, "index.html", data)
+    return page(request, "index.html", data, twin="/")
 
 
-router.add_api_route("/", index, methods=["GET"], include_in_schema=False)
+router.add_api_route("/", cached_page(index), methods=["GET"], include_in_schema=False)
 
 
 @router.post("/ingest", summary="Upload an event file into the store (needs --allow-ingest)",
@@ -76,4 +78,4 @@ async def ingest(request: Request, file: UploadFile, format: str | None = Form(N
         "rows_added": result.rows_added, "seconds": result.seconds, "sha256": result.sha256}}
     if "text/html" in request.headers.get("accept", "") and "json" not in request.url.path:
         return RedirectResponse(f"/?ingested={name}&added={result.rows_added}", status_code=303)
-    return page(request, "index.html", data)
+    return page(request, "index.html", data, twin="/")

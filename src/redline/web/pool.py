@@ -1,0 +1,162 @@
+"""Cheap reads for the web app: one read-only DuckDB kept open while the app is busy.
+
+Opening a DuckDB file and binding Ibis to it cost 10-30 ms, more than most queries
+of a page.  :class:`PooledDuckDBStore` is the app's :class:`~redline.data.store.DuckDBStore`
+with one read-only connection kept open and, per thread, a cursor of it with its
+Ibis table: a query then pays only for itself.
+
+The connection is closed after :data:`IDLE_SECONDS` without a read, so a
+``redline ingest`` in another process can take the file when the app is idle, and
+before any write through this store (an upload), which waits for running reads
+and holds new ones until it is done.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import threading
+import time
+from typing import Iterator
+
+import duckdb
+
+from redline.data.store import DuckDBStore
+
+__all__ = ["PooledDuckDBStore", "pooled", "IDLE_SECONDS"]
+
+#: Close the kept connection after this many seconds without a read.
+IDLE_SECONDS = 3.0
+
+
+class PooledDuckDBStore(DuckDBStore):
+    """A DuckDB store whose reads share one kept read-only connection (cursor per thread)."""
+
+    def __init__(self, path) -> None:
+        super().__init__(path)
+        self._cond = threading.Condition()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._generation = 0
+        self._active = 0
+        self._writing = False
+        self._last = time.monotonic()
+        self._tables: dict[int, tuple] = {}  # thread -> (generation, Ibis table)
+        self._closer: threading.Thread | None = None
+        atexit.register(self._close_at_exit)
+
+    def __repr__(self) -> str:
+        return f"PooledDuckDBStore({str(self.path)!r})"
+
+    # -- the kept connection ----------------------------------------------
+    def _open(self) -> None:
+        """Open the kept connection (called with the condition held)."""
+        self._con = _open_read_only(self)
+        self._generation += 1
+        if self._closer is None or not self._closer.is_alive():
+            self._closer = threading.Thread(target=self._close_when_idle, daemon=True,
+                                            name="redline-store-idle")
+            self._closer.start()
+
+    def _close_when_idle(self) -> None:
+        while True:
+            time.sleep(IDLE_SECONDS / 3)
+            with self._cond:
+                if self._con is None:
+                    self._closer = None
+                    return
+                if self._active == 0 and time.monotonic() - self._last > IDLE_SECONDS:
+                    self._close()
+
+    def _close_at_exit(self) -> None:
+        with self._cond:
+            self._close()
+
+    def _close(self) -> None:
+        self._tables.clear()
+        if self._con is not None:
+            try:
+                self._con.close()
+            finally:
+                self._con = None
+
+    def close(self) -> None:
+        """Close the kept connection now (reopened by the next read)."""
+        with self._cond:
+            while self._active:
+                self._cond.wait()
+            self._close()
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[tuple[int, duckdb.DuckDBPyConnection]]:
+        with self._cond:
+            while self._writing:
+                self._cond.wait()
+            if self._con is None:
+                self._open()
+            self._active += 1
+            generation, con = self._generation, self._con
+        try:
+            yield generation, con
+        finally:
+            with self._cond:
+                self._active -= 1
+                self._last = time.monotonic()
+                self._cond.notify_all()
+
+    # -- the store's interface --------------------------------------------
+    @contextlib.contextmanager
+    def connect(self, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        if write:
+            with self._cond:
+                while self._writing:
+                    self._cond.wait()
+                self._writing = True
+                while self._active:
+                    self._cond.wait()
+                self._close()  # a read-only connection would refuse the writer
+            try:
+                with super().connect(write=True) as con:
+                    yield con
+            finally:
+                with self._cond:
+                    self._writing = False
+                    self._cond.notify_all()
+            return
+        with self._reading() as (_, con):
+            cur = con.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+
+    @contextlib.contextmanager
+    def table(self):
+        """The events table bound to this thread's cursor of the kept connection."""
+        import ibis
+        with self._reading() as (generation, con):
+            key = threading.get_ident()
+            cached = self._tables.get(key)
+            if cached is None or cached[0] != generation:
+                cursor = con.cursor()
+                cached = (generation, ibis.duckdb.from_connection(cursor).table("events"))
+                self._tables[key] = cached
+            yield cached[1]
+
+
+def _open_read_only(store: DuckDBStore) -> duckdb.DuckDBPyConnection:
+    """A read-only connection; failures raise the store's own errors (no store, busy, ...)."""
+    if store.path.exists():
+        try:
+            return duckdb.connect(str(store.path), read_only=True)
+        except duckdb.Error:
+            pass
+    with DuckDBStore.connect(store):  # raises the StoreError that says what is wrong
+        pass
+    return duckdb.connect(str(store.path), read_only=True)  # pragma: no cover - a race
+
+
+def pooled(store):
+    """``store`` with pooled reads when it is a plain DuckDB file store; else ``store`` itself."""
+    if type(store) is DuckDBStore:
+        return PooledDuckDBStore(store.path)
+    return store
