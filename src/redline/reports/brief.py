@@ -96,6 +96,31 @@ class BriefResults:
         return hits[0] if hits else None
 
     @property
+    def proper(self) -> frozenset[str]:
+        """Words the case writes as names: they keep their capital inside a sentence."""
+        if not hasattr(self, "_proper"):
+            self._proper = J.proper_nouns(self.case)
+        return self._proper
+
+    def noun(self, label: str) -> str:
+        """A label (stream, metric, objective) as written inside a sentence."""
+        return J.noun(label, self.proper)
+
+    @property
+    def covariates_by_name(self) -> dict[str, Any]:
+        return {c.name: c for c in self.case.covariates}
+
+    def covariate_label(self, name: str) -> str:
+        """Short name of a covariate that keeps the case's names ("KH suspension")."""
+        c = self.covariates_by_name.get(name)
+        return J.covariate_label(c, self.proper) if c is not None else name.replace("_", " ")
+
+    def covariate_phrase(self, name: str) -> str:
+        """What a covariate marks, for a sentence, from its description."""
+        c = self.covariates_by_name.get(name)
+        return J.covariate_phrase(c, self.proper) if c is not None else name.replace("_", " ")
+
+    @property
     def covariate_sources(self) -> dict[str, list[str]]:
         return {c.name: list(c.sources) for c in self.case.covariates}
 
@@ -283,15 +308,15 @@ def select_judgments(res: BriefResults) -> list[J.Judgment]:
         from redline.reports.implications import scenario_judgments
         cands += scenario_judgments(res)
     if res.deterrence is not None:
-        j = J.deterrence_judgment(res.deterrence, res.case, by_id, labels)
+        j = J.deterrence_judgment(res.deterrence, res.case, by_id, labels, res.proper)
         cands += [j] if j else []
     if res.phases is not None:
         j = J.phase_judgment(res.phases, by_id, labels.get(res.phases.stream, res.phases.stream))
         cands += [j] if j else []
     if res.coupling is not None:
-        cands += J.coupling_judgments(res.coupling, labels, res.stream_ids, by_id)
+        cands += J.coupling_judgments(res.coupling, labels, res.stream_ids, by_id, res.proper)
     for rec in res.reciprocity[-1:]:
-        j = J.reciprocity_judgment(rec, labels, by_id)
+        j = J.reciprocity_judgment(rec, labels, by_id, proper=res.proper)
         cands += [j] if j else []
     if res.backtest is not None:
         ids = [i for s in res.fit.counts.columns for i in res.stream_ids.get(s, [])]

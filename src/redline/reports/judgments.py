@@ -23,7 +23,8 @@ from markupsafe import Markup, escape
 from redline.analysis.intervals import clopper_pearson
 from redline.reports.sources import SourceList
 
-__all__ = ["Quantity", "Judgment", "fmt_num", "fmt_date", "date_markup", "quantity_markup",
+__all__ = ["Quantity", "Judgment", "fmt_num", "fmt_p", "fmt_date", "date_markup", "quantity_markup",
+           "noun", "proper_nouns", "covariate_label", "covariate_phrase", "confounder_label",
            "clopper_pearson", "deterrence_judgment", "phase_judgment", "coupling_judgments",
            "reciprocity_judgment", "skill_judgment", "coverage_judgment", "MAX_JUDGMENTS"]
 
@@ -32,9 +33,15 @@ _FIELD = re.compile(r"\{([a-z_0-9]+)\}")
 
 
 def fmt_num(v: float, kind: str = "number", digits: int | None = None) -> str:
-    """A number for reading: percentages for shares, fewer decimals for big values."""
+    """A number for reading: percentages for shares, fewer decimals for big values.
+
+    ``kind="p"`` is a p-value with its sign of relation: ``p = 0.012`` (two significant
+    digits) or ``p < 0.001``; a p-value is never printed as ``0.00``.
+    """
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "n/a"
+    if kind == "p":
+        return "p " + fmt_p(v)
     if isinstance(v, float) and math.isinf(v):
         return "∞" if v > 0 else "−∞"
     if kind == "share":
@@ -48,6 +55,20 @@ def fmt_num(v: float, kind: str = "number", digits: int | None = None) -> str:
     if digits is None:
         digits = 0 if a >= 100 else (1 if a >= 10 else 2)
     return f"{v:,.{digits}f}".replace("-", "−")
+
+
+def fmt_p(p: float) -> str:
+    """``= 0.012`` (two significant digits; three decimals below 0.01) or ``< 0.001``.
+
+    The relation and the value of a p-value, so ``"p " + fmt_p(p)`` reads ``p < 0.001``.
+    """
+    if p is None or math.isnan(p):
+        return "= n/a"
+    if p < 0.001:
+        return "< 0.001"
+    if p < 0.01:
+        return f"= {p:.3f}"
+    return "= " + f"{min(float(p), 1.0):#.2g}".rstrip(".")
 
 
 def fmt_date(d: Any) -> str:
@@ -163,11 +184,119 @@ class Judgment:
         return _FIELD.sub(sub, self.template)
 
 
-def noun(label: str) -> str:
-    """A stream label inside a sentence: first letter lower-cased unless it starts a name."""
-    if len(label) > 1 and label[0].isupper() and label[1].islower():
-        return label[0].lower() + label[1:]
-    return label
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_FUNCTION_WORDS = {"A", "An", "The", "In", "On", "Of", "And", "Or", "To", "By", "For", "At", "After",
+                   "Before", "Since", "While", "During", "With", "From", "Not", "No", "It", "Its"}
+
+
+def _stem(word: str) -> str:
+    return re.sub(r"['’]s$", "", word)
+
+
+def proper_nouns(case) -> frozenset[str]:
+    """Capitalised words the case itself writes as names (``Iran``, ``US``, ``Kata'ib``, ``Gaza``).
+
+    Every word of an actor's name, alias or site name counts, and every capitalised word that
+    some text of the case (labels, descriptions, notes) writes in the middle of a sentence.
+    """
+    out: set[str] = set()
+    names = [a.name for a in case.actors] + [x for a in case.actors for x in a.aliases]
+    names += [s.name for s in getattr(case, "sites", [])]
+    for n in names:
+        out |= {_stem(w) for w in _WORD.findall(n) if w[0].isupper()}
+    texts = [s.label or "" for s in case.streams] + [c.description for c in case.covariates]
+    texts += [a.description or "" for a in case.actors] + [t.note or "" for t in case.ties]
+    texts += [k.label for k in case.key_events] + [case.title or "", case.description or ""]
+    for t in texts:
+        for m in _WORD.finditer(t):
+            before = t[:m.start()].rstrip()
+            if before and before[-1] not in ".!?:;" and m.group()[0].isupper():
+                out.add(_stem(m.group()))
+    return frozenset(out - _FUNCTION_WORDS)
+
+
+def _is_proper(word: str, proper: Iterable[str]) -> bool:
+    w = _stem(word)
+    if len(w) > 1 and w.isupper():  # US, IRGC, KH
+        return True
+    return any(w == p or (len(p) >= 4 and w.startswith(p)) for p in proper)  # Iran -> Iranian
+
+
+def noun(label: str, proper: Iterable[str] = ()) -> str:
+    """A label inside a sentence: first letter lower-cased unless its first word is a name.
+
+    ``proper`` are the words that are names (see :func:`proper_nouns`); acronyms (``US``)
+    and words starting with a name (``Iranian``) keep their capital too.
+    """
+    m = _WORD.match(label)
+    if m is None or len(label) < 2 or not (label[0].isupper() and label[1].islower()):
+        return label
+    if _is_proper(m.group(), proper):
+        return label
+    return label[0].lower() + label[1:]
+
+
+def _initials_of(token: str, text: str) -> bool:
+    """``kh`` for "Kata'ib Hezbollah": the token spells the initials of capitalised words in ``text``."""
+    words = [w for w in _WORD.findall(text)]
+    n = len(token)
+    for i in range(len(words) - n + 1):
+        run = words[i:i + n]
+        if all(w[0].isupper() for w in run) and "".join(w[0] for w in run).lower() == token.lower():
+            return True
+    return False
+
+
+def covariate_label(cov, proper: Iterable[str] = ()) -> str:
+    """A short name for a covariate that keeps the case's names: ``kh_suspension`` -> "KH suspension".
+
+    Each part of the id is written as its description writes it (``gaza`` -> "Gaza"), an
+    acronym when it spells the initials of a name there (``kh`` -> "KH"), else lower case.
+    """
+    desc = getattr(cov, "description", "") or ""
+    words = {w.lower(): w for w in _WORD.findall(desc) if w[0].isupper() and _is_proper(w, proper)}
+    parts = []
+    for tok in str(getattr(cov, "name", cov)).split("_"):
+        if tok.lower() in words:
+            parts.append(words[tok.lower()])
+        elif 2 <= len(tok) <= 4 and _initials_of(tok, desc):
+            parts.append(tok.upper())
+        else:
+            parts.append(tok)
+    return " ".join(parts)
+
+
+def covariate_phrase(cov, proper: Iterable[str] = ()) -> str:
+    """What a covariate marks, as a phrase for a sentence, from its description.
+
+    "After Kata'ib Hezbollah announced it suspended attacks on US forces." becomes
+    "Kata'ib Hezbollah announced it suspended attacks on US forces"; "The Gaza truce; no
+    attacks ..." becomes "the Gaza truce".  Without a description: :func:`covariate_label`.
+    """
+    desc = (getattr(cov, "description", "") or "").strip()
+    if not desc:
+        return covariate_label(cov, proper)
+    first = re.split(r"[;.](?:\s|$)", desc, maxsplit=1)[0].strip().rstrip(".;")
+    first = re.sub(r"^(After|Since|From|While|During|When)\s+", "", first)
+    return noun(first, proper)
+
+
+def confounder_label(text: str, covariates: Mapping[str, Any], proper: Iterable[str] = (),
+                     phrase: bool = False) -> str:
+    """A confounder of ``deterrence()`` (``"kh_suspension (starts 2024-01-30)"``) for reading.
+
+    The covariate's short label (or its phrase, ``phrase=True``) and, for labels, the date
+    written as the brief writes dates: "KH suspension (starts 30 Jan 2024)".
+    """
+    name, _, rest = text.partition(" (")
+    cov = covariates.get(name)
+    if cov is None:
+        return text.replace("_", " ")
+    if phrase:
+        return covariate_phrase(cov, proper)
+    m = re.match(r"(starts|ends) (\d{4}-\d{2}-\d{2})\)", rest)
+    when = f" ({m.group(1)} {fmt_date(m.group(2))})" if m else ""
+    return covariate_label(cov, proper) + when
 
 
 def plural(n: float, word: str) -> str:
@@ -203,7 +332,8 @@ def key_wave(det, case) -> int | None:
     return int(best.wave)
 
 
-def deterrence_judgment(det, case, by_id, labels: Mapping[str, str]) -> Judgment | None:
+def deterrence_judgment(det, case, by_id, labels: Mapping[str, str],
+                        proper: Iterable[str] | None = None) -> Judgment | None:
     """Attack rate after the key strike wave against before (longest window)."""
     wave = key_wave(det, case)
     if wave is None:
@@ -212,17 +342,28 @@ def deterrence_judgment(det, case, by_id, labels: Mapping[str, str]) -> Judgment
     if rows.empty:
         return None
     r = rows.sort_values("window_days").iloc[-1]
+    proper = proper_nouns(case) if proper is None else proper
     basis = "deterrence(): attacks in the window after the wave / before, exact interval"
-    cov = ", ".join(c.split(" (")[0].replace("_", " ") for c in r["confounders"]) or "nothing the case records"
+    covs = {c.name: c for c in case.covariates}
+    phrases = list(dict.fromkeys(confounder_label(c, covs, proper, phrase=True) for c in r["confounders"]))
+    change = "drop" if float(r["rate_ratio"]) < 1 else "rise"
+    if phrases:
+        sep = ", " if len(phrases) == 2 else "; "
+        cov = phrases[0] if len(phrases) == 1 else sep.join(phrases[:-1]) + sep + "and " + phrases[-1]
+        tail = ("inside the same weeks, {cov}; so the " + change +
+                " cannot be credited to the strikes alone.")
+    else:
+        cov = ""
+        tail = ("the case records no other change inside the same weeks, but strikes answer surges, "
+                "so the " + change + " cannot be credited to the strikes alone.")
     key = f"deterrence.wave{wave}.w{int(r['window_days'])}"
     j = Judgment(
         key=key, section="dynamics", priority=10, basis=basis,
         template=("In the {w} days after the US strike wave of {start}, {attack} ran at {rr} "
-                  "times the rate of the {w2} days before ({a} against {b} attacks); "
-                  "inside the same weeks: {cov}, so the drop cannot be credited to the strikes alone."),
+                  "times the rate of the {w2} days before ({a} against {b} attacks); " + tail),
         fields={"w": Quantity(key + ".days_after", float(r["days_after"]), kind="count"),
                 "w2": Quantity(key + ".days_before", float(r["days_before"]), kind="count"),
-                "start": r["start"], "attack": noun(labels.get(det.attack, det.attack)),
+                "start": r["start"], "attack": noun(labels.get(det.attack, det.attack), proper),
                 "rr": Quantity(key + ".rate_ratio", float(r["rate_ratio"]), float(r["ci_low"]),
                                float(r["ci_high"]), kind="ratio", basis=basis),
                 "a": Quantity(key + ".attacks_after", float(r["attacks_after"]), kind="count"),
@@ -235,8 +376,21 @@ def deterrence_judgment(det, case, by_id, labels: Mapping[str, str]) -> Judgment
     return j
 
 
+_COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
+                8: "eight", 9: "nine", 10: "ten"}
+
+
+def count_word(n: int) -> str:
+    return _COUNT_WORDS.get(int(n), str(int(n)))
+
+
 def phase_judgment(phases, by_id, label: str) -> Judgment | None:
-    """The highest-rate phase against the last phase of the stream."""
+    """The highest-rate phase against the last phase of the stream.
+
+    With two phases both are stated; with more, the sentence says how many there are and
+    that it states two of them (the peak and the last), so the count never promises a list
+    it does not give.
+    """
     seg = phases.segments
     if seg is None or len(seg) < 2:
         return None
@@ -246,11 +400,17 @@ def phase_judgment(phases, by_id, label: str) -> Judgment | None:
         return None
     basis = "detect_phases(): PELT change points, Poisson cost; exact rate interval"
     key = f"phases.{phases.stream}"
+    n = len(seg)
+    if n == 2:
+        t = ("{label} came in {n} phases: at {peak} a day from {p0} to {p1}, "
+             "then at {last} a day from {l0} to the end of the data on {l1}.")
+    else:
+        t = ("{label} came in {n} phases of steady rate; " + count_word(2) + " of them stand out: "
+             "the peak, at {peak} a day from {p0} to {p1}, and the last, at {last} a day from {l0} "
+             "to the end of the data on {l1}.")
     return Judgment(
-        key=key, section="dynamics", priority=20, basis=basis,
-        template=("{label} came in {n} phases: at {peak} a day from {p0} to {p1}, "
-                  "and at {last} a day from {l0} to the end of the data on {l1}."),
-        fields={"label": label, "n": Quantity(key + ".n_phases", float(len(seg)), kind="count"),
+        key=key, section="dynamics", priority=20, basis=basis, template=t,
+        fields={"label": label, "n": Quantity(key + ".n_phases", float(n), kind="count"),
                 "peak": Quantity(key + ".peak_rate", float(peak["rate_per_day"]),
                                  float(peak["rate_low"]), float(peak["rate_high"]), basis=basis),
                 "p0": peak["start"], "p1": peak["end"],
@@ -261,7 +421,7 @@ def phase_judgment(phases, by_id, label: str) -> Judgment | None:
 
 
 def coupling_judgments(ct: pd.DataFrame, labels: Mapping[str, str], ids_by_stream,
-                       by_id) -> list[Judgment]:
+                       by_id, proper: Iterable[str] = ()) -> list[Judgment]:
     """One judgment per cross-stream pair of the fitted model."""
     out = []
     basis = "coupling_table(fit_case()): adjacency, 95% Wald interval"
@@ -284,14 +444,16 @@ def coupling_judgments(ct: pd.DataFrame, labels: Mapping[str, str], ids_by_strea
                  "shifts the {tgt2} predictor by {q}, an interval that spans zero (half-life {hl}).")
         out.append(Judgment(
             key=key, section="dynamics", priority=30 if r.verdict == "unclear" else 15, basis=basis,
-            template=t, fields={"src": noun(src), "tgt": noun(tgt), "tgt2": noun(tgt),
+            template=t, fields={"src": noun(src, proper), "tgt": noun(tgt, proper),
+                                "tgt2": noun(tgt, proper),
                                 "q": q, "hl": hl},
             sources=_refs(list(ids_by_stream.get(r.source, [])) + list(ids_by_stream.get(r.target, [])),
                           by_id)))
     return out
 
 
-def reciprocity_judgment(rec, labels: Mapping[str, str], by_id, k: int | None = None) -> Judgment | None:
+def reciprocity_judgment(rec, labels: Mapping[str, str], by_id, k: int | None = None,
+                         proper: Iterable[str] = ()) -> Judgment | None:
     """Share of actions followed by a reaction within ``k`` days, against chance."""
     bk = rec.by_k
     if bk is None or bk.empty:
@@ -307,16 +469,16 @@ def reciprocity_judgment(rec, labels: Mapping[str, str], by_id, k: int | None = 
     return Judgment(
         key=key, section="dynamics", priority=25, basis=basis,
         template=("Tit for tat: {share} of {n} {act} were followed by {react} within {k} {days}, "
-                  "against {chance} expected by chance ({p} of shifted timings did as well)."),
+                  "against {chance} expected by chance ({p}: the share of shifted timings that did as well)."),
         fields={"share": Quantity(key + ".observed", float(row["observed"]), lo, hi, kind="share",
                                   basis=basis),
                 "n": Quantity(key + ".n_actions", float(n), kind="count"),
-                "act": noun(labels.get(rec.action, rec.action)),
-                "react": noun(labels.get(rec.reaction, rec.reaction)),
+                "act": noun(labels.get(rec.action, rec.action), proper),
+                "react": noun(labels.get(rec.reaction, rec.reaction), proper),
                 "days": plural(k, "day"),
                 "k": Quantity(key + ".k", float(k), kind="count"),
                 "chance": Quantity(key + ".chance", float(row["chance"]), kind="share"),
-                "p": Quantity(key + ".p_value", float(row["p_value"]), kind="share")},
+                "p": Quantity(key + ".p_value", float(row["p_value"]), kind="p")},
         sources=_refs(list(row["action_ids"]), by_id))
 
 
