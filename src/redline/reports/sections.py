@@ -16,11 +16,11 @@ import pandas as pd
 from markupsafe import Markup
 
 from redline.reports import charts
-from redline.reports.judgments import date_markup, fmt_date, fmt_num
+from redline.reports.judgments import confounder_label, date_markup, fmt_date, fmt_num, fmt_p
 from redline.reports.sources import SourceList
 
 __all__ = ["what_happened_section", "who_section", "dynamics_section", "method_section",
-           "native_id", "network_layout"]
+           "native_id", "network_layout", "branching_sentence"]
 
 
 def native_id(event_id: str) -> str:
@@ -267,7 +267,8 @@ def who_section(res, src: SourceList) -> dict[str, Any]:
 # ------------------------------------------------------------------ dynamics
 
 def _words_coupling(r, labels) -> str:
-    src, tgt = labels.get(r.source, r.source).lower(), labels.get(r.target, r.target).lower()
+    """The row in plain words; labels keep their own capitals (``US``, ``Iran``)."""
+    src, tgt = labels.get(r.source, r.source), labels.get(r.target, r.target)
     if r.source == r.target:
         base = f"{src} follow one another (self-excitation)"
     else:
@@ -279,16 +280,41 @@ def _words_coupling(r, labels) -> str:
     return f"{base}: the data cannot tell the sign (interval spans zero)."
 
 
+def branching_sentence(value: float, link: str | None) -> str:
+    """What the fitted branching ratio says, for its link and its side of 1.
+
+    Under the identity link the ratio is the spectral radius of the excitation matrix:
+    below 1 each burst dies out, at or above 1 the process is explosive.  Under softplus
+    it is only the spectral radius of the positive couplings (effects on the predictor,
+    not expected offspring), so neither side of 1 settles whether bursts die out.
+    """
+    shown, digits = fmt_num(value), 3
+    while (float(shown.replace(",", "").replace("−", "-")) >= 1) != (value >= 1) and digits <= 8:
+        shown, digits = f"{value:.{digits}f}", digits + 1  # 0.9996 is not "1.00"
+    if (float(shown.replace(",", "").replace("−", "-")) >= 1) != (value >= 1):
+        shown = "just under 1.0"
+    if link == "softplus":
+        side = ("above 1, but" if value >= 1 else "below 1, but")
+        meaning = ("does not by itself mean the process is explosive" if value >= 1
+                   else "does not by itself prove that every burst dies out")
+        return (f"Branching ratio {shown}: {side} under the softplus link this is only the spectral "
+                f"radius of the positive couplings, a rough guide, and {meaning}")
+    if value >= 1:
+        return (f"Branching ratio {shown}, at or above 1: the fitted process is explosive, so bursts "
+                "do not die out on their own and long-range forecasts grow without bound")
+    return f"Branching ratio {shown}, below 1: each burst dies out"
+
+
 def dynamics_section(res, src: SourceList) -> dict[str, Any]:
     labels = res.labels
     out: dict[str, Any] = {}
     if res.coupling is not None:
         rows = []
         for r in res.coupling.itertuples(index=False):
-            rows.append({"pair": f"{r.source.replace('_', ' ')} → {r.target.replace('_', ' ')}",
+            rows.append({"pair": f"{labels.get(r.source, r.source)} →\n{labels.get(r.target, r.target)}",
                          "effect": float(r.effect), "low": float(r.low), "high": float(r.high),
                          "verdict": r.verdict})
-        out["coupling_chart"] = charts.coupling_spec(rows)
+        out["coupling_chart"] = charts.coupling_spec(rows, width=440)
         out["coupling"] = [{"source": labels.get(r.source, r.source),
                             "target": labels.get(r.target, r.target),
                             "effect": fmt_num(r.effect, "signed"),
@@ -298,26 +324,31 @@ def dynamics_section(res, src: SourceList) -> dict[str, Any]:
                             "words": _words_coupling(r, labels)}
                            for r in res.coupling.itertuples(index=False)]
         m = res.fit.model
-        out["fit"] = {"branching": fmt_num(float(m.branching_ratio_)), "loglik": fmt_num(float(m.loglik_)),
+        link = res.fit.settings.get("link") or getattr(m, "link", None)
+        out["fit"] = {"branching": fmt_num(float(m.branching_ratio_)),
+                      "branching_text": branching_sentence(float(m.branching_ratio_), link),
+                      "loglik": fmt_num(float(m.loglik_)),
                       "aic": fmt_num(float(m.aic_)), "converged": bool(m.converged_),
-                      "link": res.fit.settings.get("link"),
-                      "baseline": [{"stream": labels.get(s, s), "rate": fmt_num(float(b))}
+                      "link": link,
+                      "baseline": [{"stream": res.noun(labels.get(s, s)), "rate": fmt_num(float(b))}
                                    for s, b in zip(m.stream_names_, np.asarray(m.baseline_))],
-                      "residuals": [{"stream": labels.get(r.stream, r.stream),
+                      "residuals": [{"stream": res.noun(labels.get(r.stream, r.stream)),
                                      "ks": fmt_num(float(r.ks_statistic)),
-                                     "p": fmt_num(float(r.ks_pvalue)),
+                                     "p": fmt_num(float(r.ks_pvalue), "p"),
                                      "ok": float(r.ks_pvalue) > 0.05}
                                     for r in res.residuals.itertuples(index=False)]}
         ci = m.conf_int()
         cov = ci[ci["parameter"] == "coef"]
-        out["covariates"] = [{"stream": labels.get(r.target, r.target), "name": r.source.replace("_", " "),
+        out["covariates"] = [{"stream": res.noun(labels.get(r.target, r.target)),
+                              "name": res.covariate_label(r.source),
+                              "description": res.covariate_phrase(r.source),
                               "effect": fmt_num(r.estimate, "signed"),
                               "interval": f"{fmt_num(r.low, 'signed')} to {fmt_num(r.high, 'signed')}",
                               "cites": src.markup(res.covariate_sources.get(r.source, []),
                                                   use=f"covariate {r.source}")}
                              for r in cov.itertuples(index=False)
                              if np.isfinite(r.low) and abs(r.high - r.low) < 100]
-        out["unidentified"] = [r.source.replace("_", " ") for r in cov.itertuples(index=False)
+        out["unidentified"] = [res.covariate_label(r.source) for r in cov.itertuples(index=False)
                                if not (np.isfinite(r.low) and abs(r.high - r.low) < 100)]
     if res.phases is not None:
         out["phases"] = [{"start": date_markup(s.start), "end": date_markup(s.end), "days": int(s.days),
@@ -325,14 +356,15 @@ def dynamics_section(res, src: SourceList) -> dict[str, Any]:
                           "interval": f"{fmt_num(float(s.rate_low))} to {fmt_num(float(s.rate_high))}",
                           "cites": _cite(src, s.event_ids, res, "escalation phases", 3)}
                          for s in res.phases.segments.itertuples(index=False)]
-        out["phase_stream"] = labels.get(res.phases.stream, res.phases.stream)
+        out["phase_stream"] = res.noun(labels.get(res.phases.stream, res.phases.stream))
         out["change_points"] = [{"date": date_markup(c.date), "direction": c.direction,
-                                 "p": fmt_num(float(c.p_value)),
+                                 "p": fmt_num(float(c.p_value), "p"),
                                  "range": f"{fmt_date(c.date_low)} – {fmt_date(c.date_high)}"}
                                 for c in res.phases.change_points.itertuples(index=False)]
     if res.deterrence is not None:
         rows = []
         keyed = {i for ke in res.case.key_events for i in ke.event_ids}
+        covs = res.covariates_by_name
         for r in res.deterrence.rates.itertuples(index=False):
             hi = "∞" if not np.isfinite(r.ci_high) else fmt_num(r.ci_high)
             rows.append({"wave": date_markup(r.start), "strikes": int(r.strikes), "w": int(r.window_days),
@@ -340,7 +372,8 @@ def dynamics_section(res, src: SourceList) -> dict[str, Any]:
                          "rr": fmt_num(r.rate_ratio), "interval": f"{fmt_num(r.ci_low)} to {hi}",
                          "verdict": r.verdict,
                          "key": bool(keyed & {native_id(i) for i in r.strike_ids}),
-                         "confounders": ", ".join(c.replace("_", " ") for c in r.confounders),
+                         "confounders": ", ".join(confounder_label(c, covs, res.proper)
+                                                  for c in r.confounders),
                          "cites": _cite(src, r.strike_ids, res, "deterrence windows", 3)})
         out["deterrence"] = rows
         out["deterrence_windows"] = sorted({int(w) for w in res.deterrence.rates["window_days"]})
@@ -357,7 +390,7 @@ def dynamics_section(res, src: SourceList) -> dict[str, Any]:
                 "k": int(best["k"]) if best is not None else None,
                 "observed": fmt_num(float(best["observed"]), "share") if best is not None else "",
                 "chance": fmt_num(float(best["chance"]), "share") if best is not None else "",
-                "p": fmt_num(float(best["p_value"])) if best is not None else ""})
+                "p": fmt_p(float(best["p_value"])).removeprefix("= ") if best is not None else ""})
     if res.backtest is not None:
         summ = res.backtest.summary
         out["backtest_chart"] = charts.skill_spec(
@@ -418,19 +451,34 @@ def method_section(res, src: SourceList) -> dict[str, Any]:
                                  "share": fmt_num(r["store"] / r["published"], "share"),
                                  "cites": src.markup([r["source"]], use="published tally")}
                                 for r in cov["rows"]]
-    out["settings"] = [{"name": k, "value": ", ".join(map(str, v)) if isinstance(v, list) else v}
+    out["settings"] = [{"name": k, "value": Markup(", ").join(Markup("<code>{}</code>").format(x) for x in v)
+                        if isinstance(v, list) else v}
                        for k, v in (res.fit.settings.items() if res.fit is not None else [])]
-    out["covariates"] = [{"name": c.name.replace("_", " "), "start": date_markup(c.start),
+    out["covariates"] = [{"name": res.covariate_label(c.name), "id": c.name, "start": date_markup(c.start),
                           "end": date_markup(c.end) if c.end else "open",
                           "description": c.description,
                           "used": c.name in (res.fit.settings.get("covariates", []) if res.fit else []),
                           "cites": src.markup(c.sources, use=f"covariate {c.name}")}
                          for c in res.case.covariates]
     if res.scenario_result is not None:
-        out["assumptions"] = [{"id": a["id"], "label": a.get("label") or a["id"].replace("_", " "),
+        out["assumptions"] = [{"id": a["id"], "id_html": _breakable(a["id"]), "label": a.get("label") or a["id"].replace("_", " "),
                                "value": fmt_num(float(a["value"])) if a["value"] is not None else "",
-                               "unit": a.get("unit") or "", "justification": a["justification"],
+                               "unit": _unit(a.get("unit") or "", res.labels),
+                               "justification": a["justification"],
                                "cites": src.markup(a.get("sources") or [], use=f"assumption {a['id']}")}
                               for a in res.scenario_result.assumptions]
         out["scenario_settings"] = res.scenario_result.settings
     return out
+
+
+def _unit(unit: str, labels: dict[str, str]) -> str:
+    """An assumption's unit with stream ids written as the streams' labels."""
+    for name in sorted(labels, key=len, reverse=True):
+        if name in unit:
+            unit = unit.replace(name, f"“{labels[name]}”")
+    return unit
+
+
+def _breakable(ident: str) -> Markup:
+    """An identifier that may wrap after its underscores (``<wbr>``), copied unchanged."""
+    return Markup("_<wbr>").join(ident.split("_"))
