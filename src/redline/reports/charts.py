@@ -362,12 +362,17 @@ def network_spec(nodes: Sequence[dict], edges: Sequence[dict], width: int = 720,
 # ------------------------------------------------------- dynamics and fit
 
 def coupling_spec(rows: Sequence[dict], width: int = 560) -> SpecDict:
-    """Forest plot: ``{pair, effect, low, high, verdict}`` per source -> target pair."""
+    """Forest plot: ``{pair, effect, low, high, verdict}`` per source -> target pair.
+
+    A ``pair`` may hold ``\n``: the axis label then breaks there (one line per stream).
+    """
     verdicts = ["excites", "inhibits", "unclear"]
+    lines = max((str(r["pair"]).count("\n") + 1 for r in rows), default=1)
     return _spec({
-        "width": width, "height": {"step": 34}, "data": {"values": list(rows)},
+        "width": width, "height": {"step": 22 + 13 * lines}, "data": {"values": list(rows)},
         "encoding": {"y": {"field": "pair", "type": "nominal", "title": None, "sort": None,
-                           "axis": {"labelLimit": 330}}},
+                           "axis": {"labelLimit": 380, "labelExpr": "split(datum.label, '\\n')",
+                                    "labelFontSize": 10.5}}},
         "layer": [
             {"mark": {"type": "rule", "color": "#444", "strokeDash": [2, 2]},
              "encoding": {"x": {"datum": 0}, "y": None}},
@@ -426,26 +431,61 @@ def coverage_spec(store_rows: Sequence[dict], tallies: Sequence[dict],
         ]})
 
 
+def _wrap_title(text: str, chars: int, max_lines: int = 3) -> list[str]:
+    """A panel title as lines of at most ``chars`` characters (the last one cut with …)."""
+    import textwrap
+    lines = textwrap.wrap(str(text), width=max(chars, 8)) or [""]
+    if len(lines) > max_lines:
+        last = " ".join(lines[max_lines - 1:])
+        lines = lines[:max_lines - 1] + [last[:chars - 1].rstrip() + "…"]
+    return lines
+
+
 def fan_spec(rows: Sequence[dict], stream_label: str, width: int = 220,
              columns: int = 3) -> SpecDict:
     """Fan charts, one panel per option: ``{option, day, q05, q25, q50, q75, q95}``.
 
-    ``day`` counts from the scenario start; values are cumulative events.
+    ``day`` counts from the scenario start; values are cumulative events.  Panels come in
+    the order the options first appear; a row may carry ``title`` (the panel's heading,
+    wrapped onto up to three lines), else the heading is ``option``.  The panels are
+    concatenated, not faceted, so a grid with fewer options than cells draws no empty
+    panel; all panels share their scales.
     """
+    order: list[str] = []
+    titles: dict[str, str] = {}
+    for r in rows:
+        if r["option"] not in titles:
+            order.append(r["option"])
+            titles[r["option"]] = str(r.get("title") or r["option"])
+    n = len(order)
+    columns = max(1, min(columns, n)) if n else 1
+    chars = int(width / 7.4)
+    heads = {o: _wrap_title(titles[o], chars) for o in order}
+    n_lines = max((len(h) for h in heads.values()), default=1)
     x = {"field": "day", "type": "quantitative", "title": "days from the decision"}
+    panels = []
+    for i, opt in enumerate(order):
+        first_col, last_row = i % columns == 0, i + columns >= n
+        xi = {**x, "title": x["title"] if last_row else None}
+        y_title = stream_label if first_col else None
+        lines = heads[opt] + [" "] * (n_lines - len(heads[opt]))  # same height for every heading
+        panels.append({
+            "title": {"text": lines, "fontSize": 12, "fontWeight": "bold", "anchor": "start",
+                      "limit": width + 40},
+            "width": width, "height": 130,
+            "transform": [{"filter": {"field": "option", "equal": opt}}],
+            "layer": [
+                {"mark": {"type": "area", "color": OKABE_ITO["sky"], "opacity": 0.35},
+                 "encoding": {"x": xi, "y": {"field": "q05", "type": "quantitative",
+                                             "title": y_title},
+                              "y2": {"field": "q95"}}},
+                {"mark": {"type": "area", "color": OKABE_ITO["blue"], "opacity": 0.45},
+                 "encoding": {"x": xi, "y": {"field": "q25", "type": "quantitative"},
+                              "y2": {"field": "q75"}}},
+                {"mark": {"type": "line", "color": "#111", "strokeWidth": 1.6},
+                 "encoding": {"x": xi, "y": {"field": "q50", "type": "quantitative"}}},
+            ]})
     return _spec({
         "data": {"values": list(rows)},
-        "facet": {"field": "option", "type": "nominal", "title": None, "sort": None,
-                  "header": {"labelFontSize": 12, "labelFontWeight": "bold"}},
-        "columns": columns,
-        "spec": {"width": width, "height": 130, "layer": [
-            {"mark": {"type": "area", "color": OKABE_ITO["sky"], "opacity": 0.35},
-             "encoding": {"x": x, "y": {"field": "q05", "type": "quantitative",
-                                        "title": stream_label},
-                          "y2": {"field": "q95"}}},
-            {"mark": {"type": "area", "color": OKABE_ITO["blue"], "opacity": 0.45},
-             "encoding": {"x": x, "y": {"field": "q25", "type": "quantitative"},
-                          "y2": {"field": "q75"}}},
-            {"mark": {"type": "line", "color": "#111", "strokeWidth": 1.6},
-             "encoding": {"x": x, "y": {"field": "q50", "type": "quantitative"}}},
-        ]}})
+        "columns": columns, "concat": panels, "spacing": {"row": 14, "column": 18},
+        "resolve": {"scale": {"x": "shared", "y": "shared"}}})

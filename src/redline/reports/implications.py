@@ -10,11 +10,40 @@ from redline.reports import charts
 from redline.reports.judgments import Judgment, Quantity, fmt_date, fmt_num, noun
 from redline.reports.sources import SourceList
 
-__all__ = ["implications_section", "scenario_judgments"]
+__all__ = ["implications_section", "scenario_judgments", "option_ref", "FRAGILE_P_FIRST"]
+
+#: Below this chance of coming first (under parameter or weight uncertainty), the key
+#: judgment calls the ranking fragile instead of naming a winner.
+FRAGILE_P_FIRST = 0.5
 
 
 def _opt_label(o: dict) -> str:
     return f"({o['id']}) {o['label']}"
+
+
+def option_ref(o: dict | Any) -> str:
+    """An option inside a sentence: ``option c (“(b) plus targeted killing …”)``.
+
+    The id and the label stay apart, so a label that itself names an option ("(b) plus
+    ...") never runs into the id.
+    """
+    oid = o["id"] if isinstance(o, dict) else o.id
+    label = o["label"] if isinstance(o, dict) else o.label
+    return f"option {oid} (“{label}”)" if label and label != oid else f"option {oid}"
+
+
+def _objective_label(motive, objective_id: str | None) -> str:
+    for ob in (motive.objectives if motive else []):
+        if ob.id == objective_id:
+            return ob.label
+    return str(objective_id or "").replace("_", " ")
+
+
+def _leader(p: dict[str, float]) -> tuple[str | None, float]:
+    if not p:
+        return None, float("nan")
+    k = max(p, key=lambda o: p[o])
+    return k, float(p[k])
 
 
 def _metric_sources(spec) -> list[str]:
@@ -33,36 +62,12 @@ def scenario_judgments(res) -> list[Judgment]:
     motive = spec.motive(r.actor) if hasattr(spec, "motive") else None
     motive_refs = [s for ob in (motive.objectives if motive else []) for s in ob.sources]
     if r.ranking:
-        top = r.ranking[0]
-        second = r.ranking[1] if len(r.ranking) > 1 else None
-        pf = r.sensitivity.get("p_first", {})
-        key = f"scenario.ranking.{top['option']}"
-        fields: dict[str, Any] = {
-            "actor": actor, "opt": _opt_label(opts[top["option"]]),
-            "score": Quantity(key + ".score", float(top["score"]), float(top["low"]), float(top["high"]),
-                              kind="signed", digits=3, level=0.90, basis="ScenarioResult.ranking[0]"),
-            "pfirst": Quantity(key + ".p_first_weights", float(pf.get(top["option"], float("nan"))),
-                               kind="share", basis="ScenarioResult.sensitivity.p_first"),
-            "n": Quantity(key + ".draws", float(r.sensitivity.get("draws", 0)), kind="count")}
-        t = ("Scored by the weighted motives of {actor}, option {opt} ranks first (score {score}); "
-             "it stays first in {pfirst} of {n} draws of the weights")
-        flip = r.sensitivity.get("flip_top_two") or {}
-        if second is not None and flip.get("weight_shift") is not None:
-            fields["shift"] = Quantity(key + ".flip_shift", float(flip["weight_shift"]), digits=2,
-                                       basis="ScenarioResult.sensitivity.flip_top_two")
-            fields["to"] = str(flip.get("to", "")).replace("_", " ")
-            fields["second"] = _opt_label(opts[second["option"]])
-            t += ", and moving {shift} of weight to “{to}” puts {second} first."
-        else:
-            t += "."
-        out.append(Judgment(key=key, template=t, fields=fields, sources=motive_refs,
-                            section="implications", priority=5,
-                            basis="run_scenario(): motive scores, Dirichlet weight draws"))
+        out.append(_ranking_judgment(res, opts, actor, motive, motive_refs))
     pause = [m for m in spec.metrics if m.kind == "p_pause"]
     if pause:
         m = pause[0]
         key = f"scenario.{m.id}"
-        fields = {"label": noun(m.label)}
+        fields = {"label": res.noun(m.label)}
         parts = []
         for o in r.options:
             d = o["outcomes"][m.id]
@@ -89,20 +94,87 @@ def scenario_judgments(res) -> list[Judgment]:
         out.append(Judgment(
             key=key, section="implications", priority=8,
             basis="run_scenario() backtest: fitted to fit_end, option simulated, observed placed",
-            template=("Check against what happened: fitted up to {fit_end} and run with option {opt}, "
+            template=("Check against what happened: fitted up to {fit_end} and run with {opt}, "
                       "the model expected {mean} {stream} from {a} to {b}; the case records {obs}, "
                       "below the simulated range, so the model cannot produce the pause that followed."
                       if bt["observed"] < q["q05"] else
-                      "Check against what happened: fitted up to {fit_end} and run with option {opt}, "
+                      "Check against what happened: fitted up to {fit_end} and run with {opt}, "
                       "the model expected {mean} {stream} from {a} to {b}; the case records {obs}."),
-            fields={"fit_end": pd.Timestamp(bt["fit_end"]), "opt": _opt_label(opt),
+            fields={"fit_end": pd.Timestamp(bt["fit_end"]), "opt": option_ref(opt),
                     "mean": Quantity(key + ".median", float(q["q50"]), float(q["q05"]), float(q["q95"]),
                                      kind="count", level=0.90, basis="ScenarioResult.backtest.simulated"),
-                    "stream": noun(res.labels.get(bt["stream"], bt["stream"])),
+                    "stream": res.noun(res.labels.get(bt["stream"], bt["stream"])),
                     "a": pd.Timestamp(a), "b": pd.Timestamp(b),
                     "obs": Quantity(key + ".observed", float(bt["observed"]), kind="count")},
             sources=refs))
     return out
+
+
+def _ranking_judgment(res, opts: dict, actor: str, motive, motive_refs: list[str]) -> Judgment:
+    """The top option by mean score, said to be close or fragile when it is.
+
+    The ranking is fragile when the top option comes first in fewer than
+    :data:`FRAGILE_P_FIRST` of the parameter draws (batches of paths) or of the weight
+    draws; the judgment then names the option that comes first more often, with both
+    chances, instead of saying that the top option "ranks first".
+    """
+    r = res.scenario_result
+    top = r.ranking[0]
+    tid = top["option"]
+    second = r.ranking[1] if len(r.ranking) > 1 else None
+    pf_w = {k: float(v) for k, v in (r.sensitivity.get("p_first") or {}).items()}
+    pf_p = {x["option"]: float(x["p_first_parameters"]) for x in r.ranking
+            if x.get("p_first_parameters") is not None}
+    key = f"scenario.ranking.{tid}"
+
+    def q_w(oid: str) -> Quantity:
+        return Quantity(f"scenario.ranking.{oid}.p_first_weights", pf_w.get(oid, float("nan")),
+                        kind="share", basis="ScenarioResult.sensitivity.p_first")
+
+    def q_p(oid: str) -> Quantity:
+        return Quantity(f"scenario.ranking.{oid}.p_first_parameters", pf_p.get(oid, float("nan")),
+                        kind="share", basis="ScenarioResult.ranking[].p_first_parameters")
+
+    fields: dict[str, Any] = {
+        "actor": actor, "opt": option_ref(opts[tid]),
+        "score": Quantity(key + ".score", float(top["score"]), float(top["low"]), float(top["high"]),
+                          kind="signed", digits=3, level=0.90, basis="ScenarioResult.ranking[0]"),
+        "pp": q_p(tid), "pw": q_w(tid),
+        "n": Quantity(key + ".draws", float(r.sensitivity.get("draws", 0)), kind="count")}
+    p_lead, _ = _leader(pf_p)
+    w_lead, _ = _leader(pf_w)
+    fragile = (pf_p.get(tid, 1.0) < FRAGILE_P_FIRST) or (pf_w.get(tid, 1.0) < FRAGILE_P_FIRST)
+    if fragile:
+        t = ("Scored by the weighted motives of {actor}, {opt} has the highest mean score, {score}, "
+             "but the ranking is close and should not decide anything on its own: with the model's "
+             "parameters uncertain it comes first in only {pp} of simulated batches")
+        if p_lead is not None and p_lead != tid:
+            fields["p_lead"], fields["pp_lead"] = option_ref(opts[p_lead]), q_p(p_lead)
+            t += ", against {pp_lead} for {p_lead}"
+        t += ", and with the weights varied in {pw} of {n} draws"
+        if w_lead is not None and w_lead != tid:
+            fields["w_lead"] = option_ref(opts[w_lead]) if w_lead != p_lead else f"option {w_lead}"
+            fields["pw_lead"] = q_w(w_lead)
+            t += ", against {pw_lead} for {w_lead}"
+    else:
+        t = ("Scored by the weighted motives of {actor}, {opt} ranks first with a score of {score}; "
+             "it stays first in {pp} of simulated batches with the model's parameters uncertain "
+             "and in {pw} of {n} draws of the weights")
+    flip = r.sensitivity.get("flip_top_two") or {}
+    if second is not None and flip.get("weight_shift") is not None:
+        fields["shift"] = Quantity(key + ".flip_shift", float(flip["weight_shift"]), digits=2,
+                                   basis="ScenarioResult.sensitivity.flip_top_two")
+        fields["to"] = _objective_label(motive, flip.get("to"))
+        sid = second["option"]
+        named = {fields.get("p_lead"), fields.get("w_lead")}
+        fields["second"] = (f"option {sid}" if any(str(x).startswith(f"option {sid} ") for x in named if x)
+                            else option_ref(opts[sid]))
+        t += "; moving {shift} of weight to “{to}” puts {second} first."
+    else:
+        t += "."
+    return Judgment(key=key, template=t, fields=fields, sources=motive_refs,
+                    section="implications", priority=5,
+                    basis="run_scenario(): motive scores; P(first) over batches and Dirichlet weight draws")
 
 
 def _fan_rows(r, stream: str, labels: dict[str, str]) -> list[dict]:
@@ -113,8 +185,7 @@ def _fan_rows(r, stream: str, labels: dict[str, str]) -> list[dict]:
             continue
         cum = f["cumulative"]
         for d in range(len(f["dates"])):
-            label = _opt_label(o)
-            rows.append({"option": label if len(label) <= 34 else label[:32] + "…", "day": d + 1,
+            rows.append({"option": o["id"], "title": f"{o['id']}: {o['label']}", "day": d + 1,
                          **{k: cum[k][d] for k in ("q05", "q25", "q50", "q75", "q95")}})
     return rows
 
@@ -150,6 +221,8 @@ def implications_section(res, src: SourceList) -> dict[str, Any]:
         rk = rank.get(o["id"], {})
         motive_rows.append({
             "id": o["id"], "label": o["label"], "rank": rk.get("rank"),
+            "first_params": rk.get("p_first_parameters", 0.0) >= FRAGILE_P_FIRST,
+            "first_weights": pf_w.get(o["id"], 0.0) >= FRAGILE_P_FIRST,
             "cells": [fmt_num(per.get(o["id"], {}).get(ob.id, {}).get("utility", float("nan")), "signed")
                       for ob in objectives],
             "score": fmt_num(rk.get("score", float("nan")), "signed", 3),
@@ -176,9 +249,10 @@ def implications_section(res, src: SourceList) -> dict[str, Any]:
         "objectives": [{"label": ob.label, "weight": ob.weight, "direction": ob.direction,
                         "cites": src.markup(ob.sources, use=f"motive: {ob.label}")} for ob in objectives],
         "motive_rows": motive_rows, "others": others,
-        "flip": {"shift": fmt_num(flip["weight_shift"]), "from": ", ".join(
-                     f"{x['objective'].replace('_', ' ')} ({fmt_num(x['amount'])})" for x in flip.get("from", [])),
-                 "to": str(flip.get("to", "")).replace("_", " "), "first": flip.get("first"),
+        "flip": {"shift": fmt_num(flip["weight_shift"]), "from": "; ".join(
+                     f"“{_objective_label(motive, x['objective'])}” ({fmt_num(x['amount'])})"
+                     for x in flip.get("from", [])),
+                 "to": f"“{_objective_label(motive, flip.get('to'))}”", "first": flip.get("first"),
                  "second": flip.get("second")} if flip.get("weight_shift") is not None else None,
         "concentration": r.sensitivity.get("concentration"), "draws": r.sensitivity.get("draws"),
         "backtest": None if not bt else {
@@ -187,5 +261,5 @@ def implications_section(res, src: SourceList) -> dict[str, Any]:
             "low": fmt_num(bt["simulated"]["quantiles"]["q05"]),
             "high": fmt_num(bt["simulated"]["quantiles"]["q95"]),
             "quantile": fmt_num(bt["quantile"], "share"),
-            "missing": [c["covariate"].replace("_", " ") for c in bt.get("covariates_not_in_model", [])]},
+            "missing": [res.covariate_phrase(c["covariate"]) for c in bt.get("covariates_not_in_model", [])]},
     }
