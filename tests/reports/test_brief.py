@@ -122,8 +122,10 @@ def test_every_number_in_the_judgments_is_a_computed_quantity(brief, plain_brief
         text = _text_outside(text, {"q", "cites"}, {"time"})
         res = b.results
         labels = list(res.labels.values()) + [c.name.replace("_", " ") for c in res.case.covariates]
+        labels += [res.covariate_phrase(c.name) for c in res.case.covariates]
         if res.scenario is not None:
             labels += [o.label for o in res.scenario.options] + [m.label for m in res.scenario.metrics]
+            labels += [ob.label for mv in res.scenario.motives for ob in mv.objectives]
         for lab in sorted(labels, key=len, reverse=True):
             text = text.replace(lab, " ").replace(lab[:1].lower() + lab[1:], " ")
         text = text.replace("95%", "").replace("90%", "")  # the note on interval levels
@@ -173,6 +175,8 @@ def test_judgment_numbers_equal_the_objects_that_computed_them(brief, store):
             exp = {"value": top["score"], "low": top["low"], "high": top["high"]}.get(role)
         elif parts[0] == "scenario" and parts[1] == "ranking" and parts[-1] == "p_first_weights":
             exp = res.scenario_result.sensitivity["p_first"][parts[2]]
+        elif parts[0] == "scenario" and parts[1] == "ranking" and parts[-1] == "p_first_parameters":
+            exp = next(x["p_first_parameters"] for x in res.scenario_result.ranking if x["option"] == parts[2])
         elif (parts[0] == "scenario" and parts[1].startswith("p_pause") and role in ("value", "low", "high")
               and parts[2] in {o["id"] for o in res.scenario_result.options}):
             opt = next(o for o in res.scenario_result.options if o["id"] == parts[2])

@@ -1,0 +1,204 @@
+"""The brief's sentences say what their numbers mean: branching ratio, phases, p-values,
+option references, names, and a ranking that is only as firm as its P(first)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import html as htmllib
+import re
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from redline.reports.implications import FRAGILE_P_FIRST, option_ref, scenario_judgments
+from redline.reports.judgments import (count_word, covariate_label, fmt_num, noun, phase_judgment,
+                                       proper_nouns)
+from redline.reports.sections import branching_sentence
+
+
+def _text(fragment: str) -> str:
+    """Visible text of an HTML fragment, without styles, scripts, charts or code."""
+    fragment = re.sub(r"<(style|script|svg|code)\b.*?</\1>", " ", fragment, flags=re.S)
+    return re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", " ", fragment)))
+
+
+def _judgment(brief, prefix: str):
+    return next(j for j in brief.judgments if j.key.startswith(prefix))
+
+
+# ------------------------------------------------------------ 1. branching ratio
+
+@pytest.mark.parametrize("link", ["identity", "softplus"])
+@pytest.mark.parametrize("value", [0.3, 0.95, 0.9996, 1.0, 1.7, 3.8])
+def test_branching_sentence_agrees_with_the_side_of_one(link, value):
+    s = branching_sentence(value, link)
+    above = value >= 1
+    assert ("above 1" in s) == above and ("below 1" in s) == (not above), s
+    if link == "softplus":
+        assert "rough guide" in s and "spectral radius of the positive couplings" in s
+        assert "each burst dies out" not in s          # softplus never promises that
+    elif above:
+        assert "explosive" in s and "dies out on" not in s.replace("do not die out on", "")
+    else:
+        assert "each burst dies out" in s and "explosive" not in s
+    shown = re.search(r"Branching ratio ([0-9]+(?:\.[0-9]+)?)", s).group(1)
+    assert (float(shown) >= 1) == above, s        # the printed number is on the same side
+
+
+def test_the_brief_states_the_fitted_ratio_with_its_link(brief):
+    m, link = brief.results.fit.model, brief.results.fit.settings.get("link")
+    part = re.search(r'<span class="branching">(.*?)</span>', brief.html, re.S).group(1)
+    assert part == htmllib.escape(branching_sentence(float(m.branching_ratio_), link) + ".", quote=True) \
+        or htmllib.unescape(part) == branching_sentence(float(m.branching_ratio_), link) + "."
+    side = "above 1" if m.branching_ratio_ >= 1 else "below 1"
+    assert side in part
+    assert "(below 1: each burst dies out)" not in brief.html
+
+
+# --------------------------------------------------------------------- 2. phases
+
+def _phases(rates: list[float]):
+    days = pd.date_range("2024-01-01", periods=10 * len(rates), freq="D")
+    rows = [{"start": days[10 * i], "end": days[10 * i + 9], "rate_per_day": r, "rate_low": r / 2,
+             "rate_high": r * 2 + 0.1, "event_ids": [f"e{i}"]} for i, r in enumerate(rates)]
+    return SimpleNamespace(stream="attacks", segments=pd.DataFrame(rows))
+
+
+def _check_phase_count(text: str) -> None:
+    n = int(re.search(r"came in (\d+) phases", text).group(1))
+    listed = text.count(" a day from ")
+    assert listed, text
+    assert n == listed or f"{count_word(listed)} of them" in text, text
+
+
+@pytest.mark.parametrize("rates", [[2.0, 0.5], [0.0, 1.3, 0.3, 0.0], [0.1, 0.4, 2.0, 1.0, 0.2, 0.05]])
+def test_phase_judgment_lists_as_many_phases_as_it_counts(rates):
+    j = phase_judgment(_phases(rates), {}, "Attacks")
+    assert j.fields["n"].value == len(rates)
+    _check_phase_count(j.plain())
+
+
+def test_the_brief_phase_judgment_counts_what_it_lists(brief):
+    j = _judgment(brief, "phases.")
+    assert j.fields["n"].value == len(brief.results.phases.segments)
+    _check_phase_count(j.plain())
+
+
+# ------------------------------------------------------------------- 5. p-values
+
+@pytest.mark.parametrize("p, text", [(0.0, "p < 0.001"), (0.0004, "p < 0.001"), (0.0012, "p = 0.001"),
+                                      (0.0123, "p = 0.012"), (0.02, "p = 0.020"), (0.4567, "p = 0.46"),
+                                      (1.0, "p = 1.0")])
+def test_p_values_have_two_significant_digits_and_a_floor(p, text):
+    assert fmt_num(p, "p") == text
+
+
+def test_no_p_value_in_the_brief_prints_as_zero(brief, plain_brief):
+    for b in (brief, plain_brief):
+        text = _text(b.html)
+        assert not re.search(r"\bp\s*=\s*0\.0*(?![0-9]*[1-9])", text), \
+            re.findall(r".{40}\bp\s*=\s*0\.0*\b.{10}", text)
+        stated = re.findall(r"\bp ([=<]) ([0-9.]+)", text)
+        assert stated, "the brief states no p-value at all"
+        for rel, v in stated:
+            assert float(v) > 0, (rel, v)
+            if rel == "<":
+                assert v == "0.001"
+
+
+# ------------------------------------------------------------------- 6. ranking
+
+def _with_p_first(results, p_params: dict[str, float], p_weights: dict[str, float]):
+    r = copy.deepcopy(results.scenario_result)
+    for row in r.ranking:
+        row["p_first_parameters"] = p_params[row["option"]]
+    r.sensitivity["p_first"] = dict(p_weights)
+    return dataclasses.replace(results, scenario_result=r)
+
+
+def _ranking_judgment(res):
+    return next(j for j in scenario_judgments(res) if j.key.startswith("scenario.ranking."))
+
+
+def _shares(j) -> dict[str, float]:
+    return {q.key: q.value for q in j.quantities if q.kind == "share"}
+
+
+def test_the_brief_hedges_a_ranking_its_own_uncertainty_does_not_support(brief):
+    res = brief.results
+    r = res.scenario_result
+    top = r.ranking[0]
+    pp, pw = top["p_first_parameters"], r.sensitivity["p_first"][top["option"]]
+    j = _judgment(brief, "scenario.ranking.")
+    text = j.plain()
+    shares = _shares(j)
+    assert shares[f"scenario.ranking.{top['option']}.p_first_parameters"] == pp
+    assert shares[f"scenario.ranking.{top['option']}.p_first_weights"] == pw
+    if min(pp, pw) < FRAGILE_P_FIRST:
+        assert "close" in text and "ranks first" not in text, text
+        assert fmt_num(min(pp, pw), "share") in text
+        # and it names the options that come first more often, with their chances
+        lead_p = max(r.ranking, key=lambda x: x["p_first_parameters"])
+        if lead_p["option"] != top["option"]:
+            assert shares[f"scenario.ranking.{lead_p['option']}.p_first_parameters"] == \
+                lead_p["p_first_parameters"]
+            assert f"option {lead_p['option']}" in text
+        w = r.sensitivity["p_first"]
+        lead_w = max(w, key=w.get)
+        if lead_w != top["option"]:
+            assert shares[f"scenario.ranking.{lead_w}.p_first_weights"] == w[lead_w]
+            assert f"option {lead_w}" in text
+    else:
+        assert "ranks first" in text
+
+
+def test_ranking_judgment_hedges_if_and_only_if_p_first_is_low(results):
+    ids = [x["option"] for x in results.scenario_result.ranking]
+    top, rest = ids[0], ids[1:]
+    firm = {o: (0.8 if o == top else 0.2 / len(rest)) for o in ids}
+    j = _ranking_judgment(_with_p_first(results, firm, firm))
+    assert "ranks first" in j.plain() and "close" not in j.plain()
+    for p_params, p_weights in ((dict(firm, **{top: 0.3, rest[0]: 0.7}), firm),
+                                (firm, dict(firm, **{top: 0.45, rest[1]: 0.55}))):
+        j = _ranking_judgment(_with_p_first(results, p_params, p_weights))
+        text = j.plain()
+        assert "close" in text and "ranks first" not in text, text
+        low = min(p_params[top], p_weights[top])
+        assert fmt_num(low, "share") in text
+
+
+# ------------------------------------------------ 3 and 4. options and names
+
+def test_option_references_keep_id_and_label_apart(brief):
+    block = _text(brief.html[brief.html.index('<section id="key-judgments"'):
+                             brief.html.index('<section id="what-happened"')])
+    assert not re.search(r"\([a-z]\) \([a-z]\)", block), "an option id runs into its label"
+    assert option_ref({"id": "c", "label": "(b) plus X"}) == "option c (“(b) plus X”)"
+    top = brief.results.scenario_result.ranking[0]["option"]
+    assert f"option {top} (“" in block
+
+
+def test_prose_keeps_proper_nouns_and_shows_no_internal_ids(brief):
+    res = brief.results
+    text = _text(brief.html[brief.html.index("<main>"):brief.html.index('<section id="sources"')])
+    for lowered in ("us strikes", "us forces", "iran-backed", "irgc", " iran "):
+        assert lowered not in text, re.findall(r".{40}" + re.escape(lowered) + r".{20}", text)[:3]
+    for c in res.case.covariates:
+        assert c.name not in text
+        if "_" in c.name and covariate_label(c, res.proper) != c.name.replace("_", " "):
+            assert c.name.replace("_", " ") not in text, c.name
+    for mv in res.scenario.motives:
+        for ob in mv.objectives:
+            assert f"“{ob.id.replace('_', ' ')}”" not in text
+
+
+def test_noun_lowercases_only_common_words(results):
+    proper = proper_nouns(results.case)
+    assert noun("Attacks on US forces", proper) == "attacks on US forces"
+    assert noun("US strikes", proper) == "US strikes"
+    assert noun("Iran's proxies step up", proper) == "Iran's proxies step up"
+    assert noun("Iranian condemnations", proper) == "Iranian condemnations"
+    kh = next(c for c in results.case.covariates if c.name == "kh_suspension")
+    assert covariate_label(kh, proper) == "KH suspension"
