@@ -256,10 +256,11 @@ def implications_section(res, src: SourceList) -> dict[str, Any]:
                  "second": flip.get("second")} if flip.get("weight_shift") is not None else None,
         "concentration": r.sensitivity.get("concentration"), "draws": r.sensitivity.get("draws"),
         "backtest": None if not bt else {
-            "option": bt["option"], "window": bt["window"].replace("..", " – "),
-            "observed": bt["observed"], "median": fmt_num(bt["simulated"]["quantiles"]["q50"]),
-            "low": fmt_num(bt["simulated"]["quantiles"]["q05"]),
-            "high": fmt_num(bt["simulated"]["quantiles"]["q95"]),
+            "option": bt["option"],
+            "window": " – ".join(fmt_date(d) for d in bt["window"].split("..")),
+            "observed": bt["observed"], "median": fmt_num(bt["simulated"]["quantiles"]["q50"], "count"),
+            "low": fmt_num(bt["simulated"]["quantiles"]["q05"], "count"),
+            "high": fmt_num(bt["simulated"]["quantiles"]["q95"], "count"),
             "quantile": fmt_num(bt["quantile"], "share"),
             "missing": [res.covariate_phrase(c["covariate"]) for c in bt.get("covariates_not_in_model", [])]},
     }
