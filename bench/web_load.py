@@ -44,13 +44,20 @@ def start_server(store: Path) -> tuple[subprocess.Popen, str]:
                             env={**os.environ, "OMP_NUM_THREADS": "1"})
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 600
-    while time.time() < deadline:  # up, and warmed (the fit and analyses are cached)
+    # Up, and warm: the last pages `redline serve` warms at start (the fit, the analyses,
+    # the brief's key judgments that every overview loads) answer; the load then measures
+    # the steady state, not the start.
+    ready = [f"{base}/cases/{CASE}/dynamics.json", f"{base}/cases/{CASE}/judgments.json"]
+    while time.time() < deadline and ready:
         try:
-            with urllib.request.urlopen(f"{base}/cases/{CASE}/dynamics.json", timeout=300) as r:
+            with urllib.request.urlopen(ready[0], timeout=600) as r:
                 if r.status == 200:
-                    return proc, base
+                    ready.pop(0)
         except OSError:
             time.sleep(0.5)
+    if not ready:
+        time.sleep(1)
+        return proc, base
     proc.kill()
     raise SystemExit("the server did not come up")
 
@@ -74,9 +81,13 @@ class Analyst(HttpUser):
 """
 
 
+LOAD: list[float] = []
+
+
 def run_load(base: str, paths: list[tuple[str, int]], users: int, seconds: int) -> dict:
     """Run locust headless in its own process (it monkey-patches with gevent) and read its CSV."""
     import csv
+    LOAD.append(os.getloadavg()[0])
     weighted = [p for p, w in paths for _ in range(w)]
     with tempfile.TemporaryDirectory() as tmp:
         lf = Path(tmp) / "locustfile.py"
@@ -98,7 +109,7 @@ def run_load(base: str, paths: list[tuple[str, int]], users: int, seconds: int) 
 
 
 def report(title: str, stats: dict, target_ms: int) -> bool:
-    print(f"\n{title}")
+    print(f"\n{title} (load average before: {LOAD[-1]:.2f})")
     print(f"{'page':55s} {'req':>6s} {'req/s':>7s} {'p50 ms':>7s} {'p99 ms':>7s} {'errors':>6s}")
     for name, s in sorted(stats.items(), key=lambda kv: kv[0] == "TOTAL"):
         print(f"{name:55s} {s['requests']:6d} {s['rps']:7.1f} {s['p50_ms']:7.0f} "

@@ -107,8 +107,16 @@ def test_offset_and_limit_page_like_page_and_per_page(client):
     assert client.get(f"{C}/events.json?type=assault").status_code == 200  # any case
 
 
-def test_day_index_pages_match_the_store(web_app):
+def test_day_index_pages_match_the_store(web_app, monkeypatch):
+    from redline.web.routes import events
     from redline.web.routes.events import DayIndex
+    monkeypatch.setattr(events, "BLOCK_ROWS", 9)  # pages that straddle blocks
+    blocks: dict = {}
+
+    def cached(key, compute):
+        if key not in blocks:
+            blocks[key] = compute()
+        return blocks[key]
     st = web_app.state.web
     c = st.case(CASE)
     for filt in (EventFilter(scope_prefix=f"{CASE}:"),
@@ -118,9 +126,11 @@ def test_day_index_pages_match_the_store(web_app):
         assert index.total == st.store.count(filt)
         for offset, limit in ((0, 7), (3, 50), (41, 13), (index.total - 2, 10), (10**6, 5)):
             offset = max(offset, 0)
-            got = index.page(st.store, filt, offset, limit)
-            want = st.store.events(filt, limit=limit, offset=offset)
-            assert list(got["event_id"]) == list(want["event_id"]), (filt, offset, limit)
+            want = list(st.store.events(filt, limit=limit, offset=offset)["event_id"])
+            assert list(index.rows(st.store, filt, offset, limit)["event_id"]) == want
+            got = index.page(st.store, filt, offset, limit, cached)
+            assert list(got["event_id"]) == want, (filt, offset, limit)
+    assert len(blocks) > 3
 
 
 def test_concurrent_identical_requests_compute_once(web_app):

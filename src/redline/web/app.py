@@ -152,33 +152,58 @@ def create_app(store=None, *, cases: dict[str, Path] | None = None, allow_ingest
     return app
 
 
-#: The pages every visitor of a case sees first, rendered by :func:`warm` (JSON and HTML).
+#: The pages every visitor of a case sees, rendered by :func:`warm` (HTML and JSON); those
+#: that need the fitted model after it.
 WARM_PAGES = ("", "/events", "/events/facets", "/events/points.json", "/events/timeline.json",
-              "/actors", "/dynamics", "/options")
+              "/actors")
+WARM_FITTED = ("/dynamics", "/options", "/judgments")
 
 
 def warm(app: FastAPI, case: str, pages: bool = True) -> None:
-    """Fit the model and run the analyses of ``case`` into the app's caches (slow pages first),
-    then render the case's pages (and each actor's) once, so no visitor waits for them."""
+    """Render the case's pages (and each actor's) once, fit the model and run the analyses,
+    then render the pages that need them: so no visitor waits, and concurrent first
+    visitors of a page wait for one render (the caches are single-flight).
+
+    The brief's key judgments (the overview loads them; thousands of simulated paths)
+    come last.
+    """
     import warnings
 
     from redline.web.routes.actors import actor_table
     from redline.web.routes.dynamics import analysis, fitted
     st: WebState = app.state.web
     c = st.case(case)
+    base = f"/cases/{case}"
+
+    def render_all(paths) -> None:
+        for path in paths:
+            render(app, path)
+            if not path.endswith(".json"):
+                render(app, ("/index" if path == "/" else path) + ".json")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fitted(st, c)
-        analysis(st, c)
         st.cached(("actors", c.name), lambda: actor_table(st.store, c))
         if pages:
-            base = f"/cases/{case}"
-            paths = ["/"] + [base + p for p in WARM_PAGES]
-            paths += [f"{base}/actors/{a.id}" for a in c.actors]
-            for path in paths:
-                render(app, path)
-                if not path.endswith(".json"):
-                    render(app, path, json=True)
+            render_all(["/"] + [base + p for p in WARM_PAGES]
+                       + [f"{base}/actors/{a.id}" for a in c.actors])
+        fitted(st, c)
+        analysis(st, c)
+        if pages:
+            render_all([base + p for p in WARM_FITTED])
+            warm_event_types(app, case)
+
+
+def warm_event_types(app: FastAPI, case: str) -> None:
+    """The day index (count and page starts) of the case's events of each PLOVER type: the
+    type list is on every events page, so its filters are the likeliest next views."""
+    from redline.data.schema import EVENT_TYPES
+    from redline.web.params import FilterParams
+    from redline.web.routes._common import case_filter
+    from redline.web.routes.events import day_index
+    st: WebState = app.state.web
+    c = st.case(case)
+    for t in EVENT_TYPES:
+        day_index(st, case_filter(FilterParams(type=t), c))
 
 
 def render(app: FastAPI, path: str, json: bool = False) -> int:

@@ -2,8 +2,10 @@
 
 Opening a DuckDB file and binding Ibis to it cost 10-30 ms, more than most queries
 of a page.  :class:`PooledDuckDBStore` is the app's :class:`~redline.data.store.DuckDBStore`
-with one read-only connection kept open and, per thread, a cursor of it with its
-Ibis table: a query then pays only for itself.
+with one read-only connection kept open and a small pool of its cursors, each with
+its Ibis table (:data:`CURSORS`; a thread takes one for a query and gives it back):
+a query then pays only for itself, a burst of requests on fresh server threads
+does not build a table per thread, and at most that many queries run at once.
 
 The connection is closed after :data:`IDLE_SECONDS` without a read, so a
 ``redline ingest`` in another process can take the file when the app is idle, and
@@ -17,16 +19,21 @@ import atexit
 import contextlib
 import threading
 import time
+from pathlib import Path
 from typing import Iterator
 
 import duckdb
 
 from redline.data.store import DuckDBStore
 
-__all__ = ["PooledDuckDBStore", "pooled", "IDLE_SECONDS"]
+__all__ = ["PooledDuckDBStore", "pooled", "IDLE_SECONDS", "CURSORS"]
 
-#: Close the kept connection after this many seconds without a read.
-IDLE_SECONDS = 3.0
+#: Cursors (with their Ibis tables) in the pool: queries that run at once.
+CURSORS = 4
+
+#: Close the kept connection after this many seconds without a read (reopening it costs
+#: each serving thread a new cursor and Ibis table: a burst after a pause would pay that).
+IDLE_SECONDS = 10.0
 
 
 class PooledDuckDBStore(DuckDBStore):
@@ -40,7 +47,8 @@ class PooledDuckDBStore(DuckDBStore):
         self._active = 0
         self._writing = False
         self._last = time.monotonic()
-        self._tables: dict[int, tuple] = {}  # thread -> (generation, Ibis table)
+        self._free: list = []  # Ibis tables on cursors of the kept connection, not in use
+        self._made = 0
         self._closer: threading.Thread | None = None
         atexit.register(self._close_at_exit)
 
@@ -72,7 +80,8 @@ class PooledDuckDBStore(DuckDBStore):
             self._close()
 
     def _close(self) -> None:
-        self._tables.clear()
+        self._free.clear()
+        self._made = 0
         if self._con is not None:
             try:
                 self._con.close()
@@ -131,16 +140,26 @@ class PooledDuckDBStore(DuckDBStore):
 
     @contextlib.contextmanager
     def table(self):
-        """The events table bound to this thread's cursor of the kept connection."""
+        """The events table on a pooled cursor of the kept connection, for one operation."""
         import ibis
         with self._reading() as (generation, con):
-            key = threading.get_ident()
-            cached = self._tables.get(key)
-            if cached is None or cached[0] != generation:
-                cursor = con.cursor()
-                cached = (generation, ibis.duckdb.from_connection(cursor).table("events"))
-                self._tables[key] = cached
-            yield cached[1]
+            with self._cond:
+                while not self._free and self._made >= CURSORS:
+                    self._cond.wait()
+                table = self._free.pop() if self._free else None
+                if table is None:
+                    self._made += 1
+            try:
+                if table is None:
+                    table = ibis.duckdb.from_connection(con.cursor()).table("events")
+                yield table
+            finally:
+                with self._cond:
+                    if table is None:  # making it failed
+                        self._made -= 1
+                    elif generation == self._generation and self._con is not None:
+                        self._free.append(table)
+                    self._cond.notify_all()
 
 
 def _open_read_only(store: DuckDBStore) -> duckdb.DuckDBPyConnection:
@@ -155,8 +174,20 @@ def _open_read_only(store: DuckDBStore) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(store.path), read_only=True)  # pragma: no cover - a race
 
 
+_POOLS: dict[str, PooledDuckDBStore] = {}
+_POOLS_GUARD = threading.Lock()
+
+
 def pooled(store):
-    """``store`` with pooled reads when it is a plain DuckDB file store; else ``store`` itself."""
-    if type(store) is DuckDBStore:
-        return PooledDuckDBStore(store.path)
-    return store
+    """``store`` with pooled reads when it is a plain DuckDB file store; else ``store`` itself.
+
+    One pool per file in a process (two apps over one file share it): DuckDB refuses a
+    writer while another read-only connection to the file is open in the process.
+    """
+    if type(store) is not DuckDBStore:
+        return store
+    key = str(Path(store.path).resolve())
+    with _POOLS_GUARD:
+        if key not in _POOLS:
+            _POOLS[key] = PooledDuckDBStore(store.path)
+        return _POOLS[key]

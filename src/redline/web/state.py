@@ -24,8 +24,9 @@ __all__ = ["WebState", "Run", "MAX_UPLOAD_BYTES"]
 
 #: Uploads larger than this are refused (``redline serve --max-upload-mb``).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-#: The caches and their sizes (entries): library results, rendered pages.
-BUCKETS = {"data": 512, "pages": 4096}
+#: The caches and their sizes (entries): library results, rendered pages, blocks of
+#: event rows (5,000 rows of the table's 10 columns each).
+BUCKETS = {"data": 512, "pages": 4096, "blocks": 48}
 
 
 @dataclass

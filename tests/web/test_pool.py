@@ -1,0 +1,45 @@
+"""The app's DuckDB store keeps one read-only connection while busy, and lets writers in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+import duckdb
+import pandas as pd
+
+from redline.data.filters import EventFilter
+from redline.data.store import DuckDBStore
+from redline.web import pool
+from tests.web.conftest import CASE
+
+
+def test_pooled_reads_threads_writes_and_idle_close(tmp_path, monkeypatch):
+    monkeypatch.setattr(pool, "IDLE_SECONDS", 0.3)
+    path = tmp_path / "p.duckdb"
+    DuckDBStore(path).ingest(CASE)
+    s = pool.pooled(DuckDBStore(path))
+    assert isinstance(s, pool.PooledDuckDBStore) and pool.pooled(DuckDBStore(path)) is s
+    n = s.count()
+    errors = []
+
+    def read():
+        try:
+            for _ in range(5):
+                assert len(s.events(EventFilter(event_types="ASSAULT"), limit=3)) == 3
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+    threads = [threading.Thread(target=read) for _ in range(6)]
+    for t in threads:
+        t.start()
+    s.ingest_frame(pd.DataFrame([{  # a write waits for the reads, then they see it
+        "event_id": "pool:1", "date": dt.date(2024, 1, 1), "actor": "a", "target": None,
+        "event_type": "ASSAULT", "summary": "x", "machine_coded": True, "sources": ["s"]}]), "pool")
+    for t in threads:
+        t.join()
+    assert not errors and s.count() == n + 1 and s._con is not None
+    time.sleep(1.0)
+    assert s._con is None  # idle: closed, so another process could write
+    duckdb.connect(str(path)).close()
+    assert s.count() == n + 1  # and reopened on the next read
