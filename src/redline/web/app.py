@@ -186,11 +186,11 @@ def warm(app: FastAPI, case: str, pages: bool = True) -> None:
         if pages:
             render_all(["/"] + [base + p for p in WARM_PAGES]
                        + [f"{base}/actors/{a.id}" for a in c.actors])
+            warm_event_types(app, case)
         fitted(st, c)
         analysis(st, c)
         if pages:
-            render_all([base + p for p in WARM_FITTED])
-            warm_event_types(app, case)
+            render_all([base + p for p in WARM_FITTED])  # the judgments last
 
 
 def warm_event_types(app: FastAPI, case: str) -> None:
