@@ -52,13 +52,13 @@ VENDOR := src/redline/web/static/vendor
 NM := web/node_modules
 web-assets:
 	npm ci --prefix web --ignore-scripts --no-audit --no-fund
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet/images $(VENDOR)/world-atlas tests/web/vendor
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet/images tests/web/vendor
 	cp $(NM)/htmx.org/dist/htmx.min.js $(NM)/vega/build/vega.min.js $(NM)/vega-lite/build/vega-lite.min.js \
 	   $(NM)/vega-embed/build/vega-embed.min.js $(NM)/vega-interpreter/build/vega-interpreter.min.js \
 	   $(NM)/cytoscape/dist/cytoscape.min.js $(NM)/topojson-client/dist/topojson-client.min.js $(VENDOR)/
 	cp $(NM)/leaflet/dist/leaflet.js $(NM)/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
 	cp $(NM)/leaflet/dist/images/*.png $(VENDOR)/leaflet/images/
-	cp $(NM)/world-atlas/countries-50m.json $(NM)/world-atlas/LICENSE $(VENDOR)/world-atlas/
+	# the borders come from the brief's assets (make assets), served at /static/borders/
 	cd $(NM) && for p in htmx.org vega vega-lite vega-embed vega-interpreter cytoscape topojson-client leaflet world-atlas; do \
 	  printf '%s %s\n' $$p "$$(node -p "require('./$$p/package.json').version + ' ' + require('./$$p/package.json').license")"; \
 	done > ../../$(VENDOR)/VERSIONS.txt

@@ -213,3 +213,12 @@ def test_serve_warns_off_loopback(monkeypatch, tmp_path):
     assert "warning" not in r.output
     r = CliRunner().invoke(app, ["--store", store, "serve", "--no-warm", "--host", "0.0.0.0"])
     assert r.exit_code == 0 and "warning" in r.output and seen["host"] == "0.0.0.0"
+
+
+def test_borders_are_served_from_the_briefs_assets(client):
+    """The map's borders are the brief's package data, served once at /static/borders/."""
+    r = client.get("/static/borders/countries-50m.json")
+    assert r.status_code == 200
+    topo = r.json()
+    assert topo["type"] == "Topology" and "countries" in topo["objects"]
+    assert client.get("/static/vendor/leaflet/leaflet.js").status_code == 200

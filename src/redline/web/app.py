@@ -119,6 +119,10 @@ def create_app(store=None, *, cases: dict[str, Path] | None = None, allow_ingest
     )
     app.state.web = WebState(store, cases, allow_ingest, max_upload_bytes)
     static = Path(str(resources.files("redline.web") / "static"))
+    # The borders are package data of the brief already; serve that one copy (mounted
+    # before /static so it wins) instead of shipping the same 750 kB file twice.
+    borders = Path(str(resources.files("redline.reports") / "assets"))
+    app.mount("/static/borders", StaticFiles(directory=str(borders)), name="borders")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in ROUTERS:
         app.include_router(router)

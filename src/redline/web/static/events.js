@@ -18,7 +18,7 @@
         .setView([32, 42], 5);
       map.attributionControl.setPrefix("Leaflet");
       map.attributionControl.addAttribution("Borders: Natural Earth");
-      fetch("/static/vendor/world-atlas/countries-50m.json").then(function (r) { return r.json(); })
+      fetch("/static/borders/countries-50m.json").then(function (r) { return r.json(); })
         .then(function (topo) {
           world = L.geoJSON(topojson.feature(topo, topo.objects.countries), {
             style: {color: "#777", weight: 0.8, fillColor: "#f2efe9", fillOpacity: 1},
