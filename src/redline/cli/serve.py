@@ -60,7 +60,10 @@ def serve(
     web_app = create_app(store, cases=cases, allow_ingest=allow_ingest,
                          max_upload_bytes=max_upload_mb * 1024 * 1024)
     if warm and cases:
-        threading.Thread(target=_quietly, args=(warm_caches, web_app, next(iter(cases))), daemon=True).start()
+        def warm_all() -> None:
+            for name in cases:  # built-in cases first, then --case folders
+                _quietly(warm_caches, web_app, name)
+        threading.Thread(target=warm_all, daemon=True).start()
     shown = "localhost" if host in LOOPBACK else host
     console.print(f"redline at [bold]http://{shown}:{port}/[/] · store {getattr(store, 'path', store)}"
                   + (" · uploads allowed" if allow_ingest else " · read-only") + " · Ctrl+C stops it")
