@@ -41,8 +41,9 @@ def nullif(col: str) -> str:
     return f"nullif(trim(\"{col}\"), '')"
 
 
-def csv_header(path: Path, delimiter: str = ",") -> list[str]:
-    """The header row of a delimited text file, decoded strictly as UTF-8."""
+def csv_header(path: Path, delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL) -> list[str]:
+    """The first row of a delimited text file (its header, or its first record for
+    headerless formats), decoded strictly as UTF-8."""
     with open(path, "rb") as fh:
         first = fh.readline()
     try:
@@ -50,7 +51,8 @@ def csv_header(path: Path, delimiter: str = ",") -> list[str]:
     except UnicodeDecodeError as exc:
         raise EncodingError(f"byte 0x{first[exc.start]:02x} at column {exc.start + 1} is not valid UTF-8",
                             file=str(path), line=1, expected="a UTF-8 text file") from None
-    return next(csv.reader([text], delimiter=delimiter)) if text.strip() else []
+    return next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter, quoting=quoting)) \
+        if text.strip() else []
 
 
 class Importer(ABC):

@@ -16,6 +16,7 @@ CAMEO mapping is a hash join with a 300-row table, so there is no per-row Python
 from __future__ import annotations
 
 import contextlib
+import csv
 import re
 import shutil
 import tempfile
@@ -24,9 +25,9 @@ from pathlib import Path
 from typing import Iterator
 
 from redline.data.fields import CHECKS, FieldCheck, sql_checked
-from redline.data.importers.base import Importer, register, sql_str
+from redline.data.importers.base import Importer, csv_header, register, sql_str
 from redline.data.schema import cameo_table
-from redline.errors import EncodingError, InputError, SchemaError
+from redline.errors import InputError, SchemaError
 
 __all__ = ["GDELT2_COLUMNS", "GdeltImporter", "cameo_relation_sql"]
 
@@ -117,17 +118,6 @@ def cameo_relation_sql(raw: str, code_col: str) -> str:
             f"FROM {raw} r LEFT JOIN {values} c(code, t, m) ON c.code = {code})")
 
 
-def _fields_of_first_line(path: Path) -> list[str]:
-    with open(path, "rb") as fh:
-        first = fh.readline()
-    try:
-        text = first.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise EncodingError(f"byte 0x{first[exc.start]:02x} is not valid UTF-8",
-                            file=str(path), line=1, expected="a UTF-8 text file") from None
-    return text.rstrip("\r\n").split("\t")
-
-
 @register
 class GdeltImporter(Importer):
     """GDELT 2.0 events (``*.export.CSV`` or ``*.export.CSV.zip``)."""
@@ -183,7 +173,7 @@ class GdeltImporter(Importer):
         return list(GDELT2_COLUMNS)
 
     def validate_header(self, path: Path) -> None:
-        fields = _fields_of_first_line(path)
+        fields = csv_header(path, "\t", csv.QUOTE_NONE)
         if len(fields) != len(GDELT2_COLUMNS):
             hint = (" (a GDELT 1.0 file has 57 or 58)" if len(fields) in (57, 58) else "")
             raise SchemaError(f"the first row has {len(fields)} tab-separated fields{hint}",
