@@ -101,42 +101,45 @@ def test_cli_bad_scenario_exits_with_a_message(tmp_path, capsys):
 
 
 def test_probabilistic_baseline_change_holds_in_its_share_of_worlds(case_store, tmp_path):
-    """A scale_baseline with a probability applies per batch of paths: in a batch
-    where it holds, the option simulates exactly what the always-on version does
-    (same parameters, same seed), elsewhere exactly what no change does."""
+    """A scale_baseline with a probability holds per path (where the path's uniform is
+    below it): probability 1 reproduces the always-on run exactly, probability 0 the
+    no-change run exactly, and at 0.3 the paths under the regime behave like the
+    always-on run and the others like no change."""
     import numpy as np
 
     from redline.scenarios.runner import _make_batches, _Option, prepare, simulate_option
     from tests.scenarios.test_spec_motives import VALID
 
+    def pause(option_id: str, probability: str) -> str:
+        return (f"""  - id: {option_id}
+    label: Pause {option_id}
+    interventions:
+      - {{type: scale_baseline, stream: militia_attacks_on_us, factor: 0.1, from_day: 2{probability}}}
+""")
     text = VALID.replace("""  - id: b
     label: Strike
-    interventions:""", """  - id: half
-    label: Pause in some worlds
-    interventions:
-      - {type: scale_baseline, stream: militia_attacks_on_us, factor: 0.1, from_day: 2, probability: 0.3}
-  - id: always
-    label: Pause in every world
-    interventions:
-      - {type: scale_baseline, stream: militia_attacks_on_us, factor: 0.1, from_day: 2}
-  - id: b
+""", pause("half", ", probability: 0.3") + pause("one", ", probability: 1.0")
+        + pause("zero", ", probability: 0.0") + pause("always", "") + """  - id: b
     label: Strike
-    interventions:""")
+""")
     p = tmp_path / "regime.yaml"
     p.write_text(text, encoding="utf-8")
     spec, case = load_scenario(p)
     sm = prepare(spec, case, case_store)
     batches = _make_batches(sm, 5000, seed=11)
     runs = {o: simulate_option(spec, sm, _Option(spec, sm, o, spec.decision_day, spec.horizon_days),
-                               batches, keep_paths=False)["batch_means"]["attacks"]
-            for o in ("a", "half", "always")}
-    held = np.array([b["u"] < 0.3 for b in batches])
-    np.testing.assert_array_equal(runs["half"][held], runs["always"][held])
-    np.testing.assert_array_equal(runs["half"][~held], runs["a"][~held])
-    assert (runs["always"] < runs["a"]).mean() > 0.9
-    # 100 independent uniforms: the share that holds is Binomial(100, 0.3), sd 0.046;
-    # 4.5 sd keeps a false failure below 1e-5.
-    assert len(batches) == 100 and abs(held.mean() - 0.3) < 4.5 * 0.046
+                               batches, keep_paths=False)["values"]["attacks"]
+            for o in ("a", "half", "one", "zero", "always")}
+    np.testing.assert_array_equal(runs["one"], runs["always"])
+    np.testing.assert_array_equal(runs["zero"], runs["a"])
+    on = np.concatenate([b["u"] for b in batches]) < 0.3
+    # 5,000 uniforms: the share on is Binomial(5000, 0.3)/5000, sd 0.0065; 4.5 sd keeps a
+    # false failure below 1e-5.  The same bound is used for the two mean comparisons.
+    assert abs(on.mean() - 0.3) < 4.5 * 0.0065
+    for mine, ref in ((runs["half"][on], runs["always"]), (runs["half"][~on], runs["a"])):
+        se = np.sqrt(mine.var() / mine.size + ref.var() / ref.size)
+        assert abs(mine.mean() - ref.mean()) < 4.5 * se
+    assert runs["always"].mean() < 0.5 * runs["a"].mean()
 
 
 def test_regime_probability_must_be_a_probability(tmp_path):

@@ -138,11 +138,15 @@ class _Option:
                 self.risks.setdefault(iv.metric, []).append(v(iv.probability))
         self.rules = RuleArrays(rules)
 
+    def regime_probabilities(self) -> list[float]:
+        """Probabilities of this option's baseline changes that hold in only some worlds."""
+        return [p for *_, p in self.scales + self.sets if p is not None]
+
     def apply(self, bp: BatchParams, u: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """The batch's baseline and couplings with this option's changes.
 
-        ``u`` is the batch's uniform draw: a change with a probability holds in
-        this batch when ``u < probability``.
+        ``u`` is a path's uniform draw: a change with a probability holds on the
+        path when ``u < probability``.
         """
         from redline.models.hawkes._likelihood import softplus, softplus_inv
         identity = self.sm.draws.link == "identity"
@@ -189,6 +193,33 @@ def _metric_values(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, counts: 
     return out
 
 
+def _run_batch(opt: "_Option", sm: ScenarioModel, b: dict, fat_idx: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One option on one batch of paths: (counts, fatal, fires) in path order.
+
+    Regimes (baseline changes with a probability) hold per path, where the path's
+    uniform is below the probability; paths that share the same active changes are
+    simulated together, each group with its own seed derived from the batch's.
+    """
+    bp, u = b["params"], b["u"]
+    cuts = sorted({p for p in opt.regime_probabilities() if 0.0 < p < 1.0})
+    group = np.searchsorted(np.asarray(cuts), u, side="right") if cuts else np.zeros(len(u), int)
+    counts = fatal = fires = None
+    for g in np.unique(group):
+        idx = np.flatnonzero(group == g)
+        mu, adj = opt.apply(bp, float(u[idx[0]]))
+        pf = None if b["p_fatal"] is None else b["p_fatal"][idx]
+        seed = b["seed"] if len(cuts) == 0 else (b["seed"] + 7919 * int(g)) % (2**31 - 1)
+        c, f, r = simulate_batch(seed, mu, adj, bp.decay, bp.state, opt.inj, len(idx),
+                                 sm.draws.link, bp.dispersion, pf, fat_idx, opt.rules)
+        if counts is None:
+            counts = np.empty((len(u),) + c.shape[1:], c.dtype)
+            fatal = np.empty((len(u),) + f.shape[1:], f.dtype)
+            fires = np.empty((len(u),) + r.shape[1:], r.dtype)
+        counts[idx], fatal[idx], fires[idx] = c, f, r
+    return counts, fatal, fires
+
+
 def simulate_option(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, batches: list[dict],
                     keep_paths: bool = True, progress=None, task=None) -> dict[str, Any]:
     """Run one option over all batches: per-path metrics, batch means, fan data."""
@@ -197,11 +228,7 @@ def simulate_option(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, batches
     all_counts, fires = [], []
     fat_idx = sm.streams.index(sm.fatality["stream"]) if sm.fatality else -1
     for b in batches:
-        mu, adj = opt.apply(b["params"], b["u"])
-        bp = b["params"]
-        counts, fatal, fired = simulate_batch(
-            b["seed"], mu, adj, bp.decay, bp.state, opt.inj, b["n"], sm.draws.link,
-            bp.dispersion, b["p_fatal"], fat_idx, opt.rules)
+        counts, fatal, fired = _run_batch(opt, sm, b, fat_idx)
         vals = _metric_values(spec, sm, opt, counts, fatal)
         for k, v in vals.items():
             per_path[k].append(v)
@@ -234,7 +261,8 @@ def _make_batches(sm: ScenarioModel, n_paths: int, seed: int) -> list[dict]:
         pf = rng.beta(sm.fatality["a"], sm.fatality["b"], size=n) if sm.fatality else None
         out.append({"n": n, "params": batch_params(sm, theta), "theta": theta,
                     "seed": int(rng.integers(2**31 - 1)), "p_fatal": pf,
-                    "u": float(rng.random())})  # drawn last: earlier streams unchanged
+                    # one uniform per path for regimes; drawn last so earlier streams are unchanged
+                    "u": rng.random(n)})
     return out
 
 
@@ -335,10 +363,7 @@ def _window_totals(spec, sm, opt, n_paths, seed, s_idx, a, b) -> np.ndarray:
     out = []
     fat_idx = sm.streams.index(sm.fatality["stream"]) if sm.fatality else -1
     for bt in _make_batches(sm, n_paths, seed):
-        mu, adj = opt.apply(bt["params"], bt["u"])
-        counts, _, _ = simulate_batch(bt["seed"], mu, adj, bt["params"].decay, bt["params"].state,
-                                      opt.inj, bt["n"], sm.draws.link, bt["params"].dispersion,
-                                      bt["p_fatal"], fat_idx, opt.rules)
+        counts, _, _ = _run_batch(opt, sm, bt, fat_idx)
         out.append(counts[:, a:b, s_idx].sum(axis=1).astype(float))
     return np.concatenate(out), np.array([o.mean() for o in out])
 

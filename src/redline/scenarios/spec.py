@@ -159,9 +159,10 @@ class ScaleBaseline(_Strict):
 
     With ``probability`` the change holds only in that share of the simulated
     worlds (a regime that sets in or not, such as a group announcing a pause): it
-    is drawn once per batch of paths, from one uniform number per batch that every
-    option and every probabilistic intervention shares, so options are compared on
-    the same worlds and a less likely regime holds only where a likelier one does.
+    is drawn per path, from one uniform number per path that every option and every
+    probabilistic intervention shares, so a less likely regime holds only on paths
+    where a likelier one does, and the intervals over parameter draws stay intervals
+    over parameters.
     """
 
     type: Literal["scale_baseline"]
