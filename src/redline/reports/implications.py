@@ -145,13 +145,15 @@ def _ranking_judgment(res, opts: dict, actor: str, motive, motive_refs: list[str
     w_lead, _ = _leader(pf_w)
     fragile = (pf_p.get(tid, 1.0) < FRAGILE_P_FIRST) or (pf_w.get(tid, 1.0) < FRAGILE_P_FIRST)
     if fragile:
+        only = "only " if pf_p.get(tid, 1.0) < FRAGILE_P_FIRST else ""
         t = ("Scored by the weighted motives of {actor}, {opt} has the highest mean score, {score}, "
              "but the ranking is close and should not decide anything on its own: with the model's "
-             "parameters uncertain it comes first in only {pp} of simulated batches")
+             "parameters uncertain it comes first in " + only + "{pp} of simulated batches")
         if p_lead is not None and p_lead != tid:
             fields["p_lead"], fields["pp_lead"] = option_ref(opts[p_lead]), q_p(p_lead)
             t += ", against {pp_lead} for {p_lead}"
-        t += ", and with the weights varied in {pw} of {n} draws"
+        t += (", and with the weights varied in " + ("only " if pf_w.get(tid, 1.0) < FRAGILE_P_FIRST else "")
+              + "{pw} of {n} draws")
         if w_lead is not None and w_lead != tid:
             fields["w_lead"] = option_ref(opts[w_lead]) if w_lead != p_lead else f"option {w_lead}"
             fields["pw_lead"] = q_w(w_lead)
