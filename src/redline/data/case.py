@@ -256,6 +256,23 @@ def _check_references(case: Case, doc) -> None:
                                   line=doc.line_of(("actors", i, "id")), field=f"actors[{i}].id",
                                   expected="unique ids")
         seen.add(a.id)
+    owner: dict[str, tuple[str, int]] = {}
+    for i, a in enumerate(case.actors):
+        for name in [a.id, a.name, *a.aliases]:
+            key = name.strip().lower()
+            if key in owner and owner[key][0] != a.id:
+                raise ValidationError(
+                    f"alias {name!r} of actor {a.id!r} already names actor {owner[key][0]!r}",
+                    file=str(doc.path), line=doc.line_of(("actors", i, "aliases")),
+                    field=f"actors[{i}].aliases",
+                    expected="each name or alias to resolve to one actor")
+            owner.setdefault(key, (a.id, i))
+    for i, c in enumerate(case.covariates):
+        if c.end is not None and c.end < c.start:
+            raise ValidationError("end is before start", file=str(doc.path),
+                                  line=doc.line_of(("covariates", i, "end")),
+                                  field=f"covariates[{i}].end",
+                                  expected=f"a date on or after {c.start}, or no end")
     valid = "one of the case's actor ids: " + ", ".join(ids)
     for i, t in enumerate(case.ties):
         for key, val in (("from", t.source), ("to", t.target)):

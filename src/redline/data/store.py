@@ -51,10 +51,17 @@ class IngestResult:
     rows_added: int
     seconds: float
     sha256: str
+    #: rows whose id is already stored with other content (a revised record): the store
+    #: keeps what it had, and says so rather than dropping the revision silently
+    rows_changed: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.file}: {self.rows_read:,} rows read, {self.rows_added:,} new "
+        text = (f"{self.file}: {self.rows_read:,} rows read, {self.rows_added:,} new "
                 f"({self.format}, {self.seconds:.2f} s)")
+        if self.rows_changed:
+            text += (f"; {self.rows_changed:,} differ from the stored events of the same id, "
+                     "which were kept (use a new store to take the revised records)")
+        return text
 
 
 def file_sha256(path: Path) -> str:
@@ -218,7 +225,15 @@ class DuckDBStore(EventReads):
             # exact repeats inside the file: keep the first copy
             con.execute(f"""DELETE FROM events WHERE {mine} AND rowid NOT IN
                             (SELECT min(rowid) FROM events WHERE {mine} GROUP BY event_id)""")
+        changed = 0
         if had_rows:
+            content = [c for c in column_names() if c not in ("event_id", "ingest_id")]
+            new_h = ", ".join(f'n."{c}"' for c in content)
+            old_h = ", ".join(f'o."{c}"' for c in content)
+            changed = con.execute(
+                f"""SELECT count(DISTINCT n.event_id) FROM events n JOIN events o
+                    ON o.event_id = n.event_id AND o.ingest_id <> n.ingest_id
+                    WHERE n.{mine} AND hash({new_h}) <> hash({old_h})""").fetchall()[0][0]
             con.execute(f"""DELETE FROM events WHERE {mine} AND event_id IN
                             (SELECT event_id FROM events WHERE NOT ({mine}))""")
         added = con.execute(f"SELECT count(*) FROM events WHERE {mine}").fetchall()[0][0] \
@@ -229,7 +244,7 @@ class DuckDBStore(EventReads):
                      rows_read, added, started, seconds])
         con.execute("DROP TABLE aliases")
         return IngestResult(ingest_id, str(plan.display), plan.format, rows_read, added,
-                            seconds, plan.sha256)
+                            seconds, plan.sha256, changed)
 
     def _check_duplicates(self, con, imp, readable: Path, plan, mine: str) -> bool:
         """True when ids repeat with identical rows; raise when they repeat with different ones."""
@@ -239,19 +254,20 @@ class DuckDBStore(EventReads):
             return False
         conflict = con.execute(
             f"""SELECT event_id FROM (SELECT event_id,
-                   count(DISTINCT hash(COLUMNS(* EXCLUDE (event_id, ingest_id)))) AS n
+                   count(DISTINCT hash(*COLUMNS(* EXCLUDE (event_id, ingest_id)))) AS n
                FROM events WHERE {mine} GROUP BY event_id HAVING count(*) > 1) WHERE n > 1 LIMIT 1""").fetchall()
         if not conflict:
             return True
         event_id = conflict[0][0]
-        native = event_id.split(":", 1)[1] if ":" in event_id else event_id
+        native = imp.native_id(event_id)
+        column = imp.id_column
         lines = [ln for ln, row in imp.iter_rows(readable)
-                 if imp.id_column and row.get(imp.id_column, "").strip() == native][:2]
+                 if column and row.get(column, "").strip() == native][:2] if column else []
         raise DuplicateIdError(
             f"id {native!r} appears twice with different content"
             + (f" (lines {lines[0]} and {lines[1]})" if len(lines) == 2 else ""),
             file=str(plan.display), line=lines[1] if len(lines) == 2 else None,
-            field=imp.id_column, expected="each id once, or repeated rows identical")
+            field=column, expected="each id once, or repeated rows identical")
 
     def ingest_frame(self, frame: pd.DataFrame, name: str, fmt: str = "text") -> IngestResult:
         """Add already-coded events (e.g. from ``redline read``), idempotently."""
@@ -283,8 +299,9 @@ class DuckDBStore(EventReads):
                     else:
                         sel.append("NULL")
                 added = con.execute(
-                    f"INSERT INTO events SELECT {', '.join(sel)} FROM frame f WHERE NOT EXISTS "
-                    "(SELECT 1 FROM events e WHERE e.event_id = f.event_id)").fetchall()[0][0]
+                    f"INSERT INTO events SELECT DISTINCT ON (event_id) {', '.join(sel)} FROM frame f "
+                    "WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = f.event_id)"
+                ).fetchall()[0][0]
                 con.execute("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             [ingest_id, name, sha, fmt, None, len(df), added, started,
                              time.perf_counter() - t0])

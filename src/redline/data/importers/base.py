@@ -63,6 +63,8 @@ class Importer(ABC):
     checks: list[tuple[str, str]] = []
     delimiter: str = ","
     has_header: bool = True
+    #: the raw column holding the source's own id (None: ids are hashes of key fields)
+    id_column: str | None = None
 
     def __init__(self, path: Path, aliases: dict[str, str] | None = None) -> None:
         self.path = Path(path)
@@ -73,6 +75,10 @@ class Importer(ABC):
     @abstractmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
         """True when the first bytes of ``path`` look like this format."""
+
+    def native_id(self, event_id: str) -> str:
+        """The source's own id inside a stored ``<prefix>:<id>`` event id."""
+        return event_id.split(":", 1)[1] if ":" in event_id else event_id
 
     @contextlib.contextmanager
     def opened(self) -> Iterator[Path]:

@@ -43,6 +43,10 @@ class IcewsImporter(Importer):
     format = "icews"
     delimiter = "\t"
     id_column = "Event ID"
+
+    def native_id(self, event_id: str) -> str:
+        # stored as icews:<Event ID>:<Event Date>
+        return event_id.split(":")[1] if event_id.count(":") >= 2 else super().native_id(event_id)
     checks = [("Event Date", "date"), ("Latitude", "lat"), ("Longitude", "lon")]
 
     @classmethod

@@ -31,6 +31,7 @@ class RedlineCsvImporter(Importer):
               ("longitude", "lon"), ("killed", "count"), ("injured", "count"),
               ("target_killed", "count"), ("target_injured", "count"), ("confidence", "prob")]
     id_prefix = "csv"
+    id_column = "event_id"
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
