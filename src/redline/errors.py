@@ -31,6 +31,7 @@ __all__ = [
     "NotFittedError",
     "ConvergenceWarning",
     "StationarityWarning",
+    "BootstrapWarning",
     "AnalysisError",
     "ScenarioError",
     "ReadingError",
@@ -155,6 +156,10 @@ class ConvergenceWarning(UserWarning):
 
 class StationarityWarning(UserWarning):
     """The fitted branching ratio is at or above 1 (explosive process)."""
+
+
+class BootstrapWarning(UserWarning):
+    """Too few bootstrap replicates could be refitted for percentile intervals."""
 
 
 class AnalysisError(RedlineError, ValueError):

@@ -273,3 +273,32 @@ def test_explosive_fit_warns():
     with pytest.warns(StationarityWarning, match="branching ratio"):
         m = DailyHawkes().fit(y)
     assert m.branching_ratio_ >= 1
+
+
+def test_bootstrap_with_too_few_usable_replicates_falls_back_to_wald():
+    """A stream with a single event makes most bootstrap replicates unfittable (the
+    replicate has no event there); intervals must not rest on the few that remain,
+    and per-path parameter draws must fail clearly when none remain."""
+    import warnings
+
+    import numpy as np
+    import pytest
+
+    from redline.errors import BootstrapWarning, ModelError
+    from redline.models import DailyHawkes
+
+    rng = np.random.default_rng(0)  # with this seed 1 of the 6 replicates can be refitted
+    y = np.zeros((200, 2))
+    y[:, 0] = rng.poisson(0.8, 200)
+    y[100, 1] = 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.warns(BootstrapWarning):
+            m = DailyHawkes(n_boot=6, random_state=1).fit(y)
+    assert m.n_boot_used_ < 3
+    auto, wald = m.conf_int(), m.conf_int(method="wald")
+    np.testing.assert_allclose(auto[["low", "high"]].to_numpy(), wald[["low", "high"]].to_numpy(),
+                               equal_nan=True)
+    if m.n_boot_used_ == 0:
+        with pytest.raises(ModelError, match="bootstrap"):
+            m.simulate(10, n_paths=5, parameter_uncertainty=True)

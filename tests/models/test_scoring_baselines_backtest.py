@@ -112,3 +112,30 @@ def test_backtest_origins_by_date_and_errors():
         rolling_origin(y, {}, horizon=0)
     with pytest.raises(ModelError, match="origin"):
         rolling_origin(y, {}, horizon=5, origins=[198])
+
+
+def test_backtest_widens_the_count_grid_for_runaway_forecasts():
+    """A forecast far above the observed counts must be scored on its own support:
+    a Poisson(200) forecast of an outcome 3 has CRPS near 197, not the grid's ~50."""
+    import numpy as np
+    import pandas as pd
+
+    from redline.models import rolling_origin
+
+    class Runaway:
+        def fit(self, y, covariates=None):
+            self.d = np.asarray(y).shape[1]
+            return self
+
+        def predictive_pmf(self, horizon, max_count, n_paths=1, random_state=None,
+                           covariates=None):
+            from scipy import stats
+            k = np.arange(max_count + 1)
+            return np.broadcast_to(stats.poisson.pmf(k, 200.0), (horizon, self.d, max_count + 1)).copy()
+
+    y = pd.DataFrame({"a": np.full(60, 3)}, index=pd.date_range("2024-01-01", periods=60))
+    res = rolling_origin(y, {"runaway": Runaway}, horizon=5, origins=[40], metrics=("crps",))
+    crps = res.scores.query("model == 'runaway'")["value"].iloc[0]
+    # exact CRPS of Poisson(200) at y = 3 is about 189 (E|X - y| - E|X - X'|/2); the old
+    # 50-count grid capped it near 48
+    assert 185 < crps < 195

@@ -146,8 +146,8 @@ def rolling_origin(
             seed = int(np.random.SeedSequence([random_state, k, m]).generate_state(1)[0])
             try:
                 model = factory().fit(train, covariates=x_train)
-                pmf = model.predictive_pmf(horizon, max_count, n_paths=n_paths,
-                                           random_state=seed, covariates=x_test)
+                pmf = _pmf_on_enough_counts(model, horizon, max_count, n_paths, seed, x_test,
+                                            f"{name} at origin {label}")
             except ModelError as exc:
                 # E.g. a stream without events before this origin: record the fold
                 # as missing rather than stop the whole backtest.
@@ -172,3 +172,35 @@ def rolling_origin(
     summary["skill"] = 1.0 - summary["score"] / summary["metric"].map(ref)
     summary = summary[["model", "metric", "score", "skill", "n"]]
     return BacktestResult(scores=scores, summary=summary, reference=reference)
+
+
+#: Largest count grid a predictive pmf is widened to; memory grows with it
+#: (n_paths * n_streams * grid floats per day).
+MAX_GRID = 5000
+#: Probability a forecast may put beyond its grid before the grid is widened.
+TAIL_TOLERANCE = 1e-6
+
+
+def _pmf_on_enough_counts(model, horizon: int, max_count: int, n_paths: int, seed: int,
+                          covariates, label: str) -> np.ndarray:
+    """The predictive pmf on a count grid wide enough to hold the forecast.
+
+    The first grid comes from the observed counts; an explosive forecast can put
+    its mass beyond it, and a score of a truncated pmf would understate how bad
+    the forecast is (CRPS capped near the grid size).  The grid is widened (same
+    seed, same paths) until the mass beyond it is below :data:`TAIL_TOLERANCE`, or
+    up to :data:`MAX_GRID`, with a warning that the fold's scores are then lower
+    bounds of its errors.
+    """
+    while True:
+        pmf = model.predictive_pmf(horizon, max_count, n_paths=n_paths, random_state=seed,
+                                   covariates=covariates)
+        tail = float((1.0 - pmf.sum(axis=-1)).max())
+        if tail <= TAIL_TOLERANCE:
+            return pmf
+        if max_count >= MAX_GRID:
+            warnings.warn(f"{label}: the forecast puts {tail:.2g} of its probability above "
+                          f"{MAX_GRID} events a day; its scores understate its error",
+                          stacklevel=3)
+            return pmf
+        max_count = min(MAX_GRID, max_count * 4)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from redline.errors import ConvergenceWarning, ModelError, StationarityWarning
+from redline.errors import BootstrapWarning, ConvergenceWarning, ModelError, StationarityWarning
 from redline.models import scoring
 from redline.models._checks import (
     as_rng,
@@ -94,7 +94,11 @@ class DailyHawkes:
     stderr_ : dict of str to ndarray
         Standard errors of the above (same keys and shapes; ``nan`` at a bound).
     bootstrap_ : ndarray of shape (n_boot, n_params) or None
-        Bootstrap estimates in the order of :meth:`conf_int`'s rows.
+        Bootstrap estimates in the order of :meth:`conf_int`'s rows (rows of NaN
+        for replicates that could not be refitted).
+    n_boot_used_ : int
+        Replicates that could be refitted; below half of ``n_boot`` the "auto"
+        intervals are the Wald ones (with a :class:`BootstrapWarning`).
     branching_ratio_ : float
         Spectral radius of ``adjacency_`` (identity link). Under softplus, the
         spectral radius of its positive part: a rough guide only.
@@ -218,6 +222,14 @@ class DailyHawkes:
         self._se_theta = se_theta
         self.stderr_ = self._unflatten(self._natural_se(res.x, se_theta))
         self.bootstrap_ = self._bootstrap(spec, bounds) if self.n_boot else None
+        self.n_boot_used_ = (int(np.isfinite(self.bootstrap_).all(axis=1).sum())
+                             if self.bootstrap_ is not None else 0)
+        if self.n_boot and self.n_boot_used_ < max(1, self.n_boot // 2):
+            # Replicates in which a stream has no events cannot be refitted; the rest are
+            # conditioned on "every stream fired", which biases intervals of rare streams.
+            warnings.warn(f"only {self.n_boot_used_} of {self.n_boot} bootstrap replicates could be "
+                          "refitted (the others simulated a stream with no events); intervals "
+                          "fall back to the Wald ones", BootstrapWarning, stacklevel=2)
         if self.link == "identity" and self.branching_ratio_ >= 1:
             warnings.warn(
                 f"branching ratio {self.branching_ratio_:.3f} >= 1: the fitted process is "
@@ -435,6 +447,10 @@ class DailyHawkes:
             raise ModelError("parameter_uncertainty needs bootstrap replicates", field="n_boot",
                              expected="DailyHawkes(n_boot=200).fit(...)")
         ok = np.flatnonzero(np.isfinite(self.bootstrap_).all(axis=1))
+        if ok.size == 0:
+            raise ModelError("no bootstrap replicate could be refitted (each simulated a stream "
+                             "with no events)", field="n_boot",
+                             expected="more replicates, longer data, or parameter_uncertainty=False")
         rows = self.bootstrap_[rng.choice(ok, size=n_paths)]
         d, p = self._spec.n_streams, self._spec.n_cov
         base = rows[:, :d]
@@ -488,7 +504,8 @@ class DailyHawkes:
         """
         check_fitted(self)
         if method == "auto":
-            method = "bootstrap" if self.bootstrap_ is not None else "wald"
+            usable = self.bootstrap_ is not None and self.n_boot_used_ >= max(1, self.n_boot // 2)
+            method = "bootstrap" if usable else "wald"
         if method == "bootstrap" and self.bootstrap_ is None:
             raise ModelError("no bootstrap samples", field="n_boot",
                              expected="DailyHawkes(n_boot=200).fit(...) for bootstrap intervals")

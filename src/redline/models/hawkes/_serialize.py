@@ -83,4 +83,6 @@ def daily_from_dict(cls: type, data: dict[str, Any]) -> Any:
     model.stderr_ = model._unflatten(model._natural_se(model.params_, model._se_theta))
     boot = data.get("bootstrap")
     model.bootstrap_ = None if boot is None else np.array([_none_to_nan(r) for r in boot])
+    model.n_boot_used_ = (0 if model.bootstrap_ is None
+                          else int(np.isfinite(model.bootstrap_).all(axis=1).sum()))
     return model
