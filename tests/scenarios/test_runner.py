@@ -162,3 +162,72 @@ def test_progress_callback_sees_every_path_of_every_option(case_store):
     run_scenario(spec, case, case_store, n_paths=150, seed=1, backtest=False, fan=False,
                  progress=lambda task, done, total: seen.__setitem__(task, (done, total)))
     assert seen == {f"option {o}": (150, 150) for o in "abcde"}
+
+
+def _variant(tmp_path, options: str):
+    from tests.scenarios.test_spec_motives import VALID
+    text = VALID.replace("""  - id: b
+    label: Strike
+""", options + """  - id: b
+    label: Strike
+""")
+    p = tmp_path / "variant.yaml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_options_share_random_numbers_whatever_their_regimes(case_store, tmp_path):
+    """An option that only adds a regime with no effect (factor 1) simulates exactly
+    what the option without it does: every path keeps its own seed."""
+    import numpy as np
+
+    from redline.scenarios.runner import _make_batches, _Option, prepare, simulate_option
+    p = _variant(tmp_path, """  - id: noop
+    label: A regime that changes nothing
+    interventions:
+      - {type: scale_baseline, stream: militia_attacks_on_us, factor: 1.0, probability: 0.7}
+""")
+    spec, case = load_scenario(p)
+    sm = prepare(spec, case, case_store)
+    batches = _make_batches(sm, 400, seed=2)
+    runs = {o: simulate_option(spec, sm, _Option(spec, sm, o, spec.decision_day, spec.horizon_days),
+                               batches, keep_paths=False)["values"]["attacks"] for o in ("a", "noop")}
+    np.testing.assert_array_equal(runs["a"], runs["noop"])
+
+
+def test_a_change_over_before_the_simulated_days_does_nothing(case_store, tmp_path):
+    """In a backtest the simulated days start later than the decision day: a change
+    that ended before them must not wrap around to the end of the window."""
+    import datetime as dt
+
+    import numpy as np
+
+    from redline.scenarios.runner import _make_batches, _Option, prepare, simulate_option
+    p = _variant(tmp_path, """  - id: past
+    label: Attacks stopped, but only on 30 January
+    interventions:
+      - {type: set_baseline, stream: militia_attacks_on_us, rate: 0, from_day: 2024-01-30, to_day: 2024-01-30}
+""")
+    spec, case = load_scenario(p)
+    start = dt.date(2024, 2, 1)  # as _backtest does with fit_end
+    sm = prepare(spec, case, case_store, decision_day=start, horizon=30)
+    batches = _make_batches(sm, 200, seed=3)
+    runs = {o: simulate_option(spec, sm, _Option(spec, sm, o, start, 30), batches,
+                               keep_paths=False)["values"]["attacks"] for o in ("a", "past")}
+    np.testing.assert_array_equal(runs["a"], runs["past"])
+
+
+@pytest.mark.parametrize("options, words", [
+    ("""  - id: rev
+    label: Reversed window
+    interventions:
+      - {type: scale_baseline, stream: militia_attacks_on_us, factor: 0.5, from_day: 2024-02-20, to_day: 2024-02-02}
+""", "to_day is before from_day"),
+    ("""  - id: Opt-B
+    label: A bad id
+""", "lower_snake_case"),
+])
+def test_bad_option_windows_and_ids(tmp_path, options, words):
+    from redline.errors import ScenarioError
+    with pytest.raises(ScenarioError, match=words):
+        load_scenario(_variant(tmp_path, options))

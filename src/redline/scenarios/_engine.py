@@ -20,7 +20,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["simulate_batch", "RuleArrays", "LINK_IDENTITY", "LINK_SOFTPLUS", "SERIES_FATALITIES"]
+__all__ = ["simulate_batch", "path_seeds_for", "RuleArrays", "LINK_IDENTITY", "LINK_SOFTPLUS", "SERIES_FATALITIES"]
 
 LINK_IDENTITY = 0
 LINK_SOFTPLUS = 1
@@ -54,6 +54,12 @@ class RuleArrays:
                 self.dmin, self.dmax, self.max_fires)
 
 
+def path_seeds_for(seed: int, n_paths: int) -> np.ndarray:
+    """Per-path seeds (int64, below 2**31) derived from one seed."""
+    state = np.random.SeedSequence(int(seed)).generate_state(n_paths, dtype=np.uint32)
+    return (state >> 1).astype(np.int64)
+
+
 @numba.njit(cache=True)
 def _softplus(x: float) -> float:
     if x > 30.0:
@@ -62,10 +68,9 @@ def _softplus(x: float) -> float:
 
 
 @numba.njit(cache=True)
-def _loop(seed, mu, adj, r, s0, inj, link, negbin, shape_k, p_fatal, fatal_stream,
+def _loop(seeds, mu, adj, r, s0, inj, link, negbin, shape_k, p_fatal, fatal_stream,
           r_series, r_at_least, r_window, r_prob, r_stream, r_count, r_dmin, r_dmax, r_max,
           counts, fatal, fires):
-    np.random.seed(seed)
     n_paths, horizon, d = counts.shape
     n_rules = r_series.size
     one_minus_r = 1.0 - r
@@ -78,6 +83,9 @@ def _loop(seed, mu, adj, r, s0, inj, link, negbin, shape_k, p_fatal, fatal_strea
             S[j] = s0[j]
         pending[:, :] = 0
         next_check[:] = 0
+        # each path its own seed: a path's draws do not depend on which other paths
+        # run beside it, so options compare on the same random numbers
+        np.random.seed(seeds[p])
         pf = p_fatal[p]
         for t in range(horizon):
             for j in range(d):
@@ -135,14 +143,17 @@ def simulate_batch(
     p_fatal: np.ndarray | None = None,
     fatal_stream: int = -1,
     rules: RuleArrays | None = None,
+    path_seeds: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Simulate ``n_paths`` paths that share one set of parameters.
 
     Parameters
     ----------
     seed : int
-        Seed of numba's generator (the loop is serial, so the result is
-        reproducible bit for bit).
+        Seed from which each path's own seed is derived (reproducible bit for bit).
+    path_seeds : int array of shape (n_paths,), optional
+        The paths' seeds, overriding ``seed``: a path with the same seed and the
+        same inputs gives the same result whichever paths run beside it.
     mu : array of shape (horizon, n_streams)
         Baseline on the linear-predictor scale (identity: events per day).
     adjacency : array of shape (n_streams, n_streams)
@@ -179,7 +190,9 @@ def simulate_batch(
     negbin = dispersion is not None
     shape_k = 1.0 / np.asarray(dispersion, float) if negbin else np.ones(d)
     pf = np.zeros(n_paths) if p_fatal is None else np.ascontiguousarray(p_fatal, dtype=np.float64)
-    _loop(int(seed), np.ascontiguousarray(mu, dtype=np.float64),
+    seeds = (path_seeds_for(seed, n_paths) if path_seeds is None
+             else np.ascontiguousarray(path_seeds, dtype=np.int64))
+    _loop(seeds, np.ascontiguousarray(mu, dtype=np.float64),
           np.ascontiguousarray(adjacency, dtype=np.float64),
           np.exp(-np.asarray(decay, dtype=np.float64)),
           np.asarray(initial_state, dtype=np.float64),

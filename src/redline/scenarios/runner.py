@@ -19,7 +19,8 @@ import numpy as np
 
 from redline.errors import ScenarioError
 from redline.scenarios import motives as mv
-from redline.scenarios._engine import SERIES_FATALITIES, RuleArrays, simulate_batch
+from redline.scenarios._engine import (SERIES_FATALITIES, RuleArrays, path_seeds_for,
+                                      simulate_batch)
 from redline.scenarios._setup import BatchParams, ScenarioModel, batch_params, prepare
 from redline.scenarios.result import ScenarioResult, summarise_metric
 from redline.scenarios.spec import (
@@ -114,12 +115,14 @@ class _Option:
                 t = day(iv.day)
                 if 0 <= t < horizon:
                     self.inj[t, idx[iv.stream]] += int(round(v(iv.count)))
-            elif isinstance(iv, ScaleBaseline):
-                self.scales.append((idx[iv.stream], max(day(iv.from_day), 0),
-                                    day(iv.to_day, horizon - 1), v(iv.factor), v(iv.probability)))
-            elif isinstance(iv, SetBaseline):
-                self.sets.append((idx[iv.stream], max(day(iv.from_day), 0),
-                                  day(iv.to_day, horizon - 1), v(iv.rate), v(iv.probability)))
+            elif isinstance(iv, (ScaleBaseline, SetBaseline)):
+                a = max(day(iv.from_day), 0)
+                b = min(day(iv.to_day, horizon - 1), horizon - 1)
+                if b < a:
+                    continue  # over before the simulated days begin (e.g. in a backtest)
+                value = v(iv.factor) if isinstance(iv, ScaleBaseline) else v(iv.rate)
+                target = self.scales if isinstance(iv, ScaleBaseline) else self.sets
+                target.append((idx[iv.stream], a, b, value, v(iv.probability)))
             elif isinstance(iv, SetCoupling):
                 mode, val = ("value", v(iv.value)) if iv.value is not None else ("factor", v(iv.factor))
                 if mode == "value" and sm.draws.link == "identity" and val < 0:
@@ -199,9 +202,10 @@ def _run_batch(opt: "_Option", sm: ScenarioModel, b: dict, fat_idx: int
 
     Regimes (baseline changes with a probability) hold per path, where the path's
     uniform is below the probability; paths that share the same active changes are
-    simulated together, each group with its own seed derived from the batch's.
+    simulated together; every path keeps its own seed, so options share random numbers.
     """
     bp, u = b["params"], b["u"]
+    seeds = path_seeds_for(b["seed"], len(u))  # the same per path whatever the grouping
     cuts = sorted({p for p in opt.regime_probabilities() if 0.0 < p < 1.0})
     group = np.searchsorted(np.asarray(cuts), u, side="right") if cuts else np.zeros(len(u), int)
     counts = fatal = fires = None
@@ -209,9 +213,9 @@ def _run_batch(opt: "_Option", sm: ScenarioModel, b: dict, fat_idx: int
         idx = np.flatnonzero(group == g)
         mu, adj = opt.apply(bp, float(u[idx[0]]))
         pf = None if b["p_fatal"] is None else b["p_fatal"][idx]
-        seed = b["seed"] if len(cuts) == 0 else (b["seed"] + 7919 * int(g)) % (2**31 - 1)
-        c, f, r = simulate_batch(seed, mu, adj, bp.decay, bp.state, opt.inj, len(idx),
-                                 sm.draws.link, bp.dispersion, pf, fat_idx, opt.rules)
+        c, f, r = simulate_batch(b["seed"], mu, adj, bp.decay, bp.state, opt.inj, len(idx),
+                                 sm.draws.link, bp.dispersion, pf, fat_idx, opt.rules,
+                                 path_seeds=seeds[idx])
         if counts is None:
             counts = np.empty((len(u),) + c.shape[1:], c.dtype)
             fatal = np.empty((len(u),) + f.shape[1:], f.dtype)

@@ -249,6 +249,8 @@ class OptionSpec(_Strict):
     description: str | None = None
     interventions: list[Intervention] = Field(default_factory=list)
 
+    _id = field_validator("id")(_check_id)
+
 
 class Normalisation(_Strict):
     """How an objective's metric is put on a common scale before weighting.
@@ -588,6 +590,9 @@ class _Checker:
                     self.stream(iv.stream, (*il, "stream"))
                     self.day(iv.from_day, (*il, "from_day"))
                     self.day(iv.to_day, (*il, "to_day"))
+                    if iv.to_day is not None and s.day_index(iv.to_day) < s.day_index(iv.from_day):
+                        self.fail("to_day is before from_day", (*il, "to_day"),
+                                  f"a day on or after {iv.from_day}")
                     if isinstance(iv, ScaleBaseline):
                         self.number(iv.factor, (*il, "factor"), lo=0, what="factor")
                     else:
