@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 CASE = "us-iran-proxies-2023"
 
@@ -159,3 +160,18 @@ def test_cases_and_actors_as_json(cli):
     assert {"iran", "kataib_hezbollah", "united_states"} <= ids
     for tie in out["ties"]:
         assert tie["from"] in ids and tie["to"] in ids and tie["sources"]
+
+
+@pytest.mark.parametrize("args, field", [
+    (["simulate", "after-tower-22", "--out", "/dev/null/x"], "--out"),
+    (["brief", CASE, "-o", "/dev/null/x.html"], "--output"),
+    (["analyze", CASE, "--out", "/dev/null/x"], "--out"),
+])
+def test_unwritable_outputs_fail_before_any_work(cli, case_store, args, field):
+    r = cli("--store", str(case_store), *args)
+    assert r.exit_code != 0 and field in r.output and "cannot write" in r.output
+
+
+def test_negative_seed_is_refused(cli, case_store):
+    r = cli("--store", str(case_store), "simulate", "after-tower-22", "--seed", "-1")
+    assert r.exit_code != 0 and "--seed" in r.output

@@ -222,3 +222,32 @@ def test_borders_are_served_from_the_briefs_assets(client):
     topo = r.json()
     assert topo["type"] == "Topology" and "countries" in topo["objects"]
     assert client.get("/static/vendor/leaflet/leaflet.js").status_code == 200
+
+
+def test_other_sites_cannot_post_and_other_hosts_are_refused(web_store):
+    """A page elsewhere cannot post uploads or runs here (no token needed for a form
+    post, so the Origin is checked), and a foreign Host header (DNS rebinding) is
+    refused even for reads."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from redline.web.app import create_app
+    with TestClient(create_app(web_store, allow_ingest=True)) as c:
+        r = c.post("/ingest", headers={"Origin": "https://evil.example"},
+                   files={"file": ("x.csv", b"date,actor,event_type\n2024-01-01,iran,ASSAULT\n")})
+        assert r.status_code == 403
+        r = c.post(f"/cases/{CASE}/options/run", headers={"Origin": "https://evil.example"},
+                   data={"paths": "100"})
+        assert r.status_code == 403
+        assert c.get("/index.json", headers={"Host": "attacker.example"}).status_code == 400
+        assert c.get("/index.json").status_code == 200
+
+
+def test_run_form_values_get_the_scenario_files_checks(client):
+    bad = {"a.exchange_per_strike": "3", "paths": "100"}
+    r = client.post(f"/cases/{CASE}/options/run", data=bad, headers={"Accept": "application/json"})
+    assert r.status_code == 400 and "probability" in r.text
+    r = client.post(f"/cases/{CASE}/options/run", data={"paths": "inf"},
+                    headers={"Accept": "application/json"})
+    assert r.status_code == 400 and "finite" in r.text

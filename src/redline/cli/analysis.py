@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape as esc
 
 from redline.cli.app import app, console, open_configured_store
-from redline.cli.options import parse_date
+from redline.cli.options import parse_date, writable_dir
 from redline.cli.render import frame_table
 from redline.errors import InputError
 
@@ -45,7 +45,7 @@ def analyze(
     start: Optional[str] = typer.Option(None, "--from", help="Analysis window start, YYYY-MM-DD (default: the case's)."),
     end: Optional[str] = typer.Option(None, "--to", help="Analysis window end, YYYY-MM-DD."),
     no_model: bool = typer.Option(False, "--no-model", help="Skip the Hawkes fit of the deterrence view."),
-    seed: int = typer.Option(0, help="Random seed of the Monte Carlo tests."),
+    seed: int = typer.Option(0, min=0, help="Random seed of the Monte Carlo tests."),
     as_json: bool = typer.Option(False, "--json", help="Print the whole result as one JSON object."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write every table as CSV, and analysis.json, into DIR."),
 ) -> None:
@@ -53,6 +53,7 @@ def analyze(
     from redline.analysis.report import analyze as run
     from redline.data.case import builtin_cases
 
+    writable_dir(out, "--out")
     pairs = None
     if pair:
         pairs = []

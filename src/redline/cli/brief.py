@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from redline.cli.app import app, console, open_configured_store
+from redline.cli.options import writable_file
 
 
 def _is_builtin(case: str) -> bool:
@@ -48,8 +49,10 @@ def brief(
     output: Path = typer.Option(Path("brief.html"), "--output", "-o", help="HTML file to write."),
     pdf: Optional[Path] = typer.Option(None, "--pdf", help="Also write the brief as PDF (WeasyPrint)."),
     paths: int = typer.Option(10_000, "--paths", help="Monte Carlo paths per scenario option."),
-    seed: int = typer.Option(1, help="Random seed."),
+    seed: int = typer.Option(1, min=0, help="Random seed."),
 ) -> None:
     """Write the brief: key judgments, what happened, who, dynamics, implications, method, sources."""
+    writable_file(output, "--output")
+    writable_file(pdf, "--pdf")
     out = run_brief(case, scenario, output, pdf, paths, seed)
     console.print(f"open {out.resolve()}")

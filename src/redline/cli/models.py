@@ -27,7 +27,7 @@ def fit(
     covariate: Optional[list[str]] = typer.Option(None, "--covariate", help="A case covariate name or NAME=DATE:DATE; repeat for more."),
     no_covariates: bool = typer.Option(False, "--no-covariates", help="Fit without any covariate."),
     n_boot: int = typer.Option(0, "--n-boot", help="Parametric bootstrap refits for the intervals (0: Wald intervals)."),
-    seed: int = typer.Option(1, help="Random seed."),
+    seed: int = typer.Option(1, min=0, help="Random seed."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Fit a model to a case's daily stream counts and save it next to the store."""
@@ -95,7 +95,7 @@ def backtest(
     end: Optional[str] = typer.Option(None, "--to", help="Last origin, YYYY-MM-DD."),
     streams: Optional[str] = typer.Option(None, help="Comma-separated stream names."),
     n_paths: int = typer.Option(500, "--paths", help="Simulated paths per Hawkes forecast."),
-    seed: int = typer.Option(1, help="Random seed."),
+    seed: int = typer.Option(1, min=0, help="Random seed."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Rolling-origin backtest of the Hawkes model against the baselines (CRPS, log score)."""

@@ -10,6 +10,7 @@ import pandas as pd
 import typer
 
 from redline.cli.app import app, console, err_console, open_configured_store
+from redline.cli.options import writable_dir
 from redline.cli.render import frame_table
 
 
@@ -23,7 +24,7 @@ def _ingest_builtin(store, case_name: str) -> None:
 def simulate(
     scenario: str = typer.Argument(..., help="A scenario file, or the name of a scenario a built-in case ships (e.g. after-tower-22)."),
     paths: int = typer.Option(10000, "--paths", help="Simulated paths per option."),
-    seed: int = typer.Option(1, "--seed", help="Random seed; the same seed gives the same output."),
+    seed: int = typer.Option(1, "--seed", min=0, help="Random seed; the same seed gives the same output."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (options, ranking, sensitivity, backtest, ...)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Also write result.json, outcomes.csv, motives.csv, fan.csv and assumptions.csv to this folder."),
     no_backtest: bool = typer.Option(False, "--no-backtest", help="Skip the scenario's backtest."),
@@ -31,6 +32,7 @@ def simulate(
     """Run every option of a scenario through the fitted model and score the actors' motives."""
     from redline.scenarios import load_scenario, run_scenario
 
+    writable_dir(out, "--out")
     spec, case = load_scenario(scenario)
     store = open_configured_store()
     _ingest_builtin(store, spec.case)

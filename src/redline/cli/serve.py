@@ -58,7 +58,8 @@ def serve(
             if result.rows_added:
                 console.print(f"[green]✓[/] {esc(str(result))} into {esc(str(store.path))}")
     web_app = create_app(store, cases=cases, allow_ingest=allow_ingest,
-                         max_upload_bytes=max_upload_mb * 1024 * 1024)
+                         max_upload_bytes=max_upload_mb * 1024 * 1024,
+                         host=None if host in LOOPBACK else host)
     if warm and cases:
         def warm_all() -> None:
             for name in cases:  # built-in cases first, then --case folders

@@ -95,11 +95,11 @@ def scenario_judgments(res) -> list[Judgment]:
             key=key, section="implications", priority=8,
             basis="run_scenario() backtest: fitted to fit_end, option simulated, observed placed",
             template=("Check against what happened: fitted up to {fit_end} and run with {opt}, "
-                      "the model expected {mean} {stream} from {a} to {b}; the case records {obs}, "
+                      "the model's median was {mean} {stream} from {a} to {b}; the case records {obs}, "
                       "below the simulated range, so the model cannot produce the pause that followed."
                       if bt["observed"] < q["q05"] else
                       "Check against what happened: fitted up to {fit_end} and run with {opt}, "
-                      "the model expected {mean} {stream} from {a} to {b}; the case records {obs}."),
+                      "the model's median was {mean} {stream} from {a} to {b}; the case records {obs}."),
             fields={"fit_end": pd.Timestamp(bt["fit_end"]), "opt": option_ref(opt),
                     "mean": Quantity(key + ".median", float(q["q50"]), float(q["q05"]), float(q["q95"]),
                                      kind="count", level=0.90, basis="ScenarioResult.backtest.simulated"),
@@ -255,7 +255,8 @@ def implications_section(res, src: SourceList) -> dict[str, Any]:
                      f"“{_objective_label(motive, x['objective'])}” ({fmt_num(x['amount'])})"
                      for x in flip.get("from", [])),
                  "to": f"“{_objective_label(motive, flip.get('to'))}”", "first": flip.get("first"),
-                 "second": flip.get("second")} if flip.get("weight_shift") is not None else None,
+                 "second": flip.get("second"), "fragile": _fragile(r)}
+        if flip.get("weight_shift") is not None else None,
         "concentration": r.sensitivity.get("concentration"), "draws": r.sensitivity.get("draws"),
         "backtest": None if not bt else {
             "option": bt["option"],
@@ -266,3 +267,13 @@ def implications_section(res, src: SourceList) -> dict[str, Any]:
             "quantile": fmt_num(bt["quantile"], "share"),
             "missing": [res.covariate_phrase(c["covariate"]) for c in bt.get("covariates_not_in_model", [])]},
     }
+
+
+def _fragile(r) -> bool:
+    """The top option comes first in under :data:`FRAGILE_P_FIRST` of the parameter or
+    weight draws (the rule of the ranking judgment)."""
+    if not r.ranking:
+        return False
+    top = r.ranking[0]
+    p_w = (r.sensitivity.get("p_first") or {}).get(top["option"], 1.0)
+    return min(top.get("p_first_parameters", 1.0), p_w) < FRAGILE_P_FIRST

@@ -39,7 +39,7 @@ from redline.errors import RedlineError, ScenarioError
 __all__ = [
     "ScenarioSpec", "ModelSpec", "MetricSpec", "Assumption", "OptionSpec", "Objective",
     "MotiveSpec", "BacktestSpec", "SensitivitySpec", "FatalitySpec", "RedLine", "Inject",
-    "ScaleBaseline", "SetBaseline", "SetCoupling", "EventRisk", "load_scenario",
+    "ScaleBaseline", "SetBaseline", "SetCoupling", "EventRisk", "load_scenario", "check_scenario",
     "find_scenario", "case_scenarios", "FATALITIES",
 ]
 
@@ -427,6 +427,23 @@ def load_scenario(name_or_path: str | Path) -> tuple[ScenarioSpec, Case]:
     case = _load_case(spec, doc)
     _Checker(spec, case, doc).run()
     return spec, case
+
+
+def check_scenario(spec: ScenarioSpec, case: Case) -> None:
+    """Run the cross-checks of :func:`load_scenario` again on a changed copy of a
+    loaded scenario (new weights or assumption values, e.g. from the web form).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the YAML path of the first problem (lines refer to the file).
+    """
+    _Checker(spec, case, load_yaml(spec.path)).run()
+    for m in spec.motives:
+        if m.objectives and sum(o.weight for o in m.objectives) <= 0:
+            raise ScenarioError(f"the weights of {m.actor}'s objectives add up to 0",
+                                file=str(spec.path), field=f"motives.{m.actor}",
+                                expected="at least one weight above 0")
 
 
 def _load_case(spec: ScenarioSpec, doc: YamlDocument) -> Case:

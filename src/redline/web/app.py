@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -93,8 +95,21 @@ async def known_params(request: Request) -> None:
                          else "no parameters")
 
 
+#: Host names the app answers to besides the one it was started on ("testserver" is
+#: the name the test client sends).
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "testserver")
+
+
+def _host_name(netloc: str) -> str:
+    """``host[:port]`` or ``[v6]:port`` -> the lower-cased host name."""
+    netloc = netloc.strip().lower()
+    if netloc.startswith("["):
+        return netloc[1:].split("]", 1)[0]
+    return netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc
+
+
 def create_app(store=None, *, cases: dict[str, Path] | None = None, allow_ingest: bool = False,
-               max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
+               max_upload_bytes: int = MAX_UPLOAD_BYTES, host: str | None = None) -> FastAPI:
     """The web app over ``store`` (default: ``redline.open_store()``).
 
     Parameters
@@ -105,6 +120,9 @@ def create_app(store=None, *, cases: dict[str, Path] | None = None, allow_ingest
         Accept uploads of event files (read-only otherwise).
     max_upload_bytes
         The largest upload accepted.
+    host
+        The address the server listens on, when not a loopback one; requests must
+        name it (or a loopback name) in their Host header.
     """
     from redline.web.routes import ROUTERS
 
@@ -118,6 +136,21 @@ def create_app(store=None, *, cases: dict[str, Path] | None = None, allow_ingest
         dependencies=[Depends(known_params)],
     )
     app.state.web = WebState(store, cases, allow_ingest, max_upload_bytes)
+    allowed = {h.lower() for h in LOCAL_HOSTS} | ({host.lower()} if host else set())
+
+    @app.middleware("http")
+    async def _same_origin_only(request: Request, call_next):
+        # A web page the analyst visits could otherwise post uploads or runs here
+        # (forms need no preflight), or read the JSON pages through DNS rebinding.
+        name = _host_name(request.headers.get("host", ""))
+        if name not in allowed:
+            return PlainTextResponse(f"unknown host {name!r}", status_code=400)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            origin = request.headers.get("origin") or request.headers.get("referer")
+            if origin and _host_name(urlsplit(origin).netloc) not in allowed:
+                return PlainTextResponse("cross-site request refused", status_code=403)
+        return await call_next(request)
+
     static = Path(str(resources.files("redline.web") / "static"))
     # The borders are package data of the brief already; serve that one copy (mounted
     # before /static so it wins) instead of shipping the same 750 kB file twice.

@@ -76,8 +76,15 @@ class PooledDuckDBStore(DuckDBStore):
                     self._close()
 
     def _close_at_exit(self) -> None:
+        # A daemon thread may still be reading (Ctrl+C during warm-up or a run):
+        # closing under it aborts the process, and the OS frees the file anyway.
         with self._cond:
-            self._close()
+            if self._active:
+                return
+            try:
+                self._close()
+            except duckdb.Error:
+                pass
 
     def _close(self) -> None:
         self._free.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import threading
 import time
 import warnings
@@ -11,7 +12,8 @@ import warnings
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
-from redline.errors import InputError, RedlineError
+from redline.errors import InputError, RedlineError, ScenarioError
+from redline.scenarios.spec import check_scenario
 from redline.web.respond import page
 from redline.web.routes._common import case_nav, twin, web
 
@@ -68,7 +70,7 @@ def options(request: Request, case: str,
     return page(request, "options.html", data)
 
 
-def adjusted(spec, form) -> tuple:
+def adjusted(spec, form, case) -> tuple:
     """``spec`` with the form's options, weights and assumption values (validated)."""
     def number(key: str, default: float, lo: float | None = 0.0) -> float:
         raw = form.get(key)
@@ -78,8 +80,9 @@ def adjusted(spec, form) -> tuple:
             v = float(raw)
         except ValueError:
             raise InputError(f"invalid number {raw!r}", field=key, expected="a number") from None
-        if v != v or (lo is not None and v < lo):
-            raise InputError(f"invalid number {raw!r}", field=key, expected=f"a number >= {lo}")
+        if not math.isfinite(v) or (lo is not None and v < lo):
+            raise InputError(f"invalid number {raw!r}", field=key,
+                             expected="a finite number" + (f" >= {lo}" if lo is not None else ""))
         return v
     chosen = form.getlist("option") or [o.id for o in spec.options]
     unknown = [o for o in chosen if o not in {x.id for x in spec.options}]
@@ -93,6 +96,10 @@ def adjusted(spec, form) -> tuple:
                    for a in spec.assumptions]
     spec = spec.model_copy(update={"options": [o for o in spec.options if o.id in chosen],
                                    "motives": motives, "assumptions": assumptions})
+    try:  # the same checks as the file gets: a probability stays a probability
+        check_scenario(spec, case)
+    except ScenarioError as exc:
+        raise InputError(exc.message, field=exc.field, expected=exc.expected) from None
     n_paths = int(number("paths", 2000, 1))
     if n_paths > MAX_PATHS:
         raise InputError(f"{n_paths} paths is more than this app runs", field="paths",
@@ -137,7 +144,7 @@ async def start_run(request: Request, case: str):
     c = st.case(case)
     form = await request.form()
     spec = load(st, c, form.get("scenario") or None)
-    spec, n_paths, seed = adjusted(spec, form)
+    spec, n_paths, seed = adjusted(spec, form, c)
     run = st.new_run(case, spec.name)
     threading.Thread(target=_work, args=(st, run, spec, c, n_paths, seed), daemon=True).start()
     data = {"title": "Run", "case": case_nav(c, "options"), "run": {
