@@ -21,14 +21,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ValidationError as PydanticError
 
 from redline.data.schema import EVENT_TYPES, MODES
 from redline.data.yamlfile import load_yaml, raise_pydantic
 from redline.errors import UnknownActorError, UnknownCaseError, UnknownStreamError, ValidationError
 
 __all__ = [
-    "Actor", "Tie", "ModelDefaults", "Site", "StreamFilter", "Covariate", "KeyEvent", "Case",
+    "snake_case_id", "Actor", "Tie", "ModelDefaults", "Site", "StreamFilter", "Covariate", "KeyEvent", "Case",
     "load_case", "builtin_cases", "resolve_case_path", "ACTOR_KINDS", "TIE_KINDS",
 ]
 
@@ -36,6 +37,16 @@ ACTOR_KINDS = ("state", "government", "armed_group", "umbrella", "state_force",
                "legislature", "unattributed", "organisation", "coalition")
 TIE_KINDS = ("sponsors", "member_of", "part_of_state", "hosts", "allied_with", "hostile_to")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def snake_case_id(example: str):
+    """A pydantic validator for ids of case and scenario files: lower_snake_case,
+    with ``example`` in the message so the user sees a valid one of the right kind."""
+    def check(v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"must be lower_snake_case, e.g. {example}")
+        return v
+    return check
 
 
 class _Strict(BaseModel):
@@ -53,12 +64,7 @@ class Actor(_Strict):
     description: str | None = None
     sources: list[str] = Field(default_factory=list)
 
-    @field_validator("id")
-    @classmethod
-    def _check_id(cls, v: str) -> str:
-        if not _ID.match(v):
-            raise ValueError("must be lower_snake_case, e.g. kataib_hezbollah")
-        return v
+    _id = field_validator("id")(snake_case_id("kataib_hezbollah"))
 
 
 class Tie(_Strict):
@@ -101,12 +107,7 @@ class StreamFilter(_Strict):
     exclude_modes: list[str] = Field(default_factory=list)
     with_target_casualties: bool = False
 
-    @field_validator("name")
-    @classmethod
-    def _check_name(cls, v: str) -> str:
-        if not _ID.match(v):
-            raise ValueError("must be lower_snake_case, e.g. militia_attacks_on_us")
-        return v
+    _name = field_validator("name")(snake_case_id("militia_attacks_on_us"))
 
     @field_validator("modes", "exclude_modes")
     @classmethod

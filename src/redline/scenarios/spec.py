@@ -26,13 +26,13 @@ and what a valid value looks like. See ``docs/scenarios.md``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError as PydanticError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ValidationError as PydanticError
 
-from redline.data.case import Case, builtin_cases, load_case
+from redline.data.case import Case, builtin_cases, load_case, snake_case_id
 from redline.data.yamlfile import YamlDocument, load_yaml, raise_pydantic
 from redline.errors import RedlineError, ScenarioError
 
@@ -43,7 +43,6 @@ __all__ = [
     "find_scenario", "case_scenarios", "FATALITIES",
 ]
 
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 #: The series name red lines use for simulated fatal attacks.
 FATALITIES = "fatalities"
 
@@ -57,10 +56,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _check_id(v: str) -> str:
-    if not _ID.match(v):
-        raise ValueError("must be lower_snake_case, e.g. us_strikes")
-    return v
+_check_id = snake_case_id("us_strikes")
 
 
 class ModelSpec(_Strict):

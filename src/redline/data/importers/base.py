@@ -17,10 +17,17 @@ from pathlib import Path
 from typing import Iterator
 
 from redline.data.fields import python_problem
-from redline.errors import (EmptyInputError, EncodingError, InputError, SchemaError,
-                            UnknownFormatError, ValidationError)
+from redline.errors import (
+    EmptyInputError,
+    EncodingError,
+    InputError,
+    SchemaError,
+    UnknownFormatError,
+    ValidationError,
+)
 
 __all__ = ["Importer", "register", "importer_for", "sniff_format", "FORMATS", "sql_str",
+           "casualty_exprs",
            "nullif", "csv_header"]
 
 FORMATS: dict[str, type["Importer"]] = {}
@@ -39,6 +46,16 @@ def sql_str(value: str) -> str:
 def nullif(col: str) -> str:
     """Raw text column -> NULL when empty or blank (unknown is NULL, never '')."""
     return f"nullif(trim(\"{col}\"), '')"
+
+
+CASUALTY_COLUMNS = ("killed", "injured", "target_killed", "target_injured")
+
+
+def casualty_exprs(col) -> dict[str, str]:
+    """The checked casualty columns of formats that name them as redline does;
+    ``col(name)`` gives the SQL of a raw column (NULL when the file lacks it)."""
+    from redline.data.fields import sql_checked
+    return {name: sql_checked("count", col(name)) for name in CASUALTY_COLUMNS}
 
 
 def csv_header(path: Path, delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL) -> list[str]:

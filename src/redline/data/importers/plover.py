@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 from redline.data.fields import python_problem, sql_checked
-from redline.data.importers.base import Importer, register, sql_str
+from redline.data.importers.base import Importer, casualty_exprs, register, sql_str
 from redline.data.schema import EVENT_TYPES
 from redline.errors import EncodingError, InputError, ValidationError
 
@@ -171,10 +171,7 @@ class PloverImporter(Importer):
             "place": self._located("place"),
             "latitude": sql_checked("lat", self._located("latitude")),
             "longitude": sql_checked("lon", self._located("longitude")),
-            "killed": sql_checked("count", r("killed")),
-            "injured": sql_checked("count", r("injured")),
-            "target_killed": sql_checked("count", r("target_killed")),
-            "target_injured": sql_checked("count", r("target_injured")),
+            **casualty_exprs(r),
             "claimed_by": r("claimed_by"),
             "summary": r("summary"),
             "sources": (f"CASE WHEN {src} IS NULL THEN NULL WHEN left({src}, 1) = '[' "

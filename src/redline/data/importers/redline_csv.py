@@ -10,7 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from redline.data.fields import sql_checked
-from redline.data.importers.base import Importer, csv_header, nullif, register, sql_str
+from redline.data.importers.base import (
+    Importer,
+    casualty_exprs,
+    csv_header,
+    nullif,
+    register,
+    sql_str,
+)
 from redline.errors import SchemaError
 
 REQUIRED = ("date", "actor", "event_type")
@@ -83,10 +90,7 @@ class RedlineCsvImporter(Importer):
             "place": c("place"),
             "latitude": sql_checked("lat", c("latitude")),
             "longitude": sql_checked("lon", c("longitude")),
-            "killed": sql_checked("count", c("killed")),
-            "injured": sql_checked("count", c("injured")),
-            "target_killed": sql_checked("count", c("target_killed")),
-            "target_injured": sql_checked("count", c("target_injured")),
+            **casualty_exprs(c),
             "claimed_by": c("claimed_by"),
             "summary": c("summary"),
             "sources": f"CASE WHEN {c('sources')} IS NULL THEN NULL ELSE "
