@@ -247,7 +247,7 @@ class ParquetStore(EventReads):
         (the same code runs on a staging file); memory stays bounded.
         """
         from redline.data.ingest import plan_ingest
-        from redline.data.store import DuckDBStore, IngestResult
+        from redline.data.store import IngestResult
 
         t0 = time.perf_counter()
         plan = plan_ingest(source, fmt, case)
@@ -296,7 +296,7 @@ class ParquetStore(EventReads):
         with staging.connect() as con:
             con.execute(f"SET memory_limit='{self.memory_limit}'")
             con.execute("SET preserve_insertion_order=false")
-            return append_to_dataset(con, f"SELECT * FROM events", self.path, name)
+            return append_to_dataset(con, "SELECT * FROM events", self.path, name)
 
     def _log(self, result, case_name: str | None, t0: float) -> None:
         append_log(self.path, {
