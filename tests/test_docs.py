@@ -36,3 +36,11 @@ def test_every_command_appears_in_the_readme():
     used = set(re.findall(r"redline (?:--\S+ \S+ )*([a-z][a-z-]*)", readme))
     missing = sorted(commands - used)
     assert not missing, f"commands not shown in the README tour: {missing}"
+
+
+def test_diagnostic_codes_are_documented():
+    from redline.diagnostics import render_codes_markdown
+    current = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    assert render_codes_markdown() == current, (
+        "docs/diagnostics.md is out of date: run "
+        "`.venv/bin/python -m redline.diagnostics > docs/diagnostics.md`")

@@ -1,5 +1,6 @@
-"""``python -m redline`` runs the command line."""
+"""``python -m redline``: the same command line as the ``redline`` script."""
 
 from redline.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,260 @@
+"""Diagnostics: what a stage could not support, carried as data beside its result.
+
+Every stage (fit, simulation, analysis, scenario run, benchmark, brief) returns
+the problems it detected as :class:`Diagnostic` objects in a :class:`Diagnostics`
+list, instead of emitting Python warnings that a caller may filter away.  The CLI,
+the web app and the brief read these lists and show the ones that concern them;
+JSON outputs carry them under ``"diagnostics"``.
+
+Each code is registered once in :data:`CODES` with its default severity and its
+meaning; ``docs/diagnostics.md`` is generated from that table (a test keeps the
+two in step), so a reader can look up any code they are shown.
+
+The serialised shape is fixed::
+
+    {"code": "fit.thin_stream", "severity": "warning",
+     "message": "...", "subject": {"kind": "stream", "id": "us_strikes"}}
+
+``subject`` is ``null`` when the problem concerns the whole result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = [
+    "CODES",
+    "Code",
+    "Diagnostic",
+    "Diagnostics",
+    "Severity",
+    "SubjectKind",
+    "diagnostic",
+    "render_codes_markdown",
+]
+
+Severity = Literal["info", "warning", "error"]
+SubjectKind = Literal["parameter", "stream", "option", "metric", "case"]
+
+_SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
+_KINDS: tuple[str, ...] = ("parameter", "stream", "option", "metric", "case")
+
+
+@dataclass(frozen=True)
+class Code:
+    """One registered diagnostic code: its default severity and what it means."""
+
+    code: str
+    severity: Severity
+    meaning: str
+    stage: str
+
+
+def _codes(stage: str, rows: Iterable[tuple[str, Severity, str]]) -> dict[str, Code]:
+    return {c: Code(c, s, m, stage) for c, s, m in rows}
+
+
+# One section per pipeline stage; add a code to its stage's section, with a meaning
+# a reader who was shown the code can act on.
+CODES: dict[str, Code] = {
+    # --- models ------------------------------------------------------------------
+    **_codes("models", [
+        ("fit.not_converged", "warning",
+         "The optimiser stopped before it converged; estimates and intervals may be off."),
+        ("fit.supercritical", "warning",
+         "The fitted process is explosive (spectral radius of the excitation at or above 1): "
+         "simulated paths can grow without bound."),
+        ("fit.bootstrap_thin", "warning",
+         "Too few bootstrap refits succeeded for percentile intervals; Wald intervals are "
+         "shown instead."),
+        ("fit.unidentified", "warning",
+         "A parameter's standard error could not be computed (flat likelihood); its interval "
+         "is missing."),
+    ]),
+    # --- data --------------------------------------------------------------------
+    **_codes("data", []),
+    # --- analysis ----------------------------------------------------------------
+    **_codes("analysis", []),
+    # --- scenarios ---------------------------------------------------------------
+    **_codes("scenarios", []),
+    # --- benchmark ---------------------------------------------------------------
+    **_codes("benchmark", [
+        ("backtest.fold_failed", "warning",
+         "A model could not be fitted or forecast at one origin; that origin is left out for "
+         "every model so all are compared on the same folds."),
+        ("backtest.heavy_tail", "info",
+         "A forecast put noticeable probability above the largest count scored; the count "
+         "grid was widened."),
+    ]),
+    # --- reports -----------------------------------------------------------------
+    **_codes("reports", []),
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem a stage detected.
+
+    Parameters
+    ----------
+    code
+        A key of :data:`CODES`, such as ``"fit.thin_stream"``.
+    severity
+        ``"info"``, ``"warning"`` or ``"error"`` (an error means the result it is
+        attached to must not be used for a judgment).
+    message
+        A plain-language sentence naming the subject and the numbers involved.
+    subject_kind, subject_id
+        What the problem concerns (``"stream"``, ``"us_strikes"``); both ``None``
+        when it concerns the whole result.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    subject_kind: SubjectKind | None = None
+    subject_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise KeyError(f"diagnostic code {self.code!r} is not registered in "
+                           "redline.diagnostics.CODES")
+        if self.severity not in _SEVERITIES:
+            raise ValueError(f"severity must be one of {_SEVERITIES}, not {self.severity!r}")
+        if (self.subject_kind is None) != (self.subject_id is None):
+            raise ValueError("subject_kind and subject_id are given together or not at all")
+        if self.subject_kind is not None and self.subject_kind not in _KINDS:
+            raise ValueError(f"subject kind must be one of {_KINDS}, not {self.subject_kind!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fixed JSON shape (see the module docstring)."""
+        subject = (None if self.subject_kind is None
+                   else {"kind": self.subject_kind, "id": self.subject_id})
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                "subject": subject}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Diagnostic:
+        """Inverse of :meth:`to_dict`."""
+        subj = d.get("subject") or {}
+        return cls(d["code"], d["severity"], d["message"], subj.get("kind"), subj.get("id"))
+
+    def __str__(self) -> str:
+        return f"[{self.severity}] {self.code}: {self.message}"
+
+
+def diagnostic(code: str, message: str, *, severity: Severity | None = None,
+               subject: tuple[SubjectKind, str] | None = None) -> Diagnostic:
+    """Build a diagnostic with its code's default severity unless one is given."""
+    if code not in CODES:
+        raise KeyError(f"diagnostic code {code!r} is not registered in redline.diagnostics.CODES")
+    kind, sid = subject if subject is not None else (None, None)
+    return Diagnostic(code, severity or CODES[code].severity, message, kind, sid)
+
+
+class Diagnostics:
+    """An ordered list of diagnostics without repeats, with lookups by subject."""
+
+    def __init__(self, items: Iterable[Diagnostic] = ()) -> None:
+        self._items: list[Diagnostic] = []
+        self.extend(items)
+
+    def add(self, code: str, message: str, *, severity: Severity | None = None,
+            subject: tuple[SubjectKind, str] | None = None) -> Diagnostic:
+        """Record a problem and return it."""
+        d = diagnostic(code, message, severity=severity, subject=subject)
+        self.append(d)
+        return d
+
+    def append(self, d: Diagnostic) -> None:
+        if d not in self._items:
+            self._items.append(d)
+
+    def extend(self, items: Iterable[Diagnostic]) -> None:
+        for d in items:
+            self.append(d)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def __getitem__(self, i: int) -> Diagnostic:
+        return self._items[i]
+
+    def __repr__(self) -> str:
+        if not self._items:
+            return "Diagnostics([])"
+        return "Diagnostics([\n" + "".join(f"  {d},\n" for d in self._items) + "])"
+
+    def codes(self) -> list[str]:
+        """The codes present, in order of first appearance."""
+        return list(dict.fromkeys(d.code for d in self._items))
+
+    def has(self, code: str, subject_id: str | None = None) -> bool:
+        """Whether ``code`` was recorded (for ``subject_id`` when given)."""
+        return any(d.code == code and (subject_id is None or d.subject_id == subject_id)
+                   for d in self._items)
+
+    def about(self, kind: SubjectKind, subject_id: str) -> Diagnostics:
+        """The diagnostics that concern one subject."""
+        return Diagnostics(d for d in self._items
+                           if d.subject_kind == kind and d.subject_id == subject_id)
+
+    def at_least(self, severity: Severity) -> Diagnostics:
+        """The diagnostics of this severity or worse."""
+        rank = _SEVERITIES.index(severity)
+        return Diagnostics(d for d in self._items if _SEVERITIES.index(d.severity) >= rank)
+
+    def to_list(self) -> list[dict[str, Any]]:
+        """JSON-ready list of :meth:`Diagnostic.to_dict`."""
+        return [d.to_dict() for d in self._items]
+
+    @classmethod
+    def from_list(cls, rows: Iterable[dict[str, Any]]) -> Diagnostics:
+        return cls(Diagnostic.from_dict(r) for r in rows)
+
+
+def render_codes_markdown() -> str:
+    """``docs/diagnostics.md``: every registered code with its severity and meaning."""
+    lines = [
+        "# Diagnostics",
+        "",
+        "Every stage of redline returns what it could not support as diagnostics beside its "
+        "result. The CLI prints them, the web pages and the brief show them, and JSON outputs "
+        "carry them under `diagnostics` in this shape:",
+        "",
+        "```json",
+        '{"code": "fit.thin_stream", "severity": "warning", "message": "...",',
+        ' "subject": {"kind": "stream", "id": "us_strikes"}}',
+        "```",
+        "",
+        "`severity` is `info` (worth knowing), `warning` (read the number with care) or "
+        "`error` (a judgment that rests on it is withheld). `subject.kind` is one of "
+        "`parameter`, `stream`, `option`, `metric`, `case`; `subject` is null when the "
+        "problem concerns the whole result.",
+        "",
+        "This page is generated from `redline.diagnostics.CODES` "
+        "(`python -m redline.diagnostics > docs/diagnostics.md`); a test keeps it current.",
+    ]
+    stages: dict[str, list[Code]] = {}
+    for c in CODES.values():
+        stages.setdefault(c.stage, []).append(c)
+    for stage, codes in stages.items():
+        if not codes:
+            continue
+        lines += ["", f"## {stage.capitalize()}", "", "| code | severity | meaning |",
+                  "|---|---|---|"]
+        lines += [f"| `{c.code}` | {c.severity} | {c.meaning} |" for c in sorted(
+            codes, key=lambda c: c.code)]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(render_codes_markdown(), end="")
