@@ -15,8 +15,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# The demo and the README tour use the reader, the web app and the PDF brief: the
+# base package plus those extras (the Spark engine stays opt-in: `pip install -e '.[spark]'`).
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[read,web,pdf]'
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
@@ -36,6 +38,7 @@ test: $(TEST_STAMP)
 # The copied file is committed, so `make demo` needs no node; rerun after a version bump.
 ASSETS := src/redline/reports/assets
 assets:
+	$(BIN)/python -m pip install --quiet -e '.[assets]'
 	npm ci --ignore-scripts --no-audit --no-fund
 	cp node_modules/world-atlas/countries-50m.json $(ASSETS)/countries-50m.json
 	cp node_modules/world-atlas/LICENSE $(ASSETS)/world-atlas-LICENSE.txt
@@ -51,6 +54,7 @@ assets:
 VENDOR := src/redline/web/static/vendor
 NM := web/node_modules
 web-assets:
+	$(BIN)/python -m pip install --quiet -e '.[assets]'
 	npm ci --prefix web --ignore-scripts --no-audit --no-fund
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet/images tests/web/vendor
 	cp $(NM)/htmx.org/dist/htmx.min.js $(NM)/vega/build/vega.min.js $(NM)/vega-lite/build/vega-lite.min.js \

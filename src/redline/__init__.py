@@ -18,46 +18,27 @@ Names are imported on first use, so ``redline --help`` does not pay for numba.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+import lazy_loader as lazy
 
 __version__ = "0.1.0"
 
-_EXPORTS: dict[str, str] = {
-    "backtest_case": "redline.analysis.backtest",
-    "CaseFit": "redline.analysis.fit",
-    "coupling_table": "redline.analysis.fit",
-    "fit_case": "redline.analysis.fit",
-    "Case": "redline.data.case",
-    "builtin_cases": "redline.data.case",
-    "load_case": "redline.data.case",
-    "EventFilter": "redline.data.filters",
-    "open_store": "redline.data.open",
-    "DuckDBStore": "redline.data.store",
-    "IngestResult": "redline.data.store",
-    "StreamData": "redline.data.streams",
-    "covariate_frame": "redline.data.streams",
-    "streams": "redline.data.streams",
-    "RedlineError": "redline.errors",
-    "DailyHawkes": "redline.models",
-    "Hawkes": "redline.models",
-    "NegBinBaseline": "redline.models",
-    "Persistence": "redline.models",
-    "PoissonBaseline": "redline.models",
-    "simulate_hawkes": "redline.models",
-}
-
-__all__ = sorted(_EXPORTS) + ["__version__"]
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'redline' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+# Submodules load on first use (SPEC 1 lazy loading), so `redline --help` does not
+# pay for numba and DuckDB; static type checkers read the stub beside this file.
+__getattr__, __dir__, __all__ = lazy.attach(
+    __name__,
+    submod_attrs={
+        "analysis.backtest": ["backtest_case"],
+        "analysis.fit": ["CaseFit", "coupling_table", "fit_case"],
+        "data.case": ["Case", "builtin_cases", "load_case"],
+        "data.filters": ["EventFilter"],
+        "data.open": ["open_store"],
+        "data.store": ["DuckDBStore", "IngestResult"],
+        "data.streams": ["StreamData", "covariate_frame", "streams"],
+        "diagnostics": ["Diagnostic", "Diagnostics"],
+        "errors": ["RedlineError"],
+        "models": ["DailyHawkes", "Hawkes", "NegBinBaseline", "Persistence", "PoissonBaseline",
+                   "simulate_hawkes"],
+        "reading": ["read_text"],
+    },
+)
+__all__ = [*__all__, "__version__"]

@@ -27,6 +27,7 @@ __all__ = [
     "StoreBusyError",
     "EngineError",
     "EngineUnavailableError",
+    "MissingExtraError",
     "ModelError",
     "NotFittedError",
     "ConvergenceWarning",
@@ -140,6 +141,10 @@ class EngineError(RedlineError, RuntimeError):
 
 class EngineUnavailableError(EngineError, ImportError):
     """An optional engine's packages are not installed."""
+
+
+class MissingExtraError(RedlineError, ImportError):
+    """A command needs an optional extra (``redline[read]``, ``[web]``, ...) not installed."""
 
 
 class ModelError(RedlineError, ValueError):
