@@ -278,9 +278,9 @@ class DuckDBStore(EventReads):
         if con.execute("SELECT count(*) FROM ingest_log").fetchall()[0][0] == 0:
             return None  # a new store: hash in the background instead of waiting
         prev = con.execute("SELECT rows_read FROM ingest_log WHERE sha256 = ? AND format = ? "
-                           "AND case_name IS NOT DISTINCT FROM ? "
+                           "AND case_name IS NOT DISTINCT FROM ? AND release IS NOT DISTINCT FROM ? "
                            "ORDER BY started DESC LIMIT 1",
-                           [plan.sha256, plan.format, plan.case_name]).fetchall()
+                           [plan.sha256, plan.format, plan.case_name, plan.release]).fetchall()
         if not prev:
             return None
         rows = int(prev[0][0])
