@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from ucdphelpers import REDUCED_COLUMNS, SYRIA_COLUMNS, ged_row, write_csv
 
+from redline.data.filters import EventFilter
 from redline.data.importers.base import sniff_format
 from redline.data.importers.ucdp import release_from_name
 from redline.data.store import DuckDBStore
@@ -249,3 +250,16 @@ def test_real_files_ingest_with_their_overlaps_counted(store):
     assert len(ev) == 7473 + 151980 - 6301
     mutual = ev[ev.source_release == "21.1"].groupby("raw_type").mutual.agg(["all", "any", "size"])
     assert mutual.loc["one-sided", "any"] == False and mutual.loc["state-based", "all"]  # noqa: E712
+
+
+def test_real_file_of_unknown_release_conflicts_but_never_revises(store):
+    """The Syria file names no release: the global 21.1 file may not replace its rows;
+    those of its 14,623 shared ids that differ are conflicts, the others skipped."""
+    ucdp = shared_ucdp()
+    syria = store.ingest(ucdp / "ged-syria-2016-2019.csv.gz")
+    assert (syria.rows_added, syria.release) == (16566, None)
+    world = store.ingest(ucdp / "ged211-precise-global.csv.gz")
+    assert world.rows_revised == 0 and world.rows_conflicting > 0
+    assert world.rows_conflicting + world.rows_skipped == 14623
+    ev = store.events(EventFilter(event_ids=("ucdp:214797",))).iloc[0]
+    assert ev.summary.startswith("14 shells hit") and pd.isna(ev.source_release)
