@@ -267,8 +267,11 @@ class ParquetStore(EventReads):
             with self._staging() as staging:
                 res = staging.ingest(source, fmt, case, release=release)
                 added = self._append_from(staging, f"{res.format}-{res.sha256[:16]}")
+        # A dataset is append-only: rows whose id it already holds are skipped, never revised.
         result = IngestResult(res.ingest_id, res.file, res.format, res.rows_read, added,
-                              time.perf_counter() - t0, res.sha256)
+                              time.perf_counter() - t0, res.sha256,
+                              rows_skipped=res.rows_read - added, release=res.release,
+                              nul_bytes_stripped=res.nul_bytes_stripped, notes=res.notes)
         self._log(result, plan.case_name, t0)
         return result
 
