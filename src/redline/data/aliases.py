@@ -138,3 +138,41 @@ class AliasResolver:
             f"({a.literal} literal characters)",
             file=None if folder is None else str(folder / "case.yaml"), line=line, field=field,
             expected=f"a whole-name alias {name!r} on the actor it means, or a longer pattern")
+
+
+def resolve_in_store(con, case, where_sql: str = "TRUE") -> int:
+    """Re-resolve ``actor``/``target`` of the rows ``where_sql`` selects from their raw names,
+    with the case as it is now (so an edited alias takes effect without a rebuild).
+
+    Rows without a raw name (frames coded by ``redline read``) keep their ids.  Returns the
+    number of distinct raw names that resolve to an actor.
+
+    Parameters
+    ----------
+    con
+        A writable DuckDB connection of the store, inside the caller's transaction.
+    case
+        The :class:`~redline.data.case.Case` whose aliases apply.
+    where_sql
+        SQL condition on ``events`` choosing the case's rows.
+    """
+    import pandas as pd
+    rows = con.execute(f"SELECT DISTINCT actor_raw FROM events WHERE ({where_sql}) AND actor_raw "
+                       f"IS NOT NULL UNION SELECT DISTINCT target_raw FROM events WHERE "
+                       f"({where_sql}) AND target_raw IS NOT NULL").fetchall()
+    resolved = case.resolver().resolve_all(r[0] for r in rows)
+    frame = pd.DataFrame({"name": list(resolved), "id": list(resolved.values())},
+                         columns=["name", "id"]).astype(str)
+    con.register("alias_resolved_frame", frame)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE alias_resolved AS SELECT * FROM alias_resolved_frame")
+        for col in ("actor", "target"):
+            con.execute(
+                f"""UPDATE events SET "{col}" = coalesce(
+                        (SELECT id FROM alias_resolved r WHERE r.name = events.{col}_raw),
+                        events.{col}_raw)
+                    WHERE ({where_sql}) AND {col}_raw IS NOT NULL""")
+        con.execute("DROP TABLE alias_resolved")
+    finally:
+        con.unregister("alias_resolved_frame")
+    return len(resolved)
