@@ -23,7 +23,9 @@ from redline.errors import SchemaError
 REQUIRED = ("date", "actor", "event_type")
 OPTIONAL = ("event_id", "time", "date_precision", "target", "raw_type", "mode", "country",
             "place", "latitude", "longitude", "killed", "injured", "target_killed",
-            "target_injured", "claimed_by", "summary", "sources", "confidence")
+            "target_injured", "claimed_by", "summary", "sources", "confidence",
+            # JSON object of source columns the layout does not map (``redline case init``)
+            "extra")
 KEY_FIELDS = ("date", "actor", "target", "event_type", "mode", "place", "summary")
 SOURCE_SEPARATOR = " | "
 
@@ -96,6 +98,7 @@ class RedlineCsvImporter(Importer):
             "sources": f"CASE WHEN {c('sources')} IS NULL THEN NULL ELSE "
                        f"list_transform(string_split({c('sources')}, '|'), lambda x: trim(x)) END",
             "confidence": sql_checked("prob", c("confidence")),
+            "extra": c("extra"),
         }
 
     def row_problem(self, row: dict[str, str]) -> tuple[str, str, str] | None:
