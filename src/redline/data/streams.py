@@ -10,6 +10,7 @@ import pandas as pd
 
 from redline.data.case import Case
 from redline.data.filters import EventFilter
+from redline.data.protocol import Store
 from redline.errors import InputError
 
 __all__ = ["StreamData", "streams", "stream_filters", "covariate_frame"]
@@ -51,7 +52,7 @@ def stream_filters(case: Case, names: list[str] | None = None,
     return {s.name: EventFilter.from_stream(s, start, end) for s in chosen}
 
 
-def streams(store, case: Case, names: list[str] | None = None, start: dt.date | None = None,
+def streams(store: Store, case: Case, names: list[str] | None = None, start: dt.date | None = None,
             end: dt.date | None = None) -> StreamData:
     """Daily counts (n_days, n_streams) of the case's streams from ``store``.
 

@@ -120,6 +120,17 @@ class Importer(ABC):
     def raw_columns(self, path: Path) -> list[str]:
         return csv_header(path, self.delimiter)
 
+    def release_from_name(self) -> str | None:
+        """The source release the file name gives (UCDP ``ged231`` -> ``'23.1'``), if any."""
+        return None
+
+    def lines_of_id(self, path: Path, native: str) -> list[int]:
+        """Line numbers of the rows whose id column holds ``native`` (for error reports)."""
+        column = self.id_column
+        if not column:
+            return []
+        return [ln for ln, row in self.iter_rows(path) if row.get(column, "").strip() == native]
+
     # -- diagnosis ---------------------------------------------------------
     def iter_rows(self, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         """(line number, raw row) pairs, decoding strictly, for error reports."""
