@@ -117,6 +117,19 @@ _NOT_CONTENT = frozenset({"event_id", "ingest_id", "case_id", "source_release", 
 _COLUMN_LIST = ", ".join(f'"{c.name}"' for c in EVENT_COLUMNS)
 
 
+def _resolve_case_names(con, plan, case) -> None:
+    """Re-resolve the names of every event of the case with the case as it is now, so an
+    edited alias or pattern takes effect on the next ingest without a rebuild."""
+    if plan.case_name is None:
+        return
+    from redline.data.aliases import resolve_in_store
+    from redline.data.case import Case, load_case
+    obj = getattr(plan.importer, "case", None)
+    if not isinstance(obj, Case):
+        obj = case if isinstance(case, Case) else load_case(case)
+    resolve_in_store(con, obj, f"case_id = {sql_literal(plan.case_name)}")
+
+
 def sql_literal(value: str | None) -> str:
     """A Python string (or None) as an SQL literal."""
     return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
@@ -267,6 +280,7 @@ class DuckDBStore(EventReads):
                 try:
                     result = (self._already_in(con, plan, started, t0)
                               or self._ingest_in_tx(con, plan, readable, started, t0))
+                    _resolve_case_names(con, plan, case)
                     con.commit()
                 except BaseException:
                     con.rollback()
