@@ -292,9 +292,9 @@ class DuckDBStore(EventReads):
         if con.execute("SELECT count(*) FROM ingest_log").fetchall()[0][0] == 0:
             return None  # a new store: hash in the background instead of waiting
         prev = con.execute("SELECT rows_read FROM ingest_log WHERE sha256 = ? AND format = ? "
-                           "AND case_name IS NOT DISTINCT FROM ? "
+                           "AND case_name IS NOT DISTINCT FROM ? AND release IS NOT DISTINCT FROM ? "
                            "ORDER BY started DESC LIMIT 1",
-                           [plan.sha256, plan.format, plan.case_name]).fetchall()
+                           [plan.sha256, plan.format, plan.case_name, plan.release]).fetchall()
         if not prev:
             return None
         rows = int(prev[0][0])
@@ -384,21 +384,23 @@ class DuckDBStore(EventReads):
 
         Same content: the new row is dropped (skipped).  Other content from a later
         release: the stored row moves to ``events_replaced`` and the new one stays
-        (revised).  Other content otherwise: the stored row stays (conflicting).
-        Content is compared without the columns that say how a row came in (ingest,
-        case, release, resolved ids, unmapped extras)."""
+        (revised), taking the stored values of the columns it leaves unknown (a reduced
+        layout without headlines does not erase them).  Other content otherwise: the
+        stored row stays (conflicting).  Content is compared on the columns both rows
+        know, without those that say how a row came in (ingest, case, release,
+        resolved ids, unmapped extras)."""
         content = [c for c in column_names() if c not in _NOT_CONTENT]
-        new_h = ", ".join(f'n."{c}"' for c in content)
-        old_h = ", ".join(f'o."{c}"' for c in content)
+        same = " AND ".join(f'(n."{c}" IS NULL OR o."{c}" IS NULL OR n."{c}" = o."{c}")'
+                            for c in content)
         con.execute(f"""CREATE TEMP TABLE known AS
             SELECT n.event_id, o.ingest_id AS old_ingest_id, o.source_release AS old_release,
                    n.source_release AS new_release,
-                   hash({new_h}) = hash({old_h}) AS same,
+                   coalesce({same}, false) AS same,
                    coalesce(string_split(n.source_release, '.')::INTEGER[]
                             > string_split(o.source_release, '.')::INTEGER[], false) AS later
             FROM events n JOIN events o ON o.event_id = n.event_id AND NOT (o.{mine})
             WHERE n.{mine}""")
-        try:
+        if True:  # the temp table goes with the connection if anything below fails
             skipped, revised, conflicting = con.execute(
                 "SELECT count(*) FILTER (same), count(*) FILTER (NOT same AND later), "
                 "count(*) FILTER (NOT same AND NOT later) FROM known").fetchall()[0]
@@ -408,12 +410,17 @@ class DuckDBStore(EventReads):
                            CAST(to_json(o) AS VARCHAR)
                     FROM known k JOIN events o ON o.event_id = k.event_id AND NOT (o.{mine})
                     WHERE NOT k.same AND k.later""")
+                fill = ", ".join(f'"{c}" = coalesce(n."{c}", o."{c}")' for c in column_names()
+                                 if c not in ("event_id", "ingest_id", "source_release",
+                                              "source_format"))
+                con.execute(f"""UPDATE events n SET {fill}
+                    FROM events o WHERE n.{mine} AND o.event_id = n.event_id AND NOT (o.{mine})
+                    AND n.event_id IN (SELECT event_id FROM known WHERE NOT same AND later)""")
                 con.execute(f"""DELETE FROM events WHERE NOT ({mine}) AND event_id IN
                                 (SELECT event_id FROM known WHERE NOT same AND later)""")
             con.execute(f"""DELETE FROM events WHERE {mine} AND event_id IN
                             (SELECT event_id FROM known WHERE same OR NOT later)""")
-        finally:
-            con.execute("DROP TABLE known")
+        con.execute("DROP TABLE known")
         return int(revised), int(conflicting), int(skipped)
 
     def _check_duplicates(self, con, imp, readable: Path, plan, mine: str) -> bool:

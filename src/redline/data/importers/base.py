@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gzip
 import io
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -58,10 +59,24 @@ def casualty_exprs(col) -> dict[str, str]:
     return {name: sql_checked("count", col(name)) for name in CASUALTY_COLUMNS}
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def is_gzip(path: Path) -> bool:
+    """True when ``path`` starts with the gzip magic bytes (whatever its name)."""
+    with open(path, "rb") as fh:
+        return fh.read(2) == GZIP_MAGIC
+
+
+def open_bytes(path: Path):
+    """``path`` opened for reading bytes, decompressed when it is gzipped."""
+    return gzip.open(path, "rb") if is_gzip(path) else open(path, "rb")
+
+
 def csv_header(path: Path, delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL) -> list[str]:
     """The first row of a delimited text file (its header, or its first record for
-    headerless formats), decoded strictly as UTF-8."""
-    with open(path, "rb") as fh:
+    headerless formats), decoded strictly as UTF-8; gzipped files are read through."""
+    with open_bytes(path) as fh:
         first = fh.readline()
     try:
         text = first.decode("utf-8-sig")
@@ -134,7 +149,7 @@ class Importer(ABC):
     # -- diagnosis ---------------------------------------------------------
     def iter_rows(self, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         """(line number, raw row) pairs, decoding strictly, for error reports."""
-        with open(path, "rb") as fb:
+        with open_bytes(path) as fb:
             raw = io.TextIOWrapper(fb, encoding="utf-8", errors="strict", newline="")
             reader = csv.reader(raw, delimiter=self.delimiter,
                                 quoting=csv.QUOTE_NONE if self.delimiter == "\t" else csv.QUOTE_MINIMAL)
@@ -184,7 +199,7 @@ class Importer(ABC):
 def _line_of_byte(path: Path, exc: UnicodeDecodeError) -> int | None:
     # TextIOWrapper hides the absolute offset; find the first bad byte ourselves.
     line = 1
-    with open(path, "rb") as fh:
+    with open_bytes(path) as fh:
         tail = b""
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             data = tail + chunk
@@ -212,8 +227,12 @@ def sniff_format(path: Path) -> str:
                                  file=str(path), expected="a folder with case.yaml")
     if not path.exists():
         raise InputError("file not found", file=str(path))
-    with open(path, "rb") as fh:
-        head = fh.read(65536)
+    try:
+        with open_bytes(path) as fh:  # a gzipped file is sniffed by its content
+            head = fh.read(65536)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"not a readable gzip file: {exc}", file=str(path),
+                         expected="a complete .gz file, or the plain file") from None
     if not head.strip():
         raise EmptyInputError("the file is empty", file=str(path),
                               expected="a header row and at least one event")
