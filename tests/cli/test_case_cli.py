@@ -18,7 +18,7 @@ def test_case_init_then_check(cli, tmp_path):
     assert r.exit_code == 0, r.output
     out = " ".join(r.output.split())
     assert "79 events (csv, 2024-01-01 .. 2024-03-19)" in out
-    assert "reliability" in out                      # the unmapped column, listed
+    assert "does not hold): reliability" in out     # the unmapped column, listed
     assert "BLOCKADE (1)" in out                     # the unmapped value, with its count
     assert "redline case check" in out and (folder / "case.yaml").exists()
     r = cli("case", "check", str(folder), "--json")

@@ -174,3 +174,30 @@ def test_a_file_ingested_for_a_case_joins_it(red_sea, tmp_path):
     store.ingest(tmp_path / "more2.csv", case=load_case(red_sea))
     f = EventFilter(actors="houthis_ansar_allah").in_case(load_case(red_sea))
     assert store.count(f) == 43
+
+
+def _shared_ucdp(name: str) -> Path:
+    import os
+    p = Path(__file__).parents[3] / "shared" / "data" / "ucdp" / name
+    if not p.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared data missing: {p}")
+        pytest.skip(f"shared data not found at {p}")
+    return p
+
+
+def test_ucdp_case_keeps_ucdp_ids_mutual_pairs_and_takes_in_a_raw_ingest(tmp_path):
+    src = _shared_ucdp("ged231-central-african-republic.csv")
+    folder = tmp_path / "car"
+    r = init_case(src, folder)
+    assert r.format == "ucdp" and r.rows == 1848
+    case = load_case(folder)
+    # state-based and non-state fighting has no direction: one stream per pair, both ways
+    fights = [s for s in case.streams if s.name.startswith("fighting_")]
+    assert fights and all(sorted(s.actors) == sorted(s.targets) for s in fights)
+    store = DuckDBStore(tmp_path / "s.duckdb")
+    store.ingest(src)                                  # a raw ingest first: no case
+    store.ingest(folder)
+    ev = store.events(EventFilter().in_case(case))
+    assert len(ev) == 1848 and ev.event_id.str.startswith("ucdp:").all()
+    assert store.count(EventFilter()) == 1848          # one row per UCDP id, not two

@@ -39,8 +39,9 @@ def init(
                   + (f", {r.left_out} rarer names left as raw names" if r.left_out else "")
                   + f", {len(r.streams)} streams" + (f" ({', '.join(r.streams)})" if r.streams else ""))
     if r.unmapped_columns:
-        console.print(f"  kept in the JSON column extra ({len(r.unmapped_columns)} columns the map "
-                      f"does not use): {esc(', '.join(r.unmapped_columns))}", soft_wrap=True)
+        console.print(f"  kept in the JSON column extra ({len(r.unmapped_columns)} source columns "
+                      f"redline's layout does not hold): {esc(', '.join(r.unmapped_columns))}",
+                      soft_wrap=True)
     for f, counts in r.unmapped_values.items():
         listed = ", ".join(f"{esc(str(v))} ({n})" for v, n in counts.most_common())
         where = "raw_type" if f == "event_type" else f"extra.raw_{f}"

@@ -58,6 +58,8 @@ MAP_FIELDS: dict[str, str] = {
     "country": "text", "place": "text", "latitude": "lat", "longitude": "lon",
     "killed": "count", "injured": "count", "target_killed": "count", "target_injured": "count",
     "claimed_by": "text", "summary": "text", "sources": "sources", "confidence": "prob",
+    "mutual": "bool", "killed_low": "count", "killed_high": "count", "actor_killed": "count",
+    "location_precision": "text",
 }
 
 _ENUMS: dict[str, tuple[str, ...]] = {"event_type": EVENT_TYPES, "mode": MODES,
@@ -227,6 +229,13 @@ def _check(kind: str, value: str, cmap: ColumnMap) -> tuple[str | None, str | No
         except ValueError:
             return None, what
         return (repr(x), None) if lo <= x <= hi else (None, what)
+    if kind == "bool":
+        low = value.strip().lower()
+        if low in ("true", "1", "yes"):
+            return "true", None
+        if low in ("false", "0", "no"):
+            return "false", None
+        return None, "true or false (map source values to them under values:)"
     if kind == "count":
         try:
             x = float(value)

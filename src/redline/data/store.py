@@ -127,6 +127,13 @@ def _resolve_case_names(con, plan, case) -> None:
     obj = getattr(plan.importer, "case", None)
     if not isinstance(obj, Case):
         obj = case if isinstance(case, Case) else load_case(case)
+    if plan.format == "case":
+        # rows of a shared source (ucdp:123) stored before by a raw ingest join the case
+        # that takes them in; a row another case holds stays with it
+        imp = plan.importer
+        con.execute(f"""UPDATE events SET case_id = {sql_literal(plan.case_name)}
+                        WHERE case_id IS NULL AND event_id IN
+                        (SELECT {imp.select_exprs()['event_id']} FROM {imp.relation_sql(imp.path)})""")
     resolve_in_store(con, obj, f"case_id = {sql_literal(plan.case_name)}")
 
 
