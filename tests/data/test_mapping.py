@@ -114,3 +114,11 @@ def test_parquet_with_a_map(tmp_path):
     m = read_mapped(p, ColumnMap(format="parquet", columns={"date": "day", "actor": "by",
                                                              "killed": "n"}))
     assert list(m.frame.killed) == ["2", ""] and list(m.frame.actor) == ["A", "B"]
+
+
+def test_gzipped_text_reads(tmp_path):
+    import gzip
+    p = tmp_path / "e.csv.gz"
+    p.write_bytes(gzip.compress(b"d;a\n2024-03-01;A\n2024-03-02;B\n"))
+    m = read_mapped(p, ColumnMap(columns={"date": "d", "actor": "a"}))
+    assert list(m.frame.actor) == ["A", "B"] and m.read_as["delimiter"] == ";"

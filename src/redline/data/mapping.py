@@ -174,6 +174,9 @@ def _records(path: Path, cmap: ColumnMap) -> tuple[list[str], list[tuple[int, li
                          for v in rec]) for i, rec in enumerate(df.itertuples(index=False))]
         return header, rows, {"format": "parquet"}
     raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":  # gzipped text (file.csv.gz)
+        import gzip
+        raw = gzip.decompress(raw)
     text, encoding = _decode(path, raw, cmap.encoding)
     delimiter = cmap.delimiter
     if delimiter is None:
