@@ -33,6 +33,10 @@ def render() -> str:
     for name in sorted(group.commands):
         r = runner.invoke(app, [name, "--help"], env={"COLUMNS": "100", "NO_COLOR": "1"})
         parts += [f"## redline {name}", "", "```", r.output.rstrip(), "```", ""]
+        # a command group (redline case ...): each of its commands too
+        for sub in sorted(getattr(group.commands[name], "commands", {}) or {}):
+            r = runner.invoke(app, [name, sub, "--help"], env={"COLUMNS": "100", "NO_COLOR": "1"})
+            parts += [f"### redline {name} {sub}", "", "```", r.output.rstrip(), "```", ""]
     return "\n".join(line.rstrip() for line in "\n".join(parts).splitlines()) + "\n"
 
 

@@ -80,6 +80,19 @@ CODES: dict[str, Code] = {
          "in two streams at once, so those streams share events: excitation between them "
          "cannot be told apart from the shared events. Give the pair one stream with "
          "`mutual: true`, or `mutual: false` on the directed streams."),
+        ("case.unresolved_name", "warning",
+         "A name in the case's events resolves to no actor of the case: its events stay "
+         "under the raw name and no stream of actors counts them."),
+        ("case.actor_without_events", "warning",
+         "An actor of the case appears in none of its events: its name and aliases match "
+         "nothing, or the case does not need it."),
+        ("case.thin_stream", "warning",
+         "A stream has too few events in the window for a model fitted on it to say much."),
+        ("case.window_edge_empty", "warning",
+         "The case window begins or ends with a month or more without any event; models "
+         "read that gap as calm."),
+        ("case.events_outside_window", "info",
+         "Some events fall outside the case window; streams and models leave them out."),
     ]),
     # --- analysis ----------------------------------------------------------------
     **_codes("analysis", []),

@@ -37,6 +37,7 @@ __all__ = [
     "ScenarioError",
     "ReadingError",
     "ReportError",
+    "ProblemsError",
 ]
 
 
@@ -181,3 +182,20 @@ class ReadingError(InputError):
 
 class ReportError(RedlineError, RuntimeError):
     """A report could not be written."""
+
+
+class ProblemsError(ValidationError):
+    """Several problems of one file, found in one pass; ``problems`` holds each as an
+    :class:`InputError` with its own line, field and valid value."""
+
+    def __init__(self, problems: list[InputError], *, file: str | None = None,
+                 shown: int = 40) -> None:
+        self.problems = list(problems)
+        n = len(self.problems)
+        lines = [f"{n} problem{'s' if n != 1 else ''} found in one pass:"]
+        for p in self.problems[:shown]:
+            lines.append("  " + str(p))
+        if n > shown:
+            lines.append(f"  ... and {n - shown} more of the same kinds")
+        super().__init__("\n".join(lines), file=file)
+        self.file = None  # each problem names its file; the header would repeat it

@@ -25,8 +25,11 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 @pytest.fixture(scope="session")
 def web_store(tmp_path_factory):
     from redline.data.store import DuckDBStore
+    from redline.data.case import builtin_cases
     store = DuckDBStore(tmp_path_factory.mktemp("web") / "store.duckdb")
-    store.ingest(CASE)
+    # every built-in case the app lists (serve ingests nothing itself): two cases in one store
+    for name in builtin_cases():
+        store.ingest(name)
     return store
 
 

@@ -88,7 +88,9 @@ def test_machine_coded_event_shows_its_sentence(web_app, client):
                            "event_type": "ASSAULT", "mode": "aerial", "summary": "US strikes",
                            "machine_coded": True, "sources": ["doc-1"], "killed": None,
                            "provenance": json.dumps({"document": "doc-1", "sentence":
-                                                     "The US struck 85 targets.", "span": [0, 25]})}])
+                                                     "The US struck 85 targets.", "span": [0, 25]}),
+                           # coded for the case, as `redline read --ingest --case` records it
+                           "case_id": CASE}])
     # Through the app's own store: it keeps a read-only connection open while busy, and
     # DuckDB refuses a writer in the same process until that is closed (the store does that).
     web_app.state.web.store.ingest_frame(frame, "web-test")

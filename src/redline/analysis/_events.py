@@ -103,7 +103,7 @@ def load_case_events(store, case: Case | str, start: dt.date | None = None,
         raise AnalysisError(f"case {case.name!r} defines no streams", field="streams",
                             expected="a `streams:` list in case.yaml")
     data = read_streams(store, case, None, start, end)
-    ev = store.events(EventFilter(start=start, end=end))
+    ev = store.events(EventFilter(start=start, end=end).in_case(case))
     ids = {a.id for a in case.actors}
     in_streams = {i for v in data.event_ids.values() for i in v}
     keep = (ev["actor"].isin(ids) | ev["target"].isin(ids) | ev["event_id"].isin(in_streams)

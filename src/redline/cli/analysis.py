@@ -10,7 +10,7 @@ import pandas as pd
 import typer
 from rich.markup import escape as esc
 
-from redline.cli.app import app, console, open_configured_store
+from redline.cli.app import app, console, store_for_case
 from redline.cli.options import parse_date, writable_dir
 from redline.cli.render import frame_table
 from redline.errors import InputError
@@ -51,7 +51,6 @@ def analyze(
 ) -> None:
     """Escalation phases, action-reaction, deterrence around strike waves, and the actor network."""
     from redline.analysis.report import analyze as run
-    from redline.data.case import builtin_cases
 
     writable_dir(out, "--out")
     pairs = None
@@ -62,9 +61,7 @@ def analyze(
                 raise InputError(f"invalid pair {p!r}", field="--pair", expected="ACTION:REACTION")
             a, b = p.split(":", 1)
             pairs.append((a.strip(), b.strip()))
-    store = open_configured_store()
-    if case in builtin_cases():
-        store.ingest(case)
+    store = store_for_case(case)
     with console.status("analysing…"):
         result = run(store, case, attack=attack, strike=strike, pairs=pairs, reaction_window=window,
                      windows=_ints(windows, "--windows"), gap_days=gap, fit_model=not no_model,

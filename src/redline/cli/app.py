@@ -54,13 +54,50 @@ def _global(
     settings.spark_master = spark_master
 
 
-def open_configured_store():
-    """The store the global options (or environment) name."""
+def open_configured_store(read_only: bool = False):
+    """The store the global options (or environment) name.
+
+    ``read_only`` for commands that add no events: they then run while another
+    process (``redline serve``) has the store open.
+    """
     from redline.data.open import open_store
     kwargs = {}
     if settings.spark_master or os.environ.get("REDLINE_SPARK_MASTER"):
         kwargs["spark_master"] = settings.spark_master or os.environ.get("REDLINE_SPARK_MASTER")
-    return open_store(settings.store, settings.engine, **kwargs)
+    return open_store(settings.store, settings.engine, read_only=read_only, **kwargs)
+
+
+def store_for_case(case: str):
+    """A read-only store for a command about ``case``.
+
+    A built-in case whose events the store does not hold yet is ingested first, and the
+    command says so (on stderr, so JSON on stdout stays clean); nothing is ingested
+    silently, and a store that holds the case is only read.
+    """
+    from pathlib import Path
+
+    from redline.data.case import builtin_cases
+    from redline.data.filters import EventFilter, case_scope
+    from redline.errors import StoreError
+
+    store = open_configured_store(read_only=True)
+    if case not in builtin_cases() or not hasattr(store, "ingest"):
+        return store
+    path = getattr(store, "path", None)
+    present = False
+    if path is None or Path(str(path)).exists():
+        try:
+            present = store.count(EventFilter(**case_scope(case))) > 0
+        except StoreError:
+            present = False
+    if not present:
+        writer = open_configured_store()
+        result = writer.ingest(case)
+        err_console.print(Text.assemble(
+            ("note: ", "cyan"), f"the store held no events of the built-in case {case}, so it was "
+            f"ingested: {result} into {writer.path} (`redline ingest {case}` does this "
+            "explicitly)"), highlight=False, soft_wrap=True)
+    return store
 
 
 def _plain_warnings() -> None:

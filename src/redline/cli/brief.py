@@ -8,13 +8,8 @@ from typing import Optional
 
 import typer
 
-from redline.cli.app import app, console, open_configured_store
+from redline.cli.app import app, console, store_for_case
 from redline.cli.options import writable_file
-
-
-def _is_builtin(case: str) -> bool:
-    from redline.data.case import builtin_cases
-    return case in builtin_cases()
 
 
 def run_brief(case: str, scenario: Optional[str], output: Path, pdf: Optional[Path],
@@ -22,9 +17,7 @@ def run_brief(case: str, scenario: Optional[str], output: Path, pdf: Optional[Pa
     """Write the brief (shared by `redline brief` and `redline demo`); returns the HTML path."""
     from redline.reports.brief import write_brief
 
-    store = open_configured_store()
-    if _is_builtin(case):
-        store.ingest(case)  # idempotent: adds nothing when the case is in already
+    store = store_for_case(case)
     t0 = time.perf_counter()
     with console.status("computing the brief…") as status:
         brief = write_brief(store, case, scenario, output, pdf, n_paths=paths, seed=seed,

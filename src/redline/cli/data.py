@@ -12,11 +12,10 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from redline.cli.app import app, console, open_configured_store
 from redline.cli.options import parse_date
-from redline.cli.render import frame_table, write_output
+from redline.cli.render import show_table, write_output
 from redline.errors import InputError
 
 FORMAT_HELP = "case, csv, acled, gdelt, icews, plover or ucdp (sniffed when not given)"
-
 
 
 
@@ -35,7 +34,7 @@ def cases(as_json: bool = typer.Option(False, "--json", help="Print the list as 
     if as_json:
         print(json.dumps(rows, indent=1))
         return
-    console.print(frame_table(pd.DataFrame(rows), title="Built-in cases", max_width=70))
+    show_table(pd.DataFrame(rows), console, title="Built-in cases", max_width=70)
 
 
 @app.command()
@@ -67,11 +66,37 @@ def ingest(
             console.print(f"[green]✓[/] {esc(str(result))} — {rate:,.0f} rows/s into {esc(str(store.path))}")
 
 
-def _filter(actor, target, event_type, mode, country, start, end, text):
+def _names_to_ids(value: Optional[str], case) -> tuple[str, ...]:
+    """Comma-separated ids, names or aliases -> the values to match in the store.
+
+    Each value is kept as given (ids, and the raw names of actors no case resolves) and
+    joined by the actor id it resolves to: through ``case`` when one is named, else through
+    every built-in case.
+    """
+    if not value:
+        return ()
+    from redline.data.case import builtin_cases, load_case
+    resolvers = [case.resolver()] if case is not None else \
+        [load_case(n).resolver() for n in builtin_cases()]
+    out: list[str] = []
+    for v in (x.strip() for x in value.split(",")):
+        if not v:
+            continue
+        out.append(v)
+        for r in resolvers:
+            hit = r.resolve(v)
+            if hit is not None and hit not in out:
+                out.append(hit)
+    return tuple(out)
+
+
+def _filter(actor, target, event_type, mode, country, start, end, text, case=None):
     from redline.data.filters import EventFilter
-    return EventFilter(actors=actor, targets=target, event_types=event_type, modes=mode,
-                       countries=country, start=parse_date(start, "--from"), end=parse_date(end, "--to"),
-                       text=text)
+    f = EventFilter(actors=_names_to_ids(actor, case), targets=_names_to_ids(target, case),
+                    event_types=event_type, modes=mode,
+                    countries=country, start=parse_date(start, "--from"), end=parse_date(end, "--to"),
+                    text=text)
+    return f.in_case(case) if case is not None else f
 
 
 @app.command()
@@ -86,31 +111,38 @@ def events(
     text: Optional[str] = typer.Option(None, "--text", help="Words in the summary."),
     limit: int = typer.Option(50, min=1, help="Rows shown in the table (files get every row)."),
     fmt: str = typer.Option("table", "--format", help="table, csv, json or parquet."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="File to write; - for standard output."),
+    case: Optional[str] = typer.Option(
+        None, "--case", help="Only this case's events, with names resolved through its aliases."),
 ) -> None:
-    """Show or export the events that match the filters."""
+    """Show or export the events that match the filters (actors by id, name or alias)."""
     from redline.data.schema import EVENT_TYPES
     unknown = [t for t in (event_type or "").upper().split(",") if t.strip() and t.strip() not in EVENT_TYPES]
     if unknown:
         raise InputError(f"unknown event type {unknown[0]!r}", field="--type",
                          expected="PLOVER types: " + ", ".join(EVENT_TYPES))
-    store = open_configured_store()
-    filt = _filter(actor, target, event_type, mode, country, start, end, text)
+    from redline.data.case import load_case
+    the_case = load_case(case) if case else None
+    store = open_configured_store(read_only=True)
+    filt = _filter(actor, target, event_type, mode, country, start, end, text, the_case)
+    if fmt == "table" and output is not None and str(output) == "-":
+        fmt = "csv"  # a table cannot go to a pipe; CSV can
     if fmt == "table":
         df = store.events(filt, limit=limit)
         total = store.count(filt)
         cols = ["date", "actor", "target", "event_type", "mode", "place", "killed"]
         if console.width >= 120:  # summaries only where they can be read
             cols.append("summary")
-        t = frame_table(df[cols].rename(columns={"event_type": "type"}), title=f"{total:,} events",
-                        max_rows=limit)
-        if total > len(df):
-            t.caption = f"{len(df)} of {total:,} shown; --limit N, or --format csv -o FILE for all"
-        console.print(t)
-        if total == 0 and (actor or target):
-            console.print("no events match: --actor and --target take actor ids as "
-                          "`redline actors CASE` lists them (e.g. kataib_hezbollah), or the raw "
-                          "names of actors no case resolves")
+        caption = (f"{len(df)} of {total:,} shown; --limit N, or --format csv -o FILE for all"
+                   if total > len(df) else None)
+        show_table(df[cols].rename(columns={"event_type": "type"}), console,
+                   title=f"{total:,} events", max_rows=limit, caption=caption)
+        if total == 0 and (actor or target) and console.is_terminal:
+            console.print("no events match: --actor and --target take actor ids, names or "
+                          "aliases of a case (`redline actors CASE` lists them; --case NAME "
+                          "resolves through that case), or the raw names of actors no case "
+                          "resolves")
     elif fmt in ("csv", "json", "parquet"):
         write_output(store.events(filt), fmt, output, console)
     else:
@@ -135,17 +167,21 @@ def actors(case: str = typer.Argument("us-iran-proxies-2023", help="Case name or
         return
     a = pd.DataFrame([{"id": x.id, "name": x.name, "kind": x.kind, "country": x.country,
                        "aliases": len(x.aliases)} for x in c.actors])
-    console.print(frame_table(a, title=f"Actors of {c.name}"))
+    show_table(a, console, title=f"Actors of {c.name}", max_rows=10_000)
     t = pd.DataFrame([{"from": x.source, "kind": x.kind, "to": x.target,
-                       "since": x.since, "until": x.until, "sources": len(x.sources)} for x in c.ties])
-    console.print(frame_table(t, title="Ties"))
+                       "since": x.since, "until": x.until, "sources": len(x.sources)} for x in c.ties],
+                     columns=["from", "kind", "to", "since", "until", "sources"])
+    if console.is_terminal or len(t):
+        if not console.is_terminal:
+            print()
+        show_table(t, console, title="Ties", max_rows=10_000)
 
 
 @app.command()
 def summary(case: Optional[str] = typer.Argument(None, help="Limit to a case's events.")) -> None:
     """What the store holds: date range, events per month by type and actor, sources."""
     from redline.reports.summary import print_summary
-    print_summary(open_configured_store(), case, console)
+    print_summary(open_configured_store(read_only=True), case, console)
 
 
 @app.command()
@@ -161,7 +197,7 @@ def export(
     if (output is None) == (parquet is None):
         raise InputError("give either a file to write or --parquet DIR", field="OUTPUT",
                          expected="`redline export events.parquet` or `redline export --parquet DIR`")
-    store = open_configured_store()
+    store = open_configured_store(read_only=True)
     if parquet is not None:
         n = store.export_parquet(parquet)
         console.print(f"wrote {n:,} new events to the Parquet dataset {parquet}")

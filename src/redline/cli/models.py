@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import typer
 
-from redline.cli.app import app, console, open_configured_store, settings
+from redline.cli.app import app, console, store_for_case
 from redline.cli.render import frame_table
 
 
@@ -33,8 +33,7 @@ def fit(
     """Fit a model to a case's daily stream counts and save it next to the store."""
     from redline.analysis.fit import coupling_table, fit_case, fit_path, save_fit
 
-    store = open_configured_store()
-    store.ingest(case) if _is_builtin(case) else None
+    store = store_for_case(case)
     covs = [] if no_covariates else covariate
     with console.status("fitting…"):
         f = fit_case(store, case, _split(streams), model, link, family, covs, n_boot=n_boot,
@@ -101,8 +100,7 @@ def backtest(
     """Rolling-origin backtest of the Hawkes model against the baselines (CRPS, log score)."""
     from redline.analysis.backtest import backtest_case
 
-    store = open_configured_store()
-    store.ingest(case) if _is_builtin(case) else None
+    store = store_for_case(case)
     with console.status("backtesting…"):
         result = backtest_case(store, case, horizon=horizon, origins=origins, start=start, end=end,
                                streams=_split(streams), n_paths=n_paths, random_state=seed)
@@ -113,8 +111,3 @@ def backtest(
     console.print(frame_table(result.summary, title=f"Backtest: {result.scores['origin'].nunique()} origins, {horizon}-day horizon "
                               "(lower scores are better; skill = 1 - score / Poisson's)"))
 
-
-def _is_builtin(name: str) -> bool:
-    from redline.data.case import builtin_cases
-    _ = settings
-    return name in builtin_cases()

@@ -56,6 +56,9 @@ def read(
                                   "were not ingested; pass --date YYYY-MM-DD")
                 events = events[~undated]
             if len(events):
+                # coded for the case: its events, as a file ingested with --case is
+                from redline.data.case import load_case
+                events = events.assign(case_id=load_case(case).name)
                 res = store.ingest_frame(events, name=doc, fmt="text")
                 console.print(f"[green]✓[/] {esc(doc)}: {res.rows_read} coded events, {res.rows_added} new in {esc(str(store.path))}")
     frame = to_frame(records)

@@ -80,8 +80,34 @@ def frame_table(df: pd.DataFrame, title: str | None = None, max_rows: int = 60,
     return table
 
 
+def plain_lines(df: pd.DataFrame, max_rows: int | None = None) -> str:
+    """``df`` as tab-separated text, a header line then one line per row, nothing wrapped
+    or cut: what a table becomes when the output goes to a pipe or a file."""
+    shown = df if max_rows is None else df.head(max_rows)
+    clean = [[_cell(v).replace("\t", " ").replace("\n", " ") for v in row]
+             for row in shown.itertuples(index=False)]
+    lines = ["\t".join(map(str, df.columns))] + ["\t".join(r) for r in clean]
+    return "\n".join(lines) + "\n"
+
+
+def show_table(df: pd.DataFrame, console, title: str | None = None, max_rows: int = 60,
+               caption: str | None = None, **kw: Any) -> None:
+    """A rich table on a terminal; plain tab-separated lines when piped (so
+    ``redline cases | grep NAME`` finds whole names)."""
+    if console.is_terminal:
+        t = frame_table(df, title=title, max_rows=max_rows, **kw)
+        if caption:
+            t.caption = caption
+        console.print(t)
+    else:
+        print(plain_lines(df, max_rows), end="")
+
+
 def write_output(df: pd.DataFrame, fmt: str, out: Path | None, console) -> None:
-    """Write ``df`` as csv/json/parquet to ``out`` (or csv/json to stdout)."""
+    """Write ``df`` as csv/json/parquet to ``out`` (or csv/json to stdout when ``out`` is
+    None or ``-``)."""
+    if out is not None and str(out) == "-":
+        out = None
     if out is None:
         if fmt == "parquet":
             from redline.errors import InputError

@@ -9,15 +9,9 @@ from typing import Optional
 import pandas as pd
 import typer
 
-from redline.cli.app import app, console, err_console, open_configured_store
+from redline.cli.app import app, console, err_console, store_for_case
 from redline.cli.options import writable_dir
 from redline.cli.render import frame_table
-
-
-def _ingest_builtin(store, case_name: str) -> None:
-    from redline.data.case import builtin_cases
-    if case_name in builtin_cases():
-        store.ingest(case_name)
 
 
 @app.command()
@@ -34,8 +28,7 @@ def simulate(
 
     writable_dir(out, "--out")
     spec, case = load_scenario(scenario)
-    store = open_configured_store()
-    _ingest_builtin(store, spec.case)
+    store = store_for_case(spec.case)
     result = run_scenario(spec, case, store, n_paths=paths, seed=seed, progress=paths >= 2000,
                           backtest=not no_backtest, console=err_console)
     if out is not None:

@@ -23,6 +23,28 @@ def _quietly(fn, *args) -> None:
         pass
 
 
+def _say_what_the_store_holds(store, cases: dict) -> None:
+    """One line per case: its events in the store, or how to add them."""
+    from redline.data.filters import EventFilter, case_scope
+    from redline.errors import StoreError
+    path = getattr(store, "path", None)
+    if path is not None and not Path(str(path)).exists():
+        err_console.print(f"[yellow]the store {esc(str(path))} does not exist yet[/]: "
+                          "`redline ingest us-iran-proxies-2023` (or your files) fills it",
+                          highlight=False)
+        return
+    try:
+        total = store.count(EventFilter())
+        held = {name: store.count(EventFilter(**case_scope(name))) for name in cases}
+    except StoreError as exc:
+        err_console.print(f"[yellow]cannot read the store:[/] {esc(str(exc))}", highlight=False)
+        return
+    console.print(f"store {esc(str(path or store))}: {total:,} events")
+    for name, n in held.items():
+        hint = "" if n else f" (add them: redline ingest {name})"
+        console.print(f"  case {esc(name)}: {n:,} events{esc(hint)}", highlight=False)
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on; anything but loopback is "
@@ -47,16 +69,14 @@ def serve(
         err_console.print(f"[yellow]warning:[/] listening on {host}: anyone who can reach this "
                           "machine can read the store" + (" and add events to it" if allow_ingest
                                                            else ""), highlight=False)
-    store = open_configured_store()
+    # Only uploads write; otherwise the store is opened read-only, so `redline brief` and
+    # other commands run beside the server.  Nothing is ingested unasked.
+    store = open_configured_store(read_only=not allow_ingest)
     cases = dict(builtin_cases())
     for folder in case or []:
         c = load_case(folder)  # validates the folder; the app then knows it only by name
         cases[c.name] = c.folder
-    if hasattr(store, "ingest"):
-        for name in builtin_cases():
-            result = store.ingest(name)
-            if result.rows_added:
-                console.print(f"[green]✓[/] {esc(str(result))} into {esc(str(store.path))}")
+    _say_what_the_store_holds(store, cases)
     web_app = create_app(store, cases=cases, allow_ingest=allow_ingest,
                          max_upload_bytes=max_upload_mb * 1024 * 1024,
                          host=None if host in LOOPBACK else host)

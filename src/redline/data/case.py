@@ -34,7 +34,9 @@ __all__ = [
 ]
 
 ACTOR_KINDS = ("state", "government", "armed_group", "umbrella", "state_force",
-               "legislature", "unattributed", "organisation", "coalition")
+               "legislature", "unattributed", "organisation", "coalition",
+               # the targets analysts meet beside the parties themselves
+               "civilians", "merchant_shipping", "infrastructure")
 TIE_KINDS = ("sponsors", "member_of", "part_of_state", "hosts", "allied_with", "hostile_to")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -60,7 +62,11 @@ class Actor(_Strict):
     name: str
     kind: Literal[ACTOR_KINDS]  # type: ignore[valid-type]
     country: str | None = None
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="other names, matched case-insensitively; glob patterns with * and ? "
+                    "(e.g. 'USS *') too: whole names win over patterns, longer patterns over "
+                    "shorter")
     description: str | None = None
     sources: list[str] = Field(default_factory=list)
 
@@ -182,12 +188,22 @@ class Case(_Strict):
                                  expected="one of " + ", ".join(s.name for s in self.streams))
 
     def alias_map(self) -> dict[str, str]:
-        """Lower-cased name or alias -> actor id (ids map to themselves)."""
+        """Lower-cased whole name or alias -> actor id (ids map to themselves).
+
+        Patterns (``USS *``) are left out: :meth:`resolver` applies them.
+        """
+        from redline.data.aliases import is_pattern
         out: dict[str, str] = {}
         for a in self.actors:
             for name in [a.id, a.name, *a.aliases]:
-                out[name.strip().lower()] = a.id
+                if not is_pattern(name):
+                    out[name.strip().lower()] = a.id
         return out
+
+    def resolver(self):
+        """An :class:`~redline.data.aliases.AliasResolver` over whole names and patterns."""
+        from redline.data.aliases import AliasResolver
+        return AliasResolver(self)
 
     @property
     def events_path(self) -> Path | None:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-__all__ = ["EventFilter"]
+__all__ = ["EventFilter", "case_scope"]
 
 
 def _tuple(v: Any) -> tuple[str, ...]:
@@ -33,10 +33,11 @@ class EventFilter:
     (default) takes directed and mutual events; ``True`` only mutual ones (a stream of
     the fighting between two sides); ``False`` only directed ones (who did what to whom).
 
-    ``scope_prefix`` and ``scope_actors`` say which events belong to a case: those
-    whose ``event_id`` starts with the prefix (the case's own file, ``"<case>:"``),
-    OR whose actor OR target is one of the scope actors.  The scope as a whole is
-    ANDed with the other fields; with neither set there is no scope.
+    ``scope_case``, ``scope_prefix`` and ``scope_actors`` say which events belong to a
+    case: those ingested for the case (``case_id``), OR whose ``event_id`` starts with the
+    prefix, OR whose actor OR target is one of the scope actors.  The scope as a whole is
+    ANDed with the other fields; with none set there is no scope.  A case's own scope is
+    :func:`case_scope` (the CLI and the web app both use it).
     """
 
     actors: tuple[str, ...] = ()
@@ -54,6 +55,7 @@ class EventFilter:
     id_prefix: str | None = None
     scope_prefix: str | None = None
     scope_actors: tuple[str, ...] = ()
+    scope_case: str | None = None
 
     def __post_init__(self) -> None:
         for f in ("actors", "targets", "event_types", "modes", "countries", "exclude_modes",
@@ -78,11 +80,17 @@ class EventFilter:
     @property
     def scoped(self) -> bool:
         """True when a case scope is set (:attr:`scope_prefix` or :attr:`scope_actors`)."""
-        return bool(self.scope_prefix or self.scope_actors)
+        return bool(self.scope_prefix or self.scope_actors or self.scope_case)
 
-    def with_scope(self, prefix: str | None, actors: Any = ()) -> "EventFilter":
+    def with_scope(self, prefix: str | None, actors: Any = (),
+                   case: str | None = None) -> "EventFilter":
         """This filter within a case scope (see the class docstring)."""
-        return replace(self, scope_prefix=prefix or None, scope_actors=_tuple(actors))
+        return replace(self, scope_prefix=prefix or None, scope_actors=_tuple(actors),
+                       scope_case=case or None)
+
+    def in_case(self, case: Any) -> "EventFilter":
+        """This filter within the scope of ``case`` (:func:`case_scope`)."""
+        return replace(self, **case_scope(case))
 
     def with_dates(self, start: dt.date | None, end: dt.date | None) -> "EventFilter":
         return replace(self, start=start, end=end)
@@ -96,3 +104,20 @@ class EventFilter:
                 continue
             out[f.name] = v.isoformat() if isinstance(v, dt.date) else (list(v) if isinstance(v, tuple) else v)
         return out
+
+
+def case_scope(case: Any) -> dict[str, Any]:
+    """The events of a case, as :class:`EventFilter` fields: the one scope of redline.
+
+    A case's events are those ingested for it: ``case_id`` is the case's name (its own
+    events file, and any file ingested with ``--case NAME``).  Rows of stores written
+    before ``case_id`` existed are found by their ``"<case>:"`` id prefix.  Sharing an
+    actor with another case (``united_states``) takes in none of that case's events.
+
+    Parameters
+    ----------
+    case
+        A :class:`~redline.data.case.Case` or its name.
+    """
+    name = case if isinstance(case, str) else case.name
+    return {"scope_case": name, "scope_prefix": f"{name}:", "scope_actors": ()}

@@ -51,7 +51,7 @@ def filter_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
         parts.append(t.event_id.isin(list(f.event_ids)))
     if f.id_prefix:
         parts.append(t.event_id.startswith(f.id_prefix))
-    if f.scope_prefix or f.scope_actors:
+    if f.scope_prefix or f.scope_actors or f.scope_case:
         parts.append(scope_predicate(t, f))
     if not parts:
         return ibis.literal(True)
@@ -81,8 +81,12 @@ def scope_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
     and the predicate can be negated or used as a ``count(where=...)`` on every engine.
     """
     alts: list[ir.BooleanValue] = []
+    if f.scope_case:
+        alts.append((t.case_id == f.scope_case).fill_null(False))
     if f.scope_prefix:
-        alts.append(t.event_id.startswith(f.scope_prefix))
+        # with a case, the prefix only finds rows of stores older than case_id
+        pre = t.event_id.startswith(f.scope_prefix)
+        alts.append(pre & t.case_id.isnull() if f.scope_case else pre)
     if f.scope_actors:
         actors = list(f.scope_actors)
         alts.append(t.actor.isin(actors).fill_null(False))

@@ -105,6 +105,26 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _resolve_case_names(con, plan, case) -> None:
+    """Re-resolve the names of every event of the case with the case as it is now, so an
+    edited alias or pattern takes effect on the next ingest without a rebuild."""
+    if plan.case_name is None:
+        return
+    from redline.data.aliases import resolve_in_store
+    from redline.data.case import Case, load_case
+    obj = getattr(plan.importer, "case", None)
+    if not isinstance(obj, Case):
+        obj = case if isinstance(case, Case) else load_case(case)
+    if plan.format == "case":
+        # rows of a shared source (ucdp:123) stored before by a raw ingest join the case
+        # that takes them in; a row another case holds stays with it
+        imp = plan.importer
+        con.execute(f"""UPDATE events SET case_id = {sql_literal(plan.case_name)}
+                        WHERE case_id IS NULL AND event_id IN
+                        (SELECT {imp.select_exprs()['event_id']} FROM {imp.relation_sql(imp.path)})""")
+    resolve_in_store(con, obj, f"case_id = {sql_literal(plan.case_name)}")
+
+
 class DuckDBStore(EventReads):
     """Events in one DuckDB file.
 
@@ -219,6 +239,7 @@ class DuckDBStore(EventReads):
                 try:
                     result = (self._already_in(con, plan, started, t0)
                               or self._ingest_in_tx(con, plan, readable, started, t0))
+                    _resolve_case_names(con, plan, case)
                     con.commit()
                 except BaseException:
                     con.rollback()

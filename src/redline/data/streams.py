@@ -58,7 +58,7 @@ def stream_filters(case: Case, names: list[str] | None = None,
 
 
 def streams(store: Store, case: Case, names: list[str] | None = None, start: dt.date | None = None,
-            end: dt.date | None = None) -> StreamData:
+            end: dt.date | None = None, scoped: bool = True) -> StreamData:
     """Daily counts (n_days, n_streams) of the case's streams from ``store``.
 
     Parameters
@@ -71,6 +71,10 @@ def streams(store: Store, case: Case, names: list[str] | None = None, start: dt.
         Stream names to keep, in order; all streams when None.
     start, end
         Window (inclusive); the case's ``start``/``end`` when None.
+    scoped
+        Count only the case's own events (:func:`redline.data.filters.case_scope`), so
+        another case's events in the same store never enter its streams.  False counts
+        every event of the store that matches (a raw dataset, a benchmark).
     """
     start = start or case.start
     end = end or case.end
@@ -78,6 +82,8 @@ def streams(store: Store, case: Case, names: list[str] | None = None, start: dt.
         raise InputError(f"the window ends ({end}) before it starts ({start})", field="end",
                          expected=f"a date after {start}")
     filters = stream_filters(case, names, start, end)
+    if scoped:
+        filters = {k: f.in_case(case) for k, f in filters.items()}
     daily = store.daily_counts(filters, start, end)
     index = pd.date_range(start, end, freq="D", name="date")
     if len(daily):

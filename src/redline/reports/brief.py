@@ -158,7 +158,7 @@ def compute_results(store, case: Case | str, scenario: str | Path | None = None,
     case = load_case(case) if not isinstance(case, Case) else case
     spec = _load_scenario(case, scenario) if scenario is not None else None  # fail before the work
     actors = {a.id for a in case.actors}
-    ev = store.events(EventFilter(start=case.start, end=case.end))
+    ev = store.events(EventFilter(start=case.start, end=case.end).in_case(case))
     data = read_streams(store, case)
     in_streams = {i for ids in data.event_ids.values() for i in ids}
     keyed = {i for ke in case.key_events for i in ke.event_ids}

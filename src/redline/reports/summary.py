@@ -44,7 +44,7 @@ def print_summary(store, case_name: str | None, console: Console) -> None:
     from redline.data.case import load_case
 
     case = load_case(case_name) if case_name else None  # an unknown name fails here, clearly
-    filt = EventFilter(id_prefix=f"{case.name}:" if case else None)
+    filt = EventFilter().in_case(case) if case else EventFilter()
     ov = store.overview(filt)
     if not ov["events"]:
         where = f"of case {case.name} " if case else ""

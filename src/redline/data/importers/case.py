@@ -32,6 +32,19 @@ class CaseImporter(RedlineCsvImporter):
     def sniff(cls, path: Path, head: bytes) -> bool:
         return False  # folders are told apart in sniff_format
 
+    #: ids of these sources keep their own prefix in a case (``ucdp:123``, as `redline case
+    #: init` writes them), so a case and a raw ingest of the same data hold one row
+    SHARED_ID_PREFIXES = ("ucdp", "acled", "gdelt", "icews", "plover")
+
+    def select_exprs(self) -> dict[str, str]:
+        exprs = super().select_exprs()
+        if "event_id" in getattr(self, "_columns", ()):
+            shared = "|".join(self.SHARED_ID_PREFIXES)
+            raw = "nullif(trim(\"event_id\"), '')"
+            exprs["event_id"] = (f"CASE WHEN regexp_matches({raw}, '^({shared}):') THEN {raw} "
+                                 f"ELSE {exprs['event_id']} END")
+        return exprs
+
     def relation_sql(self, path: Path) -> str:
         if path.suffix == ".parquet":
             return f"(SELECT COLUMNS(*)::VARCHAR FROM read_parquet({sql_str(str(path))}))"

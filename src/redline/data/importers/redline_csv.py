@@ -25,7 +25,11 @@ from redline.errors import SchemaError
 REQUIRED = ("date", "actor", "event_type")
 OPTIONAL = ("event_id", "time", "date_precision", "target", "raw_type", "mode", "country",
             "place", "latitude", "longitude", "killed", "injured", "target_killed",
-            "target_injured", "claimed_by", "summary", "sources", "confidence")
+            "target_injured", "claimed_by", "summary", "sources", "confidence",
+            # JSON object of source columns the layout does not map (``redline case init``)
+            "extra",
+            # what `redline case init` keeps of formats that give them (UCDP)
+            "mutual", "killed_low", "killed_high", "actor_killed", "location_precision")
 KEY_FIELDS = ("date", "actor", "target", "event_type", "mode", "place", "summary")
 SOURCE_SEPARATOR = " | "
 
@@ -38,7 +42,8 @@ class RedlineCsvImporter(Importer):
     checks = [("date", "date"), ("time", "timestamp"), ("date_precision", "date_precision"),
               ("event_type", "event_type"), ("mode", "mode"), ("latitude", "lat"),
               ("longitude", "lon"), ("killed", "count"), ("injured", "count"),
-              ("target_killed", "count"), ("target_injured", "count"), ("confidence", "prob")]
+              ("target_killed", "count"), ("target_injured", "count"), ("confidence", "prob"),
+              ("killed_low", "count"), ("killed_high", "count"), ("actor_killed", "count")]
     id_prefix = "csv"
     id_column = "event_id"
 
@@ -101,10 +106,21 @@ class RedlineCsvImporter(Importer):
             "sources": f"CASE WHEN {c('sources')} IS NULL THEN NULL ELSE "
                        f"list_transform(string_split({c('sources')}, '|'), lambda x: trim(x)) END",
             "confidence": sql_checked("prob", c("confidence")),
+            "extra": c("extra"),
+            "mutual": f"CASE WHEN {c('mutual')} IS NULL THEN NULL WHEN lower({c('mutual')}) IN "
+                      f"('true', '1', 'yes') THEN true WHEN lower({c('mutual')}) IN "
+                      f"('false', '0', 'no') THEN false ELSE error('bad mutual') END",
+            "killed_low": sql_checked("count", c("killed_low")),
+            "killed_high": sql_checked("count", c("killed_high")),
+            "actor_killed": sql_checked("count", c("actor_killed")),
+            "location_precision": c("location_precision"),
         }
 
     def row_problem(self, row: dict[str, str]) -> tuple[str, str, str] | None:
         for k in ("date", "actor"):
             if not (row.get(k) or "").strip():
                 return (k, row.get(k, ""), f"a non-empty {k}")
+        m = (row.get("mutual") or "").strip().lower()
+        if m and m not in ("true", "false", "1", "0", "yes", "no"):
+            return ("mutual", row["mutual"], "true or false, or empty when unknown")
         return None

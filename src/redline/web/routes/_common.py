@@ -20,8 +20,9 @@ def web(request: Request) -> WebState:
 
 
 def scope_of(case) -> dict[str, Any]:
-    """The case's events: ids from its own file (``"<case>:"``), or by or against its actors."""
-    return {"scope_prefix": f"{case.name}:", "scope_actors": tuple(a.id for a in case.actors)}
+    """The case's events (:func:`redline.data.filters.case_scope`, the scope the CLI uses too)."""
+    from redline.data.filters import case_scope
+    return case_scope(case)
 
 
 def case_filter(params, case, **override: Any) -> EventFilter:

@@ -137,7 +137,8 @@ def events_page(request: Request, case: str, f: FilterParams = Depends(FilterPar
     shown = {k: v for k, v in filt.as_dict().items() if not k.startswith("scope_")}
     data = {"title": f"Events · {c.title}", "case": case_nav(c, "events"),
             "filters": f.query(), "filter": shown, "total": total,
-            "scope": {"id_prefix": filt.scope_prefix, "actors": list(filt.scope_actors)},
+            "scope": {"case": filt.scope_case, "id_prefix": filt.scope_prefix,
+                      "actors": list(filt.scope_actors)},
             "page": p.page, "per_page": p.per_page, "pages": pages, "offset": p.offset,
             "rows": records(rows[cols]), "columns": cols, "vocab": _vocab(c),
             "map_limit": MAP_LIMIT}

@@ -1,0 +1,90 @@
+"""case init / case check from the command line; piped output; names in filters; -o -."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+FIX = Path(__file__).parents[1] / "data" / "fixtures" / "casebuild"
+CASE = "us-iran-proxies-2023"
+
+
+def test_case_init_then_check(cli, tmp_path):
+    folder = tmp_path / "red-sea"
+    r = cli("case", "init", str(FIX / "redsea.csv"), str(folder), "--columns",
+            str(FIX / "redsea-map.yaml"))
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.output.split())
+    assert "79 events (csv, 2024-01-01 .. 2024-03-19)" in out
+    assert "does not hold): reliability" in out     # the unmapped column, listed
+    assert "BLOCKADE (1)" in out                     # the unmapped value, with its count
+    assert "redline case check" in out and (folder / "case.yaml").exists()
+    r = cli("case", "check", str(folder), "--json")
+    d = json.loads(r.stdout)
+    assert r.exit_code == 0 and d["ok"] and d["events"] == 79
+    assert d["streams"][0]["events"] == 31 and sum(d["streams"][0]["per_month"].values()) == 31
+
+
+def test_case_init_reports_every_problem_and_writes_nothing(cli, tmp_path):
+    text = (FIX / "redsea.csv").read_text().replace("01/01/2024", "2024-01-01") \
+        .replace("RS-005;09/01/2024", "RS-005;9 Jan 2024")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(text)
+    r = cli("case", "init", str(bad), str(tmp_path / "c"), "--columns", str(FIX / "redsea-map.yaml"))
+    assert r.exit_code == 1
+    assert "2 problems" in r.output and "line 2" in r.output and "line 6" in r.output
+    assert not (tmp_path / "c").exists()
+
+
+def test_case_check_exits_non_zero_on_problems(cli, tmp_path):
+    folder = tmp_path / "red-sea"
+    cli("case", "init", str(FIX / "redsea.csv"), str(folder), "--columns", str(FIX / "redsea-map.yaml"))
+    y = folder / "case.yaml"
+    y.write_text(y.read_text().replace("  - id: uss_carney\n", "  - id: uss_carney_gone\n")
+                 .replace("name: USS Carney", "name: USS Carnie"))
+    r = cli("case", "check", str(folder), "--no-months")
+    assert r.exit_code == 1
+    assert "USS Carney" in r.output and "uss_carney_gone" in r.output
+
+
+def test_cases_piped_keeps_whole_names(cli):
+    r = cli("cases")
+    hits = [ln for ln in r.output.splitlines() if CASE in ln]
+    assert len(hits) == 1 and hits[0].startswith(CASE + "\t")
+
+
+def test_events_by_name_alias_and_to_stdout(cli, case_store):
+    by_id = cli("--store", str(case_store), "events", "--actor", "kataib_hezbollah", "-o", "-",
+                "--format", "csv")
+    by_name = cli("--store", str(case_store), "events", "--actor", "Kata'ib Hezbollah", "-o", "-",
+                  "--format", "csv")
+    n = len(by_id.stdout.splitlines())
+    assert by_id.exit_code == 0 and n > 5 and by_name.stdout == by_id.stdout
+    scoped = cli("--store", str(case_store), "events", "--case", CASE, "--actor", "KH",
+                 "--format", "json", "-o", "-")
+    rows = json.loads(scoped.stdout)
+    assert len(rows) == n - 1 and {r["actor"] for r in rows} == {"kataib_hezbollah"}
+    assert not Path("-").exists()
+
+
+def test_read_only_commands_run_while_a_writer_holds_the_store(cli, case_store, tmp_path):
+    """A read-only command opens the store read-only (only another writer would block it)."""
+    con = duckdb.connect(str(case_store), read_only=True)  # another reader, as serve is
+    try:
+        r = cli("--store", str(case_store), "events", "--limit", "2")
+        assert r.exit_code == 0, r.output
+        r = cli("--store", str(case_store), "summary", CASE)
+        assert r.exit_code == 0, r.output
+    finally:
+        con.close()
+
+
+def test_fit_says_when_it_ingests_a_builtin_case(cli, tmp_path):
+    store = tmp_path / "s.duckdb"
+    r = cli("--store", str(store), "fit", CASE, "--model", "poisson", "--json")
+    assert r.exit_code == 0
+    assert "ingested" in r.output and "redline ingest us-iran-proxies-2023" in " ".join(r.output.split())
+    r = cli("--store", str(store), "fit", CASE, "--model", "poisson", "--json")
+    assert "ingested" not in r.output
