@@ -22,6 +22,8 @@ __all__ = [
     "check_horizon",
     "check_fitted",
     "as_rng",
+    "EstimatorMixin",
+    "clone",
 ]
 
 
@@ -277,3 +279,37 @@ def check_fitted(model: Any, attribute: str = "params_") -> None:
             f"this {type(model).__name__} is not fitted yet; call fit(...) first",
             expected="model.fit(y) before this method",
         )
+
+
+class EstimatorMixin:
+    """``get_params`` / ``set_params`` read from ``__init__``'s signature, as in scikit-learn.
+
+    An estimator's ``__init__`` only stores its keyword arguments under the same
+    names, so its settings can be listed, copied and compared without fitting.
+    """
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        import inspect
+        sig = inspect.signature(cls.__init__)
+        return [p.name for p in sig.parameters.values()
+                if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+    def get_params(self) -> dict[str, Any]:
+        """The settings given to ``__init__`` (a new dict)."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> Any:
+        """Change settings (not fitted state); returns self."""
+        valid = self._param_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ModelError(f"{type(self).__name__} has no setting {name!r}", field=name,
+                                 expected="one of " + ", ".join(valid))
+            setattr(self, name, value)
+        return self
+
+
+def clone(estimator: Any) -> Any:
+    """A new, unfitted estimator with the same settings."""
+    return type(estimator)(**estimator.get_params())

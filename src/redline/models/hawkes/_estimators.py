@@ -11,7 +11,7 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from redline.errors import ConvergenceWarning, ModelError, StationarityWarning
-from redline.models._checks import as_rng, check_events, check_fitted, check_positive
+from redline.models._checks import EstimatorMixin, as_rng, check_events, check_fitted, check_positive
 from redline.models.hawkes._inference import ResidualsResult, interval_table, wald_stderr
 from redline.models.hawkes._likelihood import (
     hawkes_exp_compensators,
@@ -76,7 +76,7 @@ class _FixedDecayObjective:
         return nll, np.concatenate([g_mu, g_A.ravel()])
 
 
-class Hawkes:
+class Hawkes(EstimatorMixin):
     """Multivariate Hawkes process with exponential kernels, fitted by maximum likelihood.
 
     Intensity of stream ``i`` (events per unit time)::

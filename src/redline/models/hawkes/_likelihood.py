@@ -5,8 +5,8 @@ Two models live here:
 * the **daily** (discrete-time) Hawkes model for counts ``y[t, i]``;
 * the **continuous-time** exponential Hawkes model for timestamped events.
 
-Nothing here holds state; the estimators in ``_daily.py`` and ``_estimators.py``
-pack and unpack parameter vectors and call these functions.
+Nothing here holds state; the packed parameter layout of the daily model is
+documented once, in :mod:`redline.models.hawkes._params`.
 
 Daily kernel
 ------------
@@ -22,12 +22,12 @@ one-day-ahead predictive distributions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numba
 import numpy as np
 from scipy.signal import lfilter
 from scipy.special import digamma, expit, gammaln
+
+from redline.models.hawkes._params import DailySpec, softplus, softplus_inv
 
 __all__ = [
     "DailySpec",
@@ -45,62 +45,7 @@ __all__ = [
 _LAM_FLOOR = 1e-12
 
 
-def softplus(x: np.ndarray) -> np.ndarray:
-    """``log(1 + exp(x))`` without overflow."""
-    return np.logaddexp(0.0, x)
-
-
-def softplus_inv(z: np.ndarray) -> np.ndarray:
-    """Inverse of :func:`softplus` for ``z > 0`` (``z`` is floored at 1e-300)."""
-    z = np.maximum(np.asarray(z, dtype=float), 1e-300)
-    return z + np.log(-np.expm1(-z))
-
-
 # --------------------------------------------------------------------------- daily
-
-
-@dataclass(frozen=True)
-class DailySpec:
-    """Shape and options of a daily Hawkes parameter vector.
-
-    The vector is laid out as ``[c (D) | alpha (D*D, row i = target) |
-    log_decay (D) | beta (D*P, row i = target) | log_dispersion (D, negbin only)]``
-    where ``c`` is ``log(base)`` under the identity link and the intercept of the
-    linear predictor under the softplus link.
-    """
-
-    n_streams: int
-    n_cov: int
-    link: str = "identity"
-    family: str = "poisson"
-
-    @property
-    def n_params(self) -> int:
-        d, p = self.n_streams, self.n_cov
-        return d + d * d + d + d * p + (d if self.family == "negbin" else 0)
-
-    def unpack(self, theta: np.ndarray) -> tuple[np.ndarray, ...]:
-        d, p = self.n_streams, self.n_cov
-        c = theta[:d]
-        o = d
-        alpha = theta[o : o + d * d].reshape(d, d)
-        o += d * d
-        log_decay = theta[o : o + d]
-        o += d
-        beta = theta[o : o + d * p].reshape(d, p)
-        o += d * p
-        log_disp = theta[o : o + d] if self.family == "negbin" else None
-        return c, alpha, log_decay, beta, log_disp
-
-    def names(self, streams: list[str], covs: list[str]) -> list[tuple[str, str, str]]:
-        """``(parameter, source, target)`` of each entry of the vector."""
-        out = [("baseline", "", s) for s in streams]
-        out += [("adjacency", src, tgt) for tgt in streams for src in streams]
-        out += [("decay", s, "") for s in streams]
-        out += [("coef", cov, tgt) for tgt in streams for cov in covs]
-        if self.family == "negbin":
-            out += [("dispersion", "", s) for s in streams]
-        return out
 
 
 def daily_state(history: np.ndarray, decay: np.ndarray) -> np.ndarray:
@@ -161,12 +106,6 @@ def daily_excitation(
     return S, dS
 
 
-def _baseline_predictor(spec: DailySpec, c, beta, x):
-    if spec.link == "identity":
-        return np.exp(c[None, :] + x @ beta.T)
-    return c[None, :] + x @ beta.T
-
-
 def daily_rates(
     theta: np.ndarray,
     spec: DailySpec,
@@ -175,11 +114,11 @@ def daily_rates(
     initial_state: np.ndarray | None = None,
 ) -> np.ndarray:
     """One-day-ahead rates ``lambda[t, i]`` (events per day), shape (n_days, n_streams)."""
-    c, alpha, log_decay, beta, _ = spec.unpack(theta)
-    decay = np.exp(log_decay)
+    par = spec.unpack(theta)
+    decay = par.decay
     S, _ = daily_excitation(y, decay, initial_state)
     X = (1.0 - np.exp(-decay))[None, :] * S
-    eta = _baseline_predictor(spec, c, beta, x) + X @ alpha.T
+    eta = par.predictor(x) + X @ par.adjacency.T
     lam = eta if spec.link == "identity" else softplus(eta)
     return np.maximum(lam, _LAM_FLOOR)
 
@@ -211,12 +150,13 @@ def daily_negloglik(
         Return the log-likelihood of each day and stream, shape (n_days, n_streams),
         instead of the total (no gradient).
     """
-    c, alpha, log_decay, beta, log_disp = spec.unpack(theta)
-    decay = np.exp(log_decay)
+    par = spec.unpack(theta)
+    alpha, log_disp = par.adjacency, par.log_dispersion
+    decay = par.decay
     r = np.exp(-decay)
     S, dS = daily_excitation(y, decay, initial_state)
     X = (1.0 - r)[None, :] * S
-    mu = _baseline_predictor(spec, c, beta, x)
+    mu = par.predictor(x)
     eta = mu + X @ alpha.T
     if spec.link == "identity":
         lam = np.maximum(eta, _LAM_FLOOR)
