@@ -75,6 +75,11 @@ class CaseFit:
     def counts(self) -> pd.DataFrame:
         return self.data.counts
 
+    def residuals(self):
+        """The model's residuals on the data it was fitted to (the model keeps no data)."""
+        cov = self.covariates if self.covariates.shape[1] else None
+        return self.model.residuals(self.counts, cov)
+
 
 def fit_case(store, case: Case | str, streams: list[str] | None = None,
              model: str = "daily-hawkes", link: str | None = None, family: str = "poisson",

@@ -53,7 +53,7 @@ def fit(
                 "branching_ratio": m.branching_ratio_, "converged": bool(m.converged_),
                 "covariate_effects": pd.DataFrame(np.asarray(m.coef_), index=m.stream_names_,
                                                   columns=m.covariate_names_).to_dict() if len(m.covariate_names_) else {},
-                "residuals": m.residuals().summary().to_dict(orient="records"),
+                "residuals": f.residuals().summary().to_dict(orient="records"),
             })
         print(json.dumps(out, indent=1, default=str))
         return
@@ -72,7 +72,7 @@ def fit(
             cov = pd.DataFrame(np.asarray(m.coef_), index=m.stream_names_, columns=m.covariate_names_)
             console.print(frame_table(cov.reset_index(names="stream"),
                                       title=f"Covariate effects on the baseline ({'log scale' if f.settings['link'] == 'identity' else 'softplus predictor'})"))
-        res = m.residuals().summary()
+        res = f.residuals().summary()
         console.print(frame_table(res, title="Residuals (randomised PIT; uniform if the model fits)"))
         br = (f"branching ratio {m.branching_ratio_:.3f}" if f.settings["link"] == "identity" else
               f"branching ratio of the positive couplings {m.branching_ratio_:.3f} (under the "

@@ -171,7 +171,7 @@ def compute_results(store, case: Case | str, scenario: str | Path | None = None,
         warnings.simplefilter("ignore")
         res.fit = fit_case(store, case, random_state=seed)
         res.coupling = coupling_table(res.fit)
-        res.residuals = res.fit.model.residuals().summary()
+        res.residuals = res.fit.residuals().summary()
     with _timed(res, "backtest", progress), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         horizon = 14

@@ -94,10 +94,9 @@ class Interventions:
         without excitation under both links.
     baseline_rate : array of the same shapes, NaN where unchanged
         Baseline rate (events per day) that replaces the model's, after scaling.
-    coupling_value : array of shape (n_streams, n_streams), NaN where unchanged
-        Couplings set to a value (``[target, source]``).
-    coupling_factor : array of shape (n_streams, n_streams)
-        Multipliers of the couplings, applied after ``coupling_value``.
+    couplings : list of (target, source, mode, value)
+        Changes of single couplings, applied in order: ``mode="value"`` sets
+        ``adjacency[target, source]`` to ``value``, ``"factor"`` multiplies it.
     rules : list of RedLineRule
     fatal_stream : int
         Stream whose events may kill (-1: none).
@@ -108,8 +107,7 @@ class Interventions:
     injections: Any = None
     baseline_scale: Any = None
     baseline_rate: Any = None
-    coupling_value: Any = None
-    coupling_factor: Any = None
+    couplings: list[tuple[int, int, str, float]] = field(default_factory=list)
     rules: list[RedLineRule] = field(default_factory=list)
     fatal_stream: int = -1
     fatal_probability: Any = 0.0
@@ -269,7 +267,10 @@ def _baseline(mu: np.ndarray, iv: Interventions, n_paths: int, horizon: int, d: 
         if (scale < 0).any():
             raise ModelError("baseline_scale has a negative value", field="baseline_scale",
                              expected="multipliers >= 0")
-        mu = mu * scale if identity else softplus_inv(scale * softplus(mu))
+        # Under softplus, days left unscaled keep their predictor exactly (the round
+        # trip through softplus_inv would move it in the last bits).
+        mu = mu * scale if identity else np.where(scale == 1.0, mu,
+                                                  softplus_inv(scale * softplus(mu)))
     if iv.baseline_rate is not None:
         rate = _per_day(iv.baseline_rate, n_paths, horizon, d, "baseline_rate")
         if (rate < 0).any():
@@ -281,11 +282,15 @@ def _baseline(mu: np.ndarray, iv: Interventions, n_paths: int, horizon: int, d: 
 
 
 def _couplings(adj: np.ndarray, iv: Interventions, d: int) -> np.ndarray:
-    if iv.coupling_value is not None:
-        val = np.asarray(iv.coupling_value, float).reshape(d, d)
-        adj = np.where(np.isnan(val)[None], adj, val[None])
-    if iv.coupling_factor is not None:
-        adj = adj * np.asarray(iv.coupling_factor, float).reshape(d, d)[None]
+    if not iv.couplings:
+        return adj
+    adj = adj.copy()
+    for k, (i, j, mode, val) in enumerate(iv.couplings):
+        if not (0 <= i < d and 0 <= j < d) or mode not in ("value", "factor"):
+            raise ModelError(f"coupling change {k} is ({i}, {j}, {mode!r})",
+                             field=f"couplings[{k}]",
+                             expected=f"(target, source, 'value' or 'factor', number), indices 0..{d - 1}")
+        adj[:, i, j] = val if mode == "value" else adj[:, i, j] * val
     return adj
 
 
