@@ -43,7 +43,9 @@ def dense_truth(seed: int = 2) -> tuple[np.ndarray, np.ndarray]:
     on the same window: total rate ``sum((I - A)^-1 mu)``.
     """
     rng = np.random.default_rng(seed)
-    adj = rng.uniform(0.2, 1.0, (D, D)) * (rng.uniform(size=(D, D)) < 0.4)
+    mask = np.zeros(D * D, dtype=bool)
+    mask[rng.choice(D * D, size=int(0.4 * D * D), replace=False)] = True
+    adj = rng.uniform(0.2, 1.0, (D, D)) * mask.reshape(D, D)
     adj *= 0.6 / np.max(np.abs(np.linalg.eigvals(adj)))
     mu = np.full(D, 0.1)
     rate = np.linalg.solve(np.eye(D) - adj, mu).sum()

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from redline.errors import ModelError
 from redline.models import scoring
@@ -167,6 +168,13 @@ class DailyHawkes(EstimatorMixin):
         y_arr, names, index = check_counts(y)
         x_arr, cov_names = check_covariates(covariates, y_arr.shape[0])
         spec = DailySpec(y_arr.shape[1], x_arr.shape[1], self.link, self.family)
+        # One BLAS thread whatever the caller's settings: the matrices are small and
+        # threads only add contention (see bench/hawkes_vs_tick.py).
+        with threadpool_limits(limits=1, user_api="blas"):
+            self._fit_limited(spec, y_arr, x_arr, names, cov_names, index)
+        return self
+
+    def _fit_limited(self, spec, y_arr, x_arr, names, cov_names, index) -> None:
         out = fit_daily(spec, y_arr, x_arr, names, cov_names, self.max_iter)
         self.stream_names_ = names
         self.covariate_names_ = cov_names
@@ -195,7 +203,6 @@ class DailyHawkes(EstimatorMixin):
                 "fit.supercritical",
                 f"the spectral radius of the excitation is {self.branching_ratio_:.3f} (>= 1): "
                 "the fitted process is explosive and simulations can grow without bound")
-        return self
 
     def _set_fit_summary(self, spec: DailySpec, y: np.ndarray, x: np.ndarray, index) -> None:
         """What later calls need from the data, instead of the data itself."""
