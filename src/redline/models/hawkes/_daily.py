@@ -18,7 +18,7 @@ from redline.models._checks import (
     check_fitted,
     check_horizon,
 )
-from redline.models.hawkes._daily_fit import fit_daily, optimise
+from redline.models.hawkes._daily_fit import bounds, fit_daily, optimise
 from redline.models.hawkes._inference import ResidualsResult, interval_table
 from redline.models.hawkes._likelihood import daily_negloglik, daily_rates, daily_state
 from redline.models.hawkes._params import DailyParams, DailySpec
@@ -290,8 +290,8 @@ class DailyHawkes(EstimatorMixin):
         method : {"wald", "bootstrap", "none"}
             ``"wald"``: the normal approximation ``N(params_, covariance_)`` on the
             packed scale (log rates and decays, so these stay positive); entries
-            without a standard error stay at their estimate; under the identity
-            link negative couplings are set to 0. ``"bootstrap"``: the refitted
+            without a standard error stay at their estimate; draws are clipped to
+            the optimiser's bounds (so couplings stay >= 0 under the identity link). ``"bootstrap"``: the refitted
             replicates, drawn with replacement. ``"none"``: the estimate ``n``
             times.
 
@@ -322,9 +322,10 @@ class DailyHawkes(EstimatorMixin):
         vals, vecs = np.linalg.eigh(self.covariance_)
         root = vecs * np.sqrt(np.maximum(vals, 0.0))
         theta = self.params_[None, :] + rng.standard_normal((n, spec.n_params)) @ root.T
-        if spec.link == "identity":
-            adj = spec.blocks()["adjacency"]
-            theta[:, adj] = np.maximum(theta[:, adj], 0.0)
+        # Draws stay inside the optimiser's box (couplings >= 0 under the identity
+        # link, decays within their identifiable range), where the fit itself lives.
+        lo, hi = bounds(spec)
+        theta = np.clip(theta, lo, hi)
         return [spec.unpack(t) for t in theta]
 
     # ----------------------------------------------------------- interrogation

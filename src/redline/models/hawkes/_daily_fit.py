@@ -36,6 +36,9 @@ COEF_BOUND = 10.0
 #: A coefficient whose standard error exceeds this many times max(|estimate|, 1)
 #: is not identified by the data.
 SE_RATIO = 10.0
+#: A log decay with a larger standard error is not identified (its 95% interval
+#: would span a factor of more than e^12 in the half-life).
+LOG_DECAY_SE_MAX = 3.0
 # Decay bounds in 1/day: half-lives from ~0.03 days (all effect on the next day)
 # to ~70 days; beyond these the decay is not identified from daily data.
 LOG_DECAY_BOUNDS = (np.log(0.01), np.log(20.0))
@@ -171,8 +174,15 @@ def fit_daily(spec: DailySpec, y: np.ndarray, x: np.ndarray, streams: list[str],
     for _ in range(3):  # at most two refits after dropping unstable coefficients
         res = optimise(spec, y, x, theta0, lo, hi, max_iter)
         exclude = fixed | _unidentified_decays(res.x, spec)
-        se, cov, flat = wald_covariance(lambda th: daily_negloglik(th, spec, y, x)[1],
-                                        res.x, lo, hi, exclude=exclude)
+        grad = lambda th: daily_negloglik(th, spec, y, x)[1]  # noqa: E731
+        se, cov, flat = wald_covariance(grad, res.x, lo, hi, exclude=exclude)
+        loose = np.zeros_like(exclude)
+        loose[spec.blocks()["decay"]] = se[spec.blocks()["decay"]] > LOG_DECAY_SE_MAX
+        if loose.any():
+            # A decay the data barely constrain: report it as unidentified and keep
+            # it out of the covariance, so draws do not wander to absurd half-lives.
+            se, cov, flat = wald_covariance(grad, res.x, lo, hi, exclude=exclude | loose)
+            flat = flat | loose
         drop = _unstable_coefs(spec, res.x, se, fixed)
         if not drop:
             break
