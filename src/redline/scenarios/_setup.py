@@ -104,9 +104,14 @@ def fatality_counts(store, case: Case, stream: str, start: dt.date, end: dt.date
 
 
 def prepare(spec: ScenarioSpec, case: Case, store, decision_day: dt.date | None = None,
-            horizon: int | None = None) -> ScenarioModel:
-    """Fit (or load) the model and compute the state at the decision day."""
-    from redline.analysis.fit import fit_case, load_fit
+            horizon: int | None = None, fits: Any = None) -> ScenarioModel:
+    """Fit (or load) the model and compute the state at the decision day.
+
+    ``fits`` (a :class:`redline.analysis.fit.FitCache` of the case) hands over a
+    model already fitted with the same specification, and the counts already read,
+    instead of fitting and reading again.
+    """
+    from redline.analysis.fit import FitCache, load_fit
     from redline.data.streams import streams as read_streams
     dd = decision_day or spec.decision_day
     horizon = horizon or spec.horizon_days
@@ -120,11 +125,13 @@ def prepare(spec: ScenarioSpec, case: Case, store, decision_day: dt.date | None 
     else:
         start = ms.start or case.start
         end = ms.end if (ms.end and decision_day is None) else dd
-        fit = fit_case(store, case, ms.streams or None, "daily-hawkes", ms.link, ms.family,
-                       ms.covariates, start, end, n_boot=ms.n_boot, random_state=0)
+        fits = fits or FitCache(store, case)
+        fit = fits.fit(ms.streams or None, "daily-hawkes", ms.link, ms.family, ms.covariates,
+                       start, end, n_boot=ms.n_boot, random_state=0)
         model, settings = fit.model, fit.settings
     names = list(model.stream_names_) + list(spec.exogenous_streams)
-    hist = read_streams(store, case, names, start, dd).counts
+    hist = (fits.data.streams(names, start, dd) if fits is not None
+            else read_streams(store, case, names, start, dd)).counts
     dates = pd.date_range(dd + dt.timedelta(days=1), periods=horizon, freq="D")
     x = future_covariates(case, list(model.covariate_names_), dates)
     exo = np.array([hist[s].mean() for s in spec.exogenous_streams], dtype=float)

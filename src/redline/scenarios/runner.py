@@ -326,11 +326,12 @@ def _score_motives(spec: ScenarioSpec, sm: ScenarioModel, runs: dict[str, dict],
     return scores, ranking, sensitivity
 
 
-def _backtest(spec: ScenarioSpec, case, store, n_paths: int, seed: int) -> dict[str, Any]:
+def _backtest(spec: ScenarioSpec, case, store, n_paths: int, seed: int,
+              fits: Any = None) -> dict[str, Any]:
     """Fit up to ``fit_end``, run the option, place the observed count in the simulated distribution."""
     bt = spec.backtest
     horizon = (bt.end - bt.fit_end).days
-    sm = prepare(spec, case, store, decision_day=bt.fit_end, horizon=horizon)
+    sm = prepare(spec, case, store, decision_day=bt.fit_end, horizon=horizon, fits=fits)
     opt = _Option(spec, sm, bt.option, bt.fit_end, horizon)
     from redline.data.streams import streams as read_streams
     obs_counts = read_streams(store, case, [bt.stream], bt.start, bt.end).counts[bt.stream]
@@ -365,7 +366,7 @@ def _window_totals(spec, sm, opt, n_paths, seed, s_idx, a, b) -> np.ndarray:
 
 def run_scenario(spec: ScenarioSpec, case, store, n_paths: int = 10_000, seed: int = 1,
                  progress: bool = False, backtest: bool = True, fan: bool = True,
-                 console=None) -> ScenarioResult:
+                 console=None, fits: Any = None) -> ScenarioResult:
     """Simulate every option of ``spec`` and score the motives.
 
     Parameters
@@ -385,10 +386,16 @@ def run_scenario(spec: ScenarioSpec, case, store, n_paths: int = 10_000, seed: i
         streams these to the browser).
     backtest : bool
         Also run the scenario's backtest, if it defines one.
+    fits : FitCache, optional
+        The case's fits already made in this command (:class:`redline.analysis.fit.FitCache`):
+        a model with the scenario's specification is taken from it, not refitted.
     """
     if n_paths < 1:
         raise ScenarioError("n_paths must be at least 1", field="--paths", expected="e.g. 10000")
-    sm = prepare(spec, case, store)
+    if fits is None:
+        from redline.analysis.fit import FitCache
+        fits = FitCache(store, case)
+    sm = prepare(spec, case, store, fits=fits)
     batches = _make_batches(sm, n_paths, seed)
     options = [_Option(spec, sm, o.id, spec.decision_day, spec.horizon_days) for o in spec.options]
     runs: dict[str, dict] = {}
@@ -407,7 +414,7 @@ def run_scenario(spec: ScenarioSpec, case, store, n_paths: int = 10_000, seed: i
                                            progress=bar, task=task)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 7]))
     scores, ranking, sensitivity = _score_motives(spec, sm, runs, rng)
-    bt = _backtest(spec, case, store, n_paths, seed) if (backtest and spec.backtest) else None
+    bt = _backtest(spec, case, store, n_paths, seed, fits) if (backtest and spec.backtest) else None
     return ScenarioResult.build(spec, sm, options, runs, scores, ranking, sensitivity, bt,
                                 n_paths, seed, len(batches))
 
