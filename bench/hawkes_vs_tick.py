@@ -92,6 +92,6 @@ def compare(label: str, mu: np.ndarray, adj: np.ndarray) -> None:
 
 if __name__ == "__main__":
     main()
-    from daily_hawkes import main as daily_main  # noqa: E402  (same folder)
+    from daily_hawkes import main as daily_main
 
     daily_main()

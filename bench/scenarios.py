@@ -135,8 +135,7 @@ def main() -> None:
     ap.add_argument("--python-paths", type=int, default=200)
     args = ap.parse_args()
     from redline.data.store import DuckDBStore
-    from redline.scenarios import load_scenario
-    from redline.scenarios import runner
+    from redline.scenarios import load_scenario, runner
     from redline.scenarios._setup import prepare
 
     tmp = Path(tempfile.mkdtemp())

@@ -18,11 +18,23 @@ import numpy as np
 import pandas as pd
 
 from redline.data.case import Case, load_case
-from redline.data.streams import StreamData, covariate_frame, streams as read_streams
+from redline.data.streams import StreamData, covariate_frame
+from redline.data.streams import streams as read_streams
 from redline.errors import InputError
 
-__all__ = ["CaseData", "CaseFit", "FitCache", "fit_case", "parse_covariate", "coupling_table",
-           "save_fit", "load_fit", "MODEL_NAMES", "make_model", "fit_path"]
+__all__ = [
+    "MODEL_NAMES",
+    "CaseData",
+    "CaseFit",
+    "FitCache",
+    "coupling_table",
+    "fit_case",
+    "fit_path",
+    "load_fit",
+    "make_model",
+    "parse_covariate",
+    "save_fit",
+]
 
 MODEL_NAMES = ("daily-hawkes", "poisson", "negbin", "persistence")
 

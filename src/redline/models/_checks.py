@@ -15,14 +15,14 @@ import pandas as pd
 from redline.errors import ModelError, NotFittedError
 
 __all__ = [
+    "EstimatorMixin",
+    "as_rng",
     "check_counts",
     "check_covariates",
     "check_events",
-    "check_positive",
-    "check_horizon",
     "check_fitted",
-    "as_rng",
-    "EstimatorMixin",
+    "check_horizon",
+    "check_positive",
     "clone",
 ]
 

@@ -18,7 +18,7 @@ from redline.errors import ScenarioError
 from redline.models import DailyParams, daily_state, softplus_inv
 from redline.scenarios.spec import ScenarioSpec
 
-__all__ = ["ScenarioModel", "ParamDraws", "prepare", "future_covariates", "fatality_counts"]
+__all__ = ["ParamDraws", "ScenarioModel", "fatality_counts", "future_covariates", "prepare"]
 
 
 @dataclass

@@ -18,17 +18,22 @@ import numba
 import numpy as np
 
 from redline.errors import ScenarioError
-from redline.models import (FATALITIES, Interventions, RedLineRule, path_seeds_for,
-                            simulate_daily)
+from redline.models import FATALITIES, Interventions, RedLineRule, path_seeds_for, simulate_daily
 from redline.scenarios import motives as mv
 from redline.scenarios._setup import ScenarioModel, batch_params, prepare
 from redline.scenarios.result import ScenarioResult, summarise_metric
 from redline.scenarios.spec import FATALITIES as SPEC_FATALITIES
 from redline.scenarios.spec import (
-    EventRisk, Inject, RedLine, ScaleBaseline, ScenarioSpec, SetBaseline, SetCoupling,
+    EventRisk,
+    Inject,
+    RedLine,
+    ScaleBaseline,
+    ScenarioSpec,
+    SetBaseline,
+    SetCoupling,
 )
 
-__all__ = ["run_scenario", "simulate_option", "batch_sizes"]
+__all__ = ["batch_sizes", "run_scenario", "simulate_option"]
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -50,8 +55,7 @@ def _longest_zero_run(x):
         for t in range(h):
             if x[p, t] == 0:
                 run += 1
-                if run > best:
-                    best = run
+                best = max(best, run)
             else:
                 run = 0
         out[p] = best
@@ -72,8 +76,7 @@ def count_quantiles(x, qs):
         for j in range(d):
             hi = 0
             for p in range(n):
-                if x[p, t, j] > hi:
-                    hi = x[p, t, j]
+                hi = max(hi, x[p, t, j])
             hist = np.zeros(hi + 1, dtype=np.int64)
             for p in range(n):
                 hist[x[p, t, j]] += 1
@@ -198,7 +201,7 @@ def _metric_values(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, counts: 
     return out
 
 
-def _run_batch(opt: "_Option", sm: ScenarioModel, b: dict, fat_idx: int
+def _run_batch(opt: _Option, sm: ScenarioModel, b: dict, fat_idx: int
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One option on one batch of paths: (counts, fatal, fires, explosive) in path order.
 

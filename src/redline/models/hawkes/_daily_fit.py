@@ -26,7 +26,7 @@ from redline.models.hawkes._inference import wald_covariance
 from redline.models.hawkes._likelihood import daily_negloglik
 from redline.models.hawkes._params import DailySpec
 
-__all__ = ["MIN_EVENTS", "COEF_BOUND", "SE_RATIO", "FitOutcome", "fit_daily"]
+__all__ = ["COEF_BOUND", "MIN_EVENTS", "SE_RATIO", "FitOutcome", "fit_daily"]
 
 #: Events a stream needs in the fit window before its couplings are estimated.
 MIN_EVENTS = 5
@@ -174,7 +174,7 @@ def fit_daily(spec: DailySpec, y: np.ndarray, x: np.ndarray, streams: list[str],
     for _ in range(3):  # at most two refits after dropping unstable coefficients
         res = optimise(spec, y, x, theta0, lo, hi, max_iter)
         exclude = fixed | _unidentified_decays(res.x, spec)
-        grad = lambda th: daily_negloglik(th, spec, y, x)[1]  # noqa: E731
+        grad = lambda th: daily_negloglik(th, spec, y, x)[1]
         se, cov, flat = wald_covariance(grad, res.x, lo, hi, exclude=exclude)
         loose = np.zeros_like(exclude)
         loose[spec.blocks()["decay"]] = se[spec.blocks()["decay"]] > LOG_DECAY_SE_MAX

@@ -8,12 +8,17 @@ import numba
 import numpy as np
 import pandas as pd
 from scipy.optimize import OptimizeResult, minimize
-
 from threadpoolctl import threadpool_limits
 
 from redline.diagnostics import Diagnostics
 from redline.errors import ModelError
-from redline.models._checks import EstimatorMixin, as_rng, check_events, check_fitted, check_positive
+from redline.models._checks import (
+    EstimatorMixin,
+    as_rng,
+    check_events,
+    check_fitted,
+    check_positive,
+)
 from redline.models.hawkes._inference import ResidualsResult, interval_table, wald_covariance
 from redline.models.hawkes._likelihood import (
     hawkes_exp_compensators,
@@ -350,7 +355,7 @@ class Hawkes(EstimatorMixin):
             se, cov, flat = wald_covariance(None, theta, lo, hi, hessian=H)
         else:
             f = self._full_objective(times, marks, self.end_time_, d)
-            grad = lambda th: f(th)[1]  # noqa: E731
+            grad = lambda th: f(th)[1]
             lo = np.r_[np.full(d, 1e-10), np.zeros(d * d), -25.0]
             hi = np.r_[np.full(d + d * d, np.inf), 25.0]
             se, cov, flat = wald_covariance(grad, theta, lo, hi)

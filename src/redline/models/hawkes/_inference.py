@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["numerical_hessian", "wald_covariance", "wald_stderr", "interval_table", "ResidualsResult"]
+__all__ = ["ResidualsResult", "interval_table", "numerical_hessian", "wald_covariance", "wald_stderr"]
 
 
 def numerical_hessian(

@@ -31,15 +31,15 @@ from redline.models.hawkes._params import DailySpec, softplus, softplus_inv
 
 __all__ = [
     "DailySpec",
-    "daily_state",
     "daily_excitation",
-    "daily_rates",
     "daily_negloglik",
-    "softplus",
-    "softplus_inv",
+    "daily_rates",
+    "daily_state",
+    "hawkes_exp_compensators",
     "hawkes_exp_loglik",
     "hawkes_exp_loglik_grad",
-    "hawkes_exp_compensators",
+    "softplus",
+    "softplus_inv",
 ]
 
 _LAM_FLOOR = 1e-12

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DailySpec", "DailyParams", "softplus", "softplus_inv"]
+__all__ = ["DailyParams", "DailySpec", "softplus", "softplus_inv"]
 
 
 def softplus(x: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ from redline.diagnostics import Diagnostics
 from redline.errors import ModelError
 from redline.models.hawkes._params import DailySpec
 
-__all__ = ["daily_to_dict", "daily_from_dict"]
+__all__ = ["daily_from_dict", "daily_to_dict"]
 
 FORMAT = 2
 

@@ -36,8 +36,14 @@ from redline.errors import ModelError
 from redline.models._checks import as_rng, check_horizon, check_positive
 from redline.models.hawkes._params import softplus, softplus_inv
 
-__all__ = ["FATALITIES", "RedLineRule", "Interventions", "DailySimulation", "simulate_daily",
-           "path_seeds_for"]
+__all__ = [
+    "FATALITIES",
+    "DailySimulation",
+    "Interventions",
+    "RedLineRule",
+    "path_seeds_for",
+    "simulate_daily",
+]
 
 #: ``RedLineRule.series`` value meaning "the simulated fatal attacks".
 FATALITIES = -1
@@ -196,13 +202,12 @@ def _day_loop(seeds, mu, adj, r, s0, inj, identity, negbin, shape_k, p_fatal, fa
                 for j in range(d):
                     eta += adj[pa, i, j] * X[j]
                 if identity:
-                    lam = eta if eta > 0.0 else 0.0
+                    lam = max(0.0, eta)
                 else:
                     lam = _softplus1(eta)
                 if lam > explosive_rate:
                     explosive[p] = True
-                if lam > RATE_CAP:
-                    lam = RATE_CAP
+                lam = min(lam, RATE_CAP)
                 if want_rates:
                     rates[p, t, i] = lam
                 if negbin:
@@ -216,8 +221,7 @@ def _day_loop(seeds, mu, adj, r, s0, inj, identity, negbin, shape_k, p_fatal, fa
                     continue
                 total = 0
                 lo = t - r_window[k] + 1
-                if lo < 0:
-                    lo = 0
+                lo = max(lo, 0)
                 for u in range(lo, t + 1):
                     if r_series[k] < 0:
                         total += fatal[p, u]
