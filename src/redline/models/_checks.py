@@ -310,6 +310,16 @@ class EstimatorMixin:
         return self
 
 
+def init_params(estimator: Any) -> dict[str, Any]:
+    """The settings of any estimator, read from its ``__init__`` signature.
+
+    Works for estimators without :class:`EstimatorMixin` too, as long as they
+    store each keyword argument under its own name (the estimator contract).
+    """
+    return {name: getattr(estimator, name)
+            for name in EstimatorMixin._param_names.__func__(type(estimator))}
+
+
 def clone(estimator: Any) -> Any:
     """A new, unfitted estimator with the same settings."""
-    return type(estimator)(**estimator.get_params())
+    return type(estimator)(**init_params(estimator))
