@@ -281,6 +281,14 @@ def check_fitted(model: Any, attribute: str = "params_") -> None:
         )
 
 
+def _init_names(cls: type) -> list[str]:
+    """Keyword arguments of ``cls.__init__`` (the estimator's settings)."""
+    import inspect
+    sig = inspect.signature(cls.__init__)  # type: ignore[misc]
+    return [p.name for p in sig.parameters.values()
+            if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
 class EstimatorMixin:
     """``get_params`` / ``set_params`` read from ``__init__``'s signature, as in scikit-learn.
 
@@ -290,10 +298,7 @@ class EstimatorMixin:
 
     @classmethod
     def _param_names(cls) -> list[str]:
-        import inspect
-        sig = inspect.signature(cls.__init__)
-        return [p.name for p in sig.parameters.values()
-                if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        return _init_names(cls)
 
     def get_params(self) -> dict[str, Any]:
         """The settings given to ``__init__`` (a new dict)."""
@@ -316,8 +321,7 @@ def init_params(estimator: Any) -> dict[str, Any]:
     Works for estimators without :class:`EstimatorMixin` too, as long as they
     store each keyword argument under its own name (the estimator contract).
     """
-    return {name: getattr(estimator, name)
-            for name in EstimatorMixin._param_names.__func__(type(estimator))}
+    return {name: getattr(estimator, name) for name in _init_names(type(estimator))}
 
 
 def clone(estimator: Any) -> Any:

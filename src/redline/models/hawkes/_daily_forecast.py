@@ -7,7 +7,7 @@ the fit left (``end_state_``) or from a given history.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,7 @@ import pandas as pd
 from redline.models import scoring
 from redline.models._checks import as_rng, check_covariates, check_fitted, check_horizon
 from redline.models.hawkes._likelihood import daily_state
+from redline.models.hawkes._params import DailyParams, DailySpec
 from redline.models.hawkes._simulate_daily import DailySimulation, Interventions, simulate_daily
 
 __all__ = ["DailyForecastMixin"]
@@ -22,6 +23,24 @@ __all__ = ["DailyForecastMixin"]
 
 class DailyForecastMixin:
     """``simulate_detailed``, ``simulate``, ``predictive_pmf`` and ``forecast``."""
+
+    if TYPE_CHECKING:  # set by DailyHawkes.fit; declared for type checkers only
+        _spec: DailySpec
+        adjacency_: np.ndarray
+        decay_: np.ndarray
+        dispersion_: np.ndarray | None
+        end_state_: np.ndarray
+        last_covariates_: np.ndarray
+        last_date_: str | None
+        max_count_: float
+        stream_names_: list[str]
+        random_state: Any
+
+        @property
+        def params(self) -> DailyParams: ...
+
+        def draw_parameters(self, n: int, random_state: Any = None,
+                            method: str = "wald") -> list[DailyParams]: ...
 
     def _future_covariates(self, covariates, horizon):
         if self._spec.n_cov == 0:
@@ -89,13 +108,19 @@ class DailyForecastMixin:
         h = None if history is None else np.asarray(history, dtype=float).reshape(-1, d)
         x = self._future_covariates(covariates, horizon)
         rng = as_rng(random_state if random_state is not None else self.random_state)
+        mu: np.ndarray
+        adj: np.ndarray
+        decay: np.ndarray
+        disp: np.ndarray | None
+        state: np.ndarray | None
         if parameter_uncertainty:
             method = "bootstrap" if parameter_uncertainty is True else parameter_uncertainty
             draws = self.draw_parameters(n_paths, rng, method)
             mu = np.stack([p.predictor(x) for p in draws])
             adj = np.stack([p.adjacency for p in draws])
             decay = np.stack([p.decay for p in draws])
-            disp = None if self.dispersion_ is None else np.stack([p.dispersion for p in draws])
+            disp = (None if self.dispersion_ is None
+                    else np.stack([np.asarray(p.dispersion) for p in draws]))
             if h is None:
                 state = self.end_state_
             else:

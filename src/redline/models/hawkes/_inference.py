@@ -29,7 +29,7 @@ def numerical_hessian(
 
 
 def wald_covariance(
-    grad_nll: Callable[[np.ndarray], np.ndarray],
+    grad_nll: Callable[[np.ndarray], np.ndarray] | None,
     theta: np.ndarray,
     lower: np.ndarray,
     upper: np.ndarray,
@@ -51,8 +51,9 @@ def wald_covariance(
 
     Parameters
     ----------
-    grad_nll : callable
-        Gradient of the negative log-likelihood in the packed parameters.
+    grad_nll : callable or None
+        Gradient of the negative log-likelihood in the packed parameters (not
+        needed when ``hessian`` is given).
     theta, lower, upper : ndarray of shape (n_params,)
     exclude : bool ndarray of shape (n_params,), optional
     hessian : ndarray, optional
@@ -80,9 +81,14 @@ def wald_covariance(
     def grad_free(sub: np.ndarray) -> np.ndarray:
         full = theta.copy()
         full[free] = sub
-        return grad_nll(full)[free]
+        return grad_nll(full)[free]  # type: ignore[misc]
 
-    H = numerical_hessian(grad_free, theta[free]) if hessian is None else hessian
+    if hessian is None:
+        if grad_nll is None:
+            raise ValueError("wald_covariance needs grad_nll or hessian")
+        H = numerical_hessian(grad_free, theta[free])
+    else:
+        H = hessian
     vals, vecs = np.linalg.eigh(H)
     ok = vals > 1e-10 * max(float(vals.max()), 1e-300)
     inv = np.where(ok, 1.0 / np.where(ok, vals, 1.0), 0.0)
@@ -126,6 +132,8 @@ def interval_table(
     interval of the bootstrap samples (shape (n_boot, n_params)).
     """
     if method == "bootstrap":
+        if boot is None:
+            raise ValueError("bootstrap intervals need bootstrap samples")
         low = np.nanquantile(boot, alpha / 2, axis=0)
         high = np.nanquantile(boot, 1 - alpha / 2, axis=0)
     else:

@@ -169,6 +169,7 @@ def daily_negloglik(
         ll = y * np.log(lam) - lam - gammaln(y + 1.0)
         dll_dlam = y / lam - 1.0
     else:
+        assert log_disp is not None  # negbin layouts always carry it
         k = np.exp(-log_disp)[None, :]
         log_kl = np.log(k + lam)
         ll = (

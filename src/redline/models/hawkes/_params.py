@@ -144,6 +144,8 @@ class DailySpec:
         parts = [params.intercept, np.ravel(params.adjacency), params.log_decay,
                  np.ravel(params.coef)]
         if self.family == "negbin":
+            if params.log_dispersion is None:
+                raise ValueError("a negbin layout needs log_dispersion")
             parts.append(params.log_dispersion)
         return np.concatenate([np.asarray(x, float) for x in parts])
 

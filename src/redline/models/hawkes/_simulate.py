@@ -97,7 +97,9 @@ def simulate_daily_paths(
         dispersion=dispersion, initial_state=initial_state, random_state=random_state,
         interventions=Interventions(injections=injections, baseline_scale=baseline_scale),
         return_rates=return_rates)
-    return (sim.counts, sim.rates) if return_rates else sim.counts
+    if return_rates and sim.rates is not None:
+        return sim.counts, sim.rates
+    return sim.counts
 
 
 def simulate_hawkes(
@@ -145,8 +147,8 @@ def simulate_hawkes(
     if (base < 0).any() or (adj < 0).any():
         raise ModelError("negative baseline or adjacency", field="adjacency",
                          expected="values >= 0 (the exponential Hawkes model is excitatory)")
-    decay = float(check_positive(decay, "decay"))
-    end_time = float(check_positive(end_time, "end_time"))
+    decay = float(check_positive(decay, "decay"))  # type: ignore[arg-type]
+    end_time = float(check_positive(end_time, "end_time"))  # type: ignore[arg-type]
     n0 = rng.poisson(base * end_time)
     times = [rng.uniform(0.0, end_time, n0[i]) for i in range(d)]
     gen_t = np.concatenate(times)

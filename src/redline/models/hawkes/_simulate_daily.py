@@ -414,7 +414,8 @@ def simulate_daily(
     fires = np.zeros((n_paths, len(iv.rules)), dtype=np.int64)
     explosive = np.zeros(n_paths, dtype=np.bool_)
     c = np.ascontiguousarray
-    _day_loop(c(seeds), c(mu), c(adj), c(np.exp(-dec)), c(s0), c(np.round(inj).astype(np.int64)),
+    _day_loop(c(seeds), c(mu), c(adj), c(np.exp(-dec)), c(s0),  # type: ignore[call-arg]
+              c(np.round(inj).astype(np.int64)),
               identity, negbin, c(shape_k), c(pf), int(iv.fatal_stream),
               *_rule_arrays(iv.rules, d), float(explosive_rate), bool(return_rates),
               counts, rates, fatal, fires, explosive)
