@@ -308,3 +308,21 @@ def test_bootstrap_with_too_few_usable_replicates_falls_back_to_wald():
     if m.n_boot_used_ == 0:
         with pytest.raises(ModelError, match="bootstrap"):
             m.simulate(10, n_paths=5, parameter_uncertainty=True)
+
+
+@pytest.mark.parametrize("link", ["identity", "softplus"])
+def test_compiled_poisson_pass_equals_the_numpy_form(link):
+    from redline.models.hawkes._likelihood import _negloglik_numpy
+    rng = np.random.default_rng(11)
+    spec = DailySpec(3, 2, link, "poisson")
+    y = rng.poisson(1.0, (300, 3)).astype(float)
+    x = rng.normal(size=(300, 2))
+    theta = rng.normal(scale=0.3, size=spec.n_params)
+    if link == "identity":
+        theta[3:12] = np.abs(theta[3:12])
+    s0 = np.array([1.0, 0.5, 2.0])
+    nll, grad = daily_negloglik(theta, spec, y, x, s0)
+    ref_nll, ref_grad = _negloglik_numpy(theta, spec, y, x, s0)
+    assert nll == pytest.approx(ref_nll, rel=1e-12)
+    np.testing.assert_allclose(grad, ref_grad, rtol=1e-9, atol=1e-9)
+    assert daily_negloglik(theta, spec, y, x, s0, gradient=False) == pytest.approx(nll, rel=1e-15)
