@@ -192,7 +192,7 @@ def _poisson_pass(y, mu, alpha, decay, s0, identity, want_grad):
             for j in range(d):
                 eta += alpha[i, j] * X[j]
             if identity:
-                lam = eta if eta > _LAM_FLOOR else _LAM_FLOOR
+                lam = max(_LAM_FLOOR, eta)
                 dlde = 1.0 if eta > _LAM_FLOOR else 0.0
             else:
                 if eta > 0.0:
@@ -202,8 +202,7 @@ def _poisson_pass(y, mu, alpha, decay, s0, identity, want_grad):
                     e = np.exp(eta)
                     lam = np.log1p(e)
                     dlde = e / (1.0 + e)
-                if lam < _LAM_FLOOR:
-                    lam = _LAM_FLOOR
+                lam = max(lam, _LAM_FLOOR)
             yt = y[t, i]
             ll += yt * np.log(lam) - lam - math.lgamma(yt + 1.0)
             if want_grad:
