@@ -221,3 +221,17 @@ def test_coupling_changes_apply_in_order():
     sim = simulate_daily(np.zeros(2), np.zeros((2, 2)), np.ones(2), horizon=H, n_paths=N,
                          random_state=1, interventions=iv)
     _close(sim.counts[:, :, 0].sum(axis=1).astype(float), 2.5 * (1 - np.exp(-1.0 * (H - 1))))
+
+
+def test_softplus_runaway_is_counted_and_inhibition_is_not():
+    # Softplus: a positive self-coupling of 1.5 grows like a supercritical linear
+    # process once rates are large; the same coupling with the baseline held far
+    # below zero (and a strong inhibitor) stays small.
+    H, N = 150, 200
+    hot = simulate_daily(np.full(1, 0.5), np.array([[1.5]]), np.ones(1), horizon=H, n_paths=N,
+                         link="softplus", random_state=0, explosive_rate=1000.0)
+    calm = simulate_daily(np.array([-6.0, -1.0]), np.array([[1.5, -8.0], [0.5, 0.0]]),
+                          np.ones(2), horizon=H, n_paths=N, link="softplus", random_state=0,
+                          explosive_rate=1000.0)
+    assert hot.explosive_share > 0.9
+    assert calm.explosive_share == 0.0

@@ -99,7 +99,8 @@ class DailyHawkes(DailyForecastMixin, EstimatorMixin):
         rows of parameters held fixed, at a bound or unidentified are 0.
     branching_ratio_ : float
         Spectral radius of the positive part of ``adjacency_``: the branching ratio
-        under the identity link; under softplus >= 1 also means run-away paths.
+        under the identity link (``diagnostics_`` flags >= 1); under softplus a
+        rough guide only (run-away paths are counted in simulations).
     loglik_, aic_, bic_ : float
         Log-likelihood at the optimum; AIC and BIC with ``n = n_days * n_streams``.
     converged_ : bool
@@ -195,7 +196,12 @@ class DailyHawkes(DailyForecastMixin, EstimatorMixin):
                 f"only {self.n_boot_used_} of {self.n_boot} bootstrap replicates could be "
                 "refitted (the others simulated a stream with no events); intervals fall back "
                 "to the Wald ones")
-        if self.branching_ratio_ >= 1:
+        # Under the identity link the spectral radius is the branching ratio: >= 1 is
+        # explosive, exactly. Under softplus it is not a criterion (negative
+        # predictors keep rates small whatever the positive couplings; the
+        # built-in case has 3.97 and no path runs away), so run-aways are counted
+        # where they happen, in simulations (simulate.explosive).
+        if self.link == "identity" and self.branching_ratio_ >= 1:
             self.diagnostics_.add(
                 "fit.supercritical",
                 f"the spectral radius of the excitation is {self.branching_ratio_:.3f} (>= 1): "

@@ -89,8 +89,9 @@ class DailyParams:
         """Spectral radius of the excitatory part of ``adjacency``.
 
         Under the identity link this is the branching ratio (>= 1: explosive).
-        Under softplus the rate grows like the identity for large predictors, so
-        the same number >= 1 also means paths can run away.
+        Under softplus it is only a rough guide: negative predictors and
+        inhibiting couplings can hold rates small whatever it is, so whether
+        paths run away is read from simulations (``DailySimulation.explosive``).
         """
         pos = np.maximum(self.adjacency, 0.0)
         return float(np.max(np.abs(np.linalg.eigvals(pos)))) if pos.size else 0.0
