@@ -54,6 +54,7 @@ def fit(
                 "covariate_effects": pd.DataFrame(np.asarray(m.coef_), index=m.stream_names_,
                                                   columns=m.covariate_names_).to_dict() if len(m.covariate_names_) else {},
                 "residuals": f.residuals().summary().to_dict(orient="records"),
+                "diagnostics": m.diagnostics_.to_list(),
             })
         print(json.dumps(out, indent=1, default=str))
         return
@@ -79,6 +80,8 @@ def fit(
               "softplus link only a rough guide to stability)")
         console.print(f"{br} · log-likelihood {m.loglik_:.2f} · "
                       f"AIC {m.aic_:.1f} · BIC {m.bic_:.1f} · converged {m.converged_}")
+        for d in m.diagnostics_:
+            console.print(f"[{d.severity}] {d.code}: {d.message}", markup=False)
         if path:
             console.print(f"saved to {path}")
     else:
