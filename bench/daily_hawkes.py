@@ -1,23 +1,17 @@
 """Time ``DailyHawkes`` on 10 streams x 3,650 days, and the scenario-sized simulator.
 
-Run: ``.venv/bin/python bench/daily_hawkes.py``. Prints numbers only; asserts nothing.
+Run: ``env -u OMP_NUM_THREADS .venv/bin/python bench/daily_hawkes.py``: no thread
+variable is set here, since the fit limits BLAS threads itself. Prints numbers
+only; asserts nothing.
 """
 
 from __future__ import annotations
 
-import os
+import time
 
-# Single-threaded BLAS, set before numpy loads: the matrices here are small, so
-# threads only add contention (3-5x slower on a loaded 2-core machine), and tick's
-# learner runs on one thread by default too.
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+import numpy as np
 
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from redline.models import DailyHawkes, simulate_daily_paths  # noqa: E402
+from redline.models import DailyHawkes, simulate_daily_paths
 
 D = 10
 N_DAYS = 3650

@@ -72,6 +72,26 @@ CODES: dict[str, Code] = {
         ("fit.unidentified", "warning",
          "A parameter's standard error could not be computed (flat likelihood); its interval "
          "is missing."),
+        ("fit.thin_stream", "warning",
+         "A stream has too few events in the fit window to estimate how it excites or is "
+         "excited by the others: its couplings and covariate effects are held at 0 and only "
+         "its baseline is fitted."),
+        ("fit.covariate_separates", "warning",
+         "A step covariate separates a stream (none of its events fall on the days the "
+         "covariate is on, or none on the days it is off), so its effect would be infinite; "
+         "the covariate is dropped for that stream."),
+        ("fit.coefficient_dropped", "warning",
+         "A covariate effect came out beyond a sane size or with a standard error far larger "
+         "than itself: the data cannot pin it down, so it is dropped for that stream and the "
+         "model refitted."),
+        ("fit.at_bound", "warning",
+         "A parameter sits at a bound of the optimiser: the data push it further than the "
+         "model allows; its standard error is missing. Decays and dispersions at a bound are "
+         "reported as info."),
+        ("simulate.explosive", "warning",
+         "Some simulated paths ran away (the self-excitation fed on itself past a rate far "
+         "above anything in the data): means over paths are dominated by them, so read "
+         "medians or statistics of the stable paths."),
     ]),
     # --- data --------------------------------------------------------------------
     **_codes("data", [

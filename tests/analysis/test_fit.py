@@ -63,3 +63,47 @@ def test_unknown_stream_and_covariate(store):
         fit_case(store, CASE, streams=["no_such_stream"])
     with pytest.raises(InputError, match="gaza_truce"):
         fit_case(store, CASE, covariates=["no_such_covariate"])
+
+
+class _CountingStore:
+    """A store that counts the daily-count queries made through it."""
+
+    def __init__(self, store):
+        self._store, self.queries = store, 0
+
+    def daily_counts(self, *args, **kwargs):
+        self.queries += 1
+        return self._store.daily_counts(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+def test_fit_cache_fits_each_specification_once(store):
+    from redline.analysis.fit import FitCache
+    counting = _CountingStore(store)
+    fits = FitCache(counting, CASE)
+    case = fits.case
+    a = fits.fit()
+    # the case's defaults spelled out are the same specification
+    b = fits.fit(list(case.model.streams), link=case.model.link,
+                 covariates=list(case.model.covariates), start=case.start, end=case.end)
+    assert a is b and fits.n_fitted == 1 and counting.queries == 1
+    c = fits.fit(link="identity")
+    assert c is not a and fits.n_fitted == 2
+    assert counting.queries == 1  # same streams and window: counts read once
+    np.testing.assert_array_equal(a.counts.to_numpy(), fit_case(store, CASE).counts.to_numpy())
+    # the cached fit is the fit fit_case would make
+    assert a.model.loglik_ == pytest.approx(fit_case(store, CASE).model.loglik_, rel=1e-12)
+
+
+def test_scenario_takes_its_model_from_the_cache(store):
+    from redline.analysis.fit import FitCache
+    from redline.scenarios import load_scenario
+    from redline.scenarios._setup import prepare
+    spec, case = load_scenario("after-tower-22")
+    fits = FitCache(store, case)
+    sm = prepare(spec, case, store, fits=fits)
+    assert fits.n_fitted == 1
+    again = prepare(spec, case, store, fits=fits)
+    assert again.model is sm.model and fits.n_fitted == 1

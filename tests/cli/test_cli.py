@@ -88,6 +88,10 @@ def test_fit_json_and_saved_model(cli, case_store):
         assert row["low"] <= row["effect"] <= row["high"]
         assert row["verdict"] in ("excites", "inhibits", "unclear")
     assert Path(out["saved_to"]).exists()
+    # no strike fell in the truce week: the covariate separates that stream and is dropped
+    assert any(d["code"] == "fit.covariate_separates"
+               and d["subject"] == {"kind": "parameter", "id": "coef:gaza_truce->us_strikes_on_militias"}
+               for d in out["diagnostics"])
 
 
 def test_fit_unknown_stream_names_the_valid_ones(cli, case_store):

@@ -140,13 +140,13 @@ def test_negbin_recovers_overdispersion():
     assert nb.dispersion_[1] < 0.4
     assert nb.aic_ < po.aic_
     # The Poisson model's PIT residuals reveal the overdispersion of stream 0.
-    assert po.residuals().ks_pvalue[0] < 0.01
-    assert nb.residuals().ks_pvalue[0] > 0.01
+    assert po.residuals(y).ks_pvalue[0] < 0.01
+    assert nb.residuals(y).ks_pvalue[0] > 0.01
 
 
 def test_residuals_uniform_under_the_model():
     y, x = _simulate("identity", 1500, seed=21)
-    res = DailyHawkes(random_state=0).fit(y, covariates=x).residuals()
+    res = DailyHawkes(random_state=0).fit(y, covariates=x).residuals(y, x)
     assert res.summary().shape == (2, 4)
     assert (res.ks_pvalue > 0.001).all()
     assert all(((v > 0) & (v < 1)).all() for v in res.values)
@@ -265,36 +265,42 @@ def test_parameter_uncertainty_widens_paths():
         DailyHawkes().fit(y, covariates=x).simulate(5, parameter_uncertainty=True)
 
 
-def test_explosive_fit_warns():
-    from redline.errors import StationarityWarning
-
+def test_explosive_fit_is_diagnosed_and_its_paths_counted():
     y = simulate_daily_paths(np.array([0.5]), np.array([[1.15]]), np.array([1.0]),
                              horizon=80, n_paths=1, random_state=0)[0]
-    with pytest.warns(StationarityWarning, match="branching ratio"):
-        m = DailyHawkes().fit(y)
+    m = DailyHawkes().fit(y)
     assert m.branching_ratio_ >= 1
+    assert m.diagnostics_.has("fit.supercritical")
+    sim = m.simulate_detailed(200, n_paths=200, random_state=0)
+    # A supercritical process runs away on (almost) every path over 200 days.
+    assert sim.explosive_share > 0.5
+    assert sim.diagnostics.has("simulate.explosive")
+
+
+def test_stable_fit_has_no_supercritical_or_explosive_diagnostic():
+    y, x = _simulate("identity", 400, seed=3)
+    m = DailyHawkes().fit(y, covariates=x)
+    assert m.branching_ratio_ < 1 and not m.diagnostics_.has("fit.supercritical")
+    sim = m.simulate_detailed(60, n_paths=300, random_state=0)
+    assert sim.explosive_share == 0.0 and not sim.diagnostics
 
 
 def test_bootstrap_with_too_few_usable_replicates_falls_back_to_wald():
     """A stream with a single event makes most bootstrap replicates unfittable (the
     replicate has no event there); intervals must not rest on the few that remain,
     and per-path parameter draws must fail clearly when none remain."""
-    import warnings
-
     import numpy as np
     import pytest
 
-    from redline.errors import BootstrapWarning, ModelError
+    from redline.errors import ModelError
     from redline.models import DailyHawkes
 
-    rng = np.random.default_rng(0)  # with this seed 1 of the 6 replicates can be refitted
+    rng = np.random.default_rng(0)  # with these seeds 1 of the 6 replicates can be refitted
     y = np.zeros((200, 2))
     y[:, 0] = rng.poisson(0.8, 200)
     y[100, 1] = 1
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with pytest.warns(BootstrapWarning):
-            m = DailyHawkes(n_boot=6, random_state=1).fit(y)
+    m = DailyHawkes(n_boot=6, random_state=6).fit(y)
+    assert m.diagnostics_.has("fit.bootstrap_thin")
     assert m.n_boot_used_ < 3
     auto, wald = m.conf_int(), m.conf_int(method="wald")
     np.testing.assert_allclose(auto[["low", "high"]].to_numpy(), wald[["low", "high"]].to_numpy(),
@@ -302,3 +308,21 @@ def test_bootstrap_with_too_few_usable_replicates_falls_back_to_wald():
     if m.n_boot_used_ == 0:
         with pytest.raises(ModelError, match="bootstrap"):
             m.simulate(10, n_paths=5, parameter_uncertainty=True)
+
+
+@pytest.mark.parametrize("link", ["identity", "softplus"])
+def test_compiled_poisson_pass_equals_the_numpy_form(link):
+    from redline.models.hawkes._likelihood import _negloglik_numpy
+    rng = np.random.default_rng(11)
+    spec = DailySpec(3, 2, link, "poisson")
+    y = rng.poisson(1.0, (300, 3)).astype(float)
+    x = rng.normal(size=(300, 2))
+    theta = rng.normal(scale=0.3, size=spec.n_params)
+    if link == "identity":
+        theta[3:12] = np.abs(theta[3:12])
+    s0 = np.array([1.0, 0.5, 2.0])
+    nll, grad = daily_negloglik(theta, spec, y, x, s0)
+    ref_nll, ref_grad = _negloglik_numpy(theta, spec, y, x, s0)
+    assert nll == pytest.approx(ref_nll, rel=1e-12)
+    np.testing.assert_allclose(grad, ref_grad, rtol=1e-9, atol=1e-9)
+    assert daily_negloglik(theta, spec, y, x, s0, gradient=False) == pytest.approx(nll, rel=1e-15)

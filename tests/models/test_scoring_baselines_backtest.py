@@ -92,14 +92,15 @@ def test_backtest_hawkes_beats_poisson_on_clustered_data():
     res = rolling_origin(
         y,
         {"hawkes": DailyHawkes, "negbin": NegBinBaseline, "persistence": Persistence},
-        horizon=7, n_origins=6, n_paths=300, random_state=0,
+        # 15 origins: with 6 the skill swung from -0.01 to 0.27 with the data's seed
+        horizon=7, n_origins=15, n_paths=300, random_state=0,
     )
     s = res.summary.set_index(["model", "metric"])
     assert s.loc[("poisson", "crps"), "skill"] == 0.0
     assert s.loc[("hawkes", "crps"), "skill"] > 0.05
     assert s.loc[("hawkes", "logscore"), "skill"] > 0.0
     assert set(res.scores.columns) == {"origin", "model", "stream", "metric", "value"}
-    assert len(res.scores) == 6 * 4 * 2 * 2
+    assert len(res.scores) == 15 * 4 * 2 * 2
     assert isinstance(res.scores.origin.iloc[0], pd.Timestamp)
 
 

@@ -1,4 +1,5 @@
-"""The scenario day loop against closed forms and against simulate_daily_paths.
+"""The daily simulator (``simulate_daily``, the engine of every daily simulation)
+against closed forms and against an independent numpy reference.
 
 Tolerances: every check compares a Monte Carlo mean of N independent paths with
 its exact value, and allows 4.5 standard errors (estimated from the sample).
@@ -11,11 +12,35 @@ from __future__ import annotations
 
 import numpy as np
 
-from redline.models import simulate_daily_paths
-from redline.scenarios._engine import RuleArrays, simulate_batch
+from redline.models import Interventions, RedLineRule, path_seeds_for, simulate_daily
 from redline.scenarios.runner import _longest_zero_run, batch_sizes
 
 Z = 4.5
+
+
+def simulate_batch(seed, mu, adjacency, decay, state, injections, n_paths, link,
+                   p_fatal=None, fatal_stream=-1, rules=()):
+    """One batch as the scenario runner runs it: per-path seeds from one seed."""
+    sim = simulate_daily(
+        mu, adjacency, decay, horizon=mu.shape[0], n_paths=n_paths, link=link,
+        initial_state=state, path_seeds=path_seeds_for(seed, n_paths),
+        interventions=Interventions(injections=injections, rules=list(rules),
+                                    fatal_stream=fatal_stream,
+                                    fatal_probability=0.0 if p_fatal is None else p_fatal))
+    return sim.counts, sim.fatal, sim.fires
+
+
+def _reference_paths(mu, A, decay, s0, H, N, rng):
+    """The recursion written day by day in plain numpy, vectorised over paths (softplus)."""
+    r = np.exp(-decay)
+    S = np.tile(s0, (N, 1))
+    out = np.empty((N, H, mu.size), dtype=np.int64)
+    for t in range(H):
+        lam = np.logaddexp(0.0, mu + ((1 - r) * S) @ A.T)
+        y = rng.poisson(lam)
+        out[:, t] = y
+        S = r * S + y
+    return out
 
 
 def _close(samples: np.ndarray, exact: float) -> None:
@@ -63,7 +88,7 @@ def test_coupled_mean_follows_the_exact_recursion():
         S = r * S + m
 
 
-def test_agrees_with_simulate_daily_paths():
+def test_agrees_with_an_independent_numpy_reference():
     H, N = 20, 20000
     mu = np.array([0.2, -0.5])
     A = np.array([[-0.8, 1.2], [0.5, 0.1]])
@@ -71,8 +96,7 @@ def test_agrees_with_simulate_daily_paths():
     s0 = np.array([3.0, 0.5])
     ours, _, _ = simulate_batch(6, np.tile(mu, (H, 1)), A, decay, s0, np.zeros((H, 2), int),
                                 N, "softplus")
-    ref = simulate_daily_paths(mu, A, decay, horizon=H, n_paths=N, link="softplus",
-                               initial_state=s0, random_state=6)
+    ref = _reference_paths(mu, A, decay, s0, H, N, np.random.default_rng(6))
     for t in (0, 1, 5, 19):
         for i in range(2):
             a, b = ours[:, t, i].astype(float), ref[:, t, i].astype(float)
@@ -98,8 +122,8 @@ def test_red_line_that_always_fires():
     H, N = 12, 20000
     inj = np.zeros((H, 2), int)
     inj[0, 0] = 1
-    rules = RuleArrays([{"series": 0, "at_least": 1, "window": 7, "prob": 1.0, "stream": 1,
-                         "count": 5, "dmin": 2, "dmax": 5, "max_fires": 1}])
+    rules = [RedLineRule(series=0, at_least=1, window=7, probability=1.0, stream=1, count=5,
+                         delay=(2, 5), max_fires=1)]
     counts, _, fires = simulate_batch(8, np.zeros((H, 2)), np.zeros((2, 2)), np.ones(2),
                                       np.zeros(2), inj, N, "identity", rules=rules)
     assert (counts[:, :, 1].sum(axis=1) == 5).all()
@@ -116,8 +140,8 @@ def test_red_line_probability_and_max_fires():
     H, N = 60, 20000
     inj = np.zeros((H, 2), int)
     inj[:, 0] = 1
-    rules = RuleArrays([{"series": 0, "at_least": 1, "window": 3, "prob": 0.3, "stream": 1,
-                         "count": 1, "dmin": 1, "dmax": 1, "max_fires": 2}])
+    rules = [RedLineRule(series=0, at_least=1, window=3, probability=0.3, stream=1, count=1,
+                         delay=(1, 1), max_fires=2)]
     _, _, fires = simulate_batch(9, np.zeros((H, 2)), np.zeros((2, 2)), np.ones(2), np.zeros(2),
                                  inj, N, "identity", rules=rules)
     from scipy.stats import binom
@@ -151,3 +175,63 @@ def test_count_quantiles_match_numpy_inverted_cdf():
     for n in (1, 7, 100, 1000):
         x = rng.poisson(2.0, (n, 20, 3)).astype(np.int64)
         assert np.array_equal(count_quantiles(x, q), np.quantile(x, q, axis=0, method="inverted_cdf"))
+
+
+def test_explosive_paths_are_counted_per_path():
+    # Supercritical (branching ratio 1.3): every path's rate passes 1,000/day within
+    # 120 days. Subcritical (0.5) with a rate of 0.5/day: the stationary mean is 1/day,
+    # and a rate of 1,000 is out of reach.
+    H, N = 120, 200
+    hot = simulate_daily(np.full(1, 0.5), np.array([[1.3]]), np.ones(1), horizon=H, n_paths=N,
+                         random_state=0, explosive_rate=1000.0)
+    cold = simulate_daily(np.full(1, 0.5), np.array([[0.5]]), np.ones(1), horizon=H, n_paths=N,
+                          random_state=0, explosive_rate=1000.0)
+    assert hot.explosive_share > 0.95 and hot.diagnostics.has("simulate.explosive")
+    assert cold.explosive_share == 0.0 and not cold.diagnostics
+    # rates are capped, so even exploded paths stay finite
+    assert np.isfinite(hot.counts).all()
+
+
+def test_per_path_regimes_match_separate_runs():
+    # A baseline change on half of the paths gives those paths exactly what a run with
+    # the change on every path gives them: the seeds follow the path, not the batch.
+    H, N = 30, 40
+    mu = np.tile([0.6, 0.3], (H, 1))
+    A = np.array([[0.2, 0.3], [0.1, 0.2]])
+    seeds = path_seeds_for(5, N)
+    scale = np.ones((N, H, 2))
+    scale[::2, 10:, 0] = 0.2
+    mixed = simulate_daily(mu, A, np.ones(2), horizon=H, n_paths=N, path_seeds=seeds,
+                           interventions=Interventions(baseline_scale=scale)).counts
+    all_on = simulate_daily(mu, A, np.ones(2), horizon=H, n_paths=N, path_seeds=seeds,
+                            interventions=Interventions(baseline_scale=scale[0])).counts
+    none = simulate_daily(mu, A, np.ones(2), horizon=H, n_paths=N, path_seeds=seeds).counts
+    assert np.array_equal(mixed[::2], all_on[::2])
+    assert np.array_equal(mixed[1::2], none[1::2])
+    assert not np.array_equal(mixed[::2], none[::2])
+
+
+def test_coupling_changes_apply_in_order():
+    H, N = 40, 20000
+    inj = np.zeros((H, 2), int)
+    inj[0, 1] = 10
+    # coupling 1 -> 0 set to 0.5 then halved: 10 injected events add 0.25 * 10 = 2.5
+    # expected events of stream 0 over the kernel (decay 1, horizon long enough).
+    iv = Interventions(injections=inj, couplings=[(0, 1, "value", 0.5), (0, 1, "factor", 0.5)])
+    sim = simulate_daily(np.zeros(2), np.zeros((2, 2)), np.ones(2), horizon=H, n_paths=N,
+                         random_state=1, interventions=iv)
+    _close(sim.counts[:, :, 0].sum(axis=1).astype(float), 2.5 * (1 - np.exp(-1.0 * (H - 1))))
+
+
+def test_softplus_runaway_is_counted_and_inhibition_is_not():
+    # Softplus: a positive self-coupling of 1.5 grows like a supercritical linear
+    # process once rates are large; the same coupling with the baseline held far
+    # below zero (and a strong inhibitor) stays small.
+    H, N = 150, 200
+    hot = simulate_daily(np.full(1, 0.5), np.array([[1.5]]), np.ones(1), horizon=H, n_paths=N,
+                         link="softplus", random_state=0, explosive_rate=1000.0)
+    calm = simulate_daily(np.array([-6.0, -1.0]), np.array([[1.5, -8.0], [0.5, 0.0]]),
+                          np.ones(2), horizon=H, n_paths=N, link="softplus", random_state=0,
+                          explosive_rate=1000.0)
+    assert hot.explosive_share > 0.9
+    assert calm.explosive_share == 0.0

@@ -214,9 +214,13 @@ class DeterrenceResult:
 
 
 def model_view(store, case: Case, attack: str, strike: str, start: dt.date, end: dt.date,
-               alpha: float = 0.05) -> dict[str, Any]:
-    """Signed strike -> attack effect of ``DailyHawkes(link="softplus")``, with and without covariates."""
-    from redline.analysis.fit import fit_case
+               alpha: float = 0.05, fits: Any = None) -> dict[str, Any]:
+    """Signed strike -> attack effect of ``DailyHawkes(link="softplus")``, with and without covariates.
+
+    ``fits`` (a :class:`~redline.analysis.fit.FitCache`) reuses fits already made.
+    """
+    from redline.analysis.fit import FitCache
+    fits = fits or FitCache(store, case)
 
     out: dict[str, Any] = {"model": "DailyHawkes(link='softplus', family='poisson')",
                            "streams": [attack, strike], "fits": []}
@@ -230,7 +234,7 @@ def model_view(store, case: Case, attack: str, strike: str, start: dt.date, end:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                f = fit_case(store, case, [attack, strike], link="softplus", covariates=list(covs),
+                f = fits.fit([attack, strike], link="softplus", covariates=list(covs),
                              start=start, end=end)
             except (RedlineError, FloatingPointError, np.linalg.LinAlgError) as exc:
                 entry["error"] = str(exc)
@@ -242,7 +246,8 @@ def model_view(store, case: Case, attack: str, strike: str, start: dt.date, end:
                       "high": float(row["high"]), "verdict": _sign(row["low"], row["high"]),
                       "converged": bool(f.model.converged_), "loglik": float(f.model.loglik_),
                       "warnings": [str(w.message) for w in caught
-                                   if issubclass(w.category, (ConvergenceWarning, StationarityWarning))]})
+                                   if issubclass(w.category, (ConvergenceWarning, StationarityWarning))]
+                      + [d.message for d in f.model.diagnostics_]})
         cov = ci[(ci["parameter"] == "coef") & (ci["target"] == attack)]
         entry["covariate_effects"] = [{"covariate": r.source, "effect": float(r.estimate),
                                        "low": float(r.low), "high": float(r.high)}

@@ -18,11 +18,23 @@ import numpy as np
 import pandas as pd
 
 from redline.data.case import Case, load_case
-from redline.data.streams import StreamData, covariate_frame, streams as read_streams
+from redline.data.streams import StreamData, covariate_frame
+from redline.data.streams import streams as read_streams
 from redline.errors import InputError
 
-__all__ = ["CaseFit", "fit_case", "parse_covariate", "coupling_table", "save_fit", "load_fit",
-           "MODEL_NAMES", "make_model", "fit_path"]
+__all__ = [
+    "MODEL_NAMES",
+    "CaseData",
+    "CaseFit",
+    "FitCache",
+    "coupling_table",
+    "fit_case",
+    "fit_path",
+    "load_fit",
+    "make_model",
+    "parse_covariate",
+    "save_fit",
+]
 
 MODEL_NAMES = ("daily-hawkes", "poisson", "negbin", "persistence")
 
@@ -75,11 +87,97 @@ class CaseFit:
     def counts(self) -> pd.DataFrame:
         return self.data.counts
 
+    def residuals(self):
+        """The model's residuals on the data it was fitted to (the model keeps no data)."""
+        cov = self.covariates if self.covariates.shape[1] else None
+        return self.model.residuals(self.counts, cov)
+
+
+class CaseData:
+    """A case's stream counts read from the store once per command.
+
+    Every stage of a command (the fit, the scenario's history, the brief's tables)
+    asks this object for the streams it needs instead of querying the store
+    again; each distinct (streams, window) is read once.
+
+    Parameters
+    ----------
+    store
+        Any redline store.
+    case
+        The case (or the name of a built-in one).
+    """
+
+    def __init__(self, store, case: Case | str) -> None:
+        self.store = store
+        self.case = load_case(case) if isinstance(case, str) else case
+        self._streams: dict[tuple, StreamData] = {}
+
+    def streams(self, names: list[str] | None = None, start: dt.date | None = None,
+                end: dt.date | None = None) -> StreamData:
+        """Daily counts of ``names`` (all streams when None) over ``start..end``."""
+        key = (tuple(names) if names else None, start or self.case.start, end or self.case.end)
+        if key not in self._streams:
+            self._streams[key] = read_streams(self.store, self.case, names, start, end)
+        return self._streams[key]
+
+
+class FitCache:
+    """Fitted models of one case, each distinct model specification fitted once.
+
+    The key is the resolved specification (streams, model, link, family,
+    covariates, window, bootstrap size, seed): ``fit()`` with the case's defaults
+    and a call that spells the same defaults out share one fit. Give the cache to
+    the stages of a command (brief, deterrence, scenarios, the web's dynamics
+    page) so that they receive a fitted model instead of fitting again.
+
+    Parameters
+    ----------
+    store, case
+        As for :func:`fit_case`.
+    data : CaseData, optional
+        Where stream counts are read (one is made when None).
+    """
+
+    def __init__(self, store, case: Case | str, data: CaseData | None = None) -> None:
+        self.data = data or CaseData(store, case)
+        self.store, self.case = store, self.data.case
+        self._fits: dict[str, CaseFit] = {}
+        self.n_fitted = 0
+
+    def key(self, streams: list[str] | None = None, model: str = "daily-hawkes",
+            link: str | None = None, family: str = "poisson", covariates: list[str] | None = None,
+            start: dt.date | None = None, end: dt.date | None = None, n_boot: int = 0,
+            random_state: int = 0) -> str:
+        """The resolved specification as a string (the cache key)."""
+        case = self.case
+        names = list(streams or case.model.streams or [s.name for s in case.streams])
+        spec = {"streams": names, "model": model,
+                "link": (link or case.model.link) if model == "daily-hawkes" else None,
+                "family": family,
+                "covariates": list(case.model.covariates if covariates is None else covariates),
+                "start": str(start or case.start), "end": str(end or case.end),
+                "n_boot": int(n_boot), "random_state": random_state}
+        return json.dumps(spec, sort_keys=True)
+
+    def fit(self, streams: list[str] | None = None, model: str = "daily-hawkes",
+            link: str | None = None, family: str = "poisson", covariates: list[str] | None = None,
+            start: dt.date | None = None, end: dt.date | None = None, n_boot: int = 0,
+            random_state: int = 0) -> CaseFit:
+        """The fit of this specification (see :func:`fit_case`), computed at most once."""
+        args = (streams, model, link, family, covariates, start, end, n_boot, random_state)
+        k = self.key(*args)
+        if k not in self._fits:
+            self._fits[k] = fit_case(self.store, self.case, *args, data=self.data)
+            self.n_fitted += 1
+        return self._fits[k]
+
 
 def fit_case(store, case: Case | str, streams: list[str] | None = None,
              model: str = "daily-hawkes", link: str | None = None, family: str = "poisson",
              covariates: list[str] | None = None, start: dt.date | None = None,
-             end: dt.date | None = None, n_boot: int = 0, random_state: int = 0) -> CaseFit:
+             end: dt.date | None = None, n_boot: int = 0, random_state: int = 0,
+             data: CaseData | None = None) -> CaseFit:
     """Fit ``model`` to the daily counts of ``case``'s streams in ``store``.
 
     Parameters
@@ -91,11 +189,15 @@ def fit_case(store, case: Case | str, streams: list[str] | None = None,
         ``model.covariates`` when None, none when an empty list.
     start, end
         Fit window (inclusive); the case window when None.
+    data
+        Where to read the counts (:class:`CaseData`); the store directly when None.
+        To fit each specification once per command, use :class:`FitCache`.
     """
     if isinstance(case, str):
         case = load_case(case)
     names = streams or case.model.streams or None
-    data = read_streams(store, case, names, start, end)
+    data = (data.streams(names, start, end) if data is not None
+            else read_streams(store, case, names, start, end))
     index = data.counts.index
     specs = case.model.covariates if covariates is None else covariates
     cov = pd.DataFrame(index=index)

@@ -52,7 +52,8 @@ def fit(
                 "branching_ratio": m.branching_ratio_, "converged": bool(m.converged_),
                 "covariate_effects": pd.DataFrame(np.asarray(m.coef_), index=m.stream_names_,
                                                   columns=m.covariate_names_).to_dict() if len(m.covariate_names_) else {},
-                "residuals": m.residuals().summary().to_dict(orient="records"),
+                "residuals": f.residuals().summary().to_dict(orient="records"),
+                "diagnostics": m.diagnostics_.to_list(),
             })
         print(json.dumps(out, indent=1, default=str))
         return
@@ -71,13 +72,15 @@ def fit(
             cov = pd.DataFrame(np.asarray(m.coef_), index=m.stream_names_, columns=m.covariate_names_)
             console.print(frame_table(cov.reset_index(names="stream"),
                                       title=f"Covariate effects on the baseline ({'log scale' if f.settings['link'] == 'identity' else 'softplus predictor'})"))
-        res = m.residuals().summary()
+        res = f.residuals().summary()
         console.print(frame_table(res, title="Residuals (randomised PIT; uniform if the model fits)"))
         br = (f"branching ratio {m.branching_ratio_:.3f}" if f.settings["link"] == "identity" else
               f"branching ratio of the positive couplings {m.branching_ratio_:.3f} (under the "
               "softplus link only a rough guide to stability)")
         console.print(f"{br} · log-likelihood {m.loglik_:.2f} · "
                       f"AIC {m.aic_:.1f} · BIC {m.bic_:.1f} · converged {m.converged_}")
+        for d in m.diagnostics_:
+            console.print(f"[{d.severity}] {d.code}: {d.message}", markup=False)
         if path:
             console.print(f"saved to {path}")
     else:

@@ -15,13 +15,15 @@ import pandas as pd
 from redline.errors import ModelError, NotFittedError
 
 __all__ = [
+    "EstimatorMixin",
+    "as_rng",
     "check_counts",
     "check_covariates",
     "check_events",
-    "check_positive",
-    "check_horizon",
     "check_fitted",
-    "as_rng",
+    "check_horizon",
+    "check_positive",
+    "clone",
 ]
 
 
@@ -277,3 +279,51 @@ def check_fitted(model: Any, attribute: str = "params_") -> None:
             f"this {type(model).__name__} is not fitted yet; call fit(...) first",
             expected="model.fit(y) before this method",
         )
+
+
+def _init_names(cls: type) -> list[str]:
+    """Keyword arguments of ``cls.__init__`` (the estimator's settings)."""
+    import inspect
+    sig = inspect.signature(cls.__init__)  # type: ignore[misc]
+    return [p.name for p in sig.parameters.values()
+            if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+class EstimatorMixin:
+    """``get_params`` / ``set_params`` read from ``__init__``'s signature, as in scikit-learn.
+
+    An estimator's ``__init__`` only stores its keyword arguments under the same
+    names, so its settings can be listed, copied and compared without fitting.
+    """
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        return _init_names(cls)
+
+    def get_params(self) -> dict[str, Any]:
+        """The settings given to ``__init__`` (a new dict)."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> Any:
+        """Change settings (not fitted state); returns self."""
+        valid = self._param_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ModelError(f"{type(self).__name__} has no setting {name!r}", field=name,
+                                 expected="one of " + ", ".join(valid))
+            setattr(self, name, value)
+        return self
+
+
+def init_params(estimator: Any) -> dict[str, Any]:
+    """The settings of any estimator, read from its ``__init__`` signature.
+
+    Works for estimators without :class:`EstimatorMixin` too, as long as they
+    store each keyword argument under its own name (the estimator contract).
+    """
+    return {name: getattr(estimator, name) for name in _init_names(type(estimator))}
+
+
+def clone(estimator: Any) -> Any:
+    """A new, unfitted estimator with the same settings."""
+    return type(estimator)(**init_params(estimator))

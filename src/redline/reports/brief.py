@@ -152,14 +152,14 @@ def compute_results(store, case: Case | str, scenario: str | Path | None = None,
         Monte Carlo paths per option of the scenario.
     """
     from redline.analysis.backtest import backtest_case
-    from redline.analysis.fit import coupling_table, fit_case
-    from redline.data.streams import streams as read_streams
+    from redline.analysis.fit import FitCache, coupling_table
 
     case = load_case(case) if not isinstance(case, Case) else case
     spec = _load_scenario(case, scenario) if scenario is not None else None  # fail before the work
     actors = {a.id for a in case.actors}
     ev = store.events(EventFilter(start=case.start, end=case.end).in_case(case))
-    data = read_streams(store, case)
+    fits = FitCache(store, case)  # counts read and each model fitted once for the whole brief
+    data = fits.data.streams()
     in_streams = {i for ids in data.event_ids.values() for i in ids}
     keyed = {i for ke in case.key_events for i in ke.event_ids}
     keep = (ev["actor"].isin(actors) | ev["target"].isin(actors) | ev["event_id"].isin(in_streams)
@@ -169,9 +169,9 @@ def compute_results(store, case: Case | str, scenario: str | Path | None = None,
     res = BriefResults(case, ev, data.counts, data.event_ids, labels)
     with _timed(res, "fit", progress), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res.fit = fit_case(store, case, random_state=seed)
+        res.fit = fits.fit(random_state=seed)
         res.coupling = coupling_table(res.fit)
-        res.residuals = res.fit.model.residuals().summary()
+        res.residuals = res.fit.residuals().summary()
     with _timed(res, "backtest", progress), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         horizon = 14
@@ -189,7 +189,8 @@ def compute_results(store, case: Case | str, scenario: str | Path | None = None,
         from redline.scenarios.runner import run_scenario
         with _timed(res, "scenario", progress):
             res.scenario = spec
-            res.scenario_result = run_scenario(spec, case, store, n_paths=n_paths, seed=seed)
+            res.scenario_result = run_scenario(spec, case, store, n_paths=n_paths, seed=seed,
+                                               fits=fits)
     return res
 
 

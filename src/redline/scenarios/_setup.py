@@ -6,7 +6,6 @@ Everything here is computed from the case and the store; nothing is typed in.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,113 +15,50 @@ import pandas as pd
 
 from redline.data.case import Case
 from redline.errors import ScenarioError
+from redline.models import DailyParams, daily_state, softplus_inv
 from redline.scenarios.spec import ScenarioSpec
 
-__all__ = ["ScenarioModel", "ParamDraws", "prepare", "future_covariates", "fatality_counts"]
+__all__ = ["ParamDraws", "ScenarioModel", "fatality_counts", "future_covariates", "prepare"]
 
 
 @dataclass
 class ParamDraws:
-    """Draws of the fitted parameters: bootstrap rows, or the Wald (normal) approximation.
+    """Parameter draws of the fitted model, one per batch of paths.
 
-    Parameters are drawn on the optimiser's scale (log rates, log decays,
-    signed or non-negative couplings), from ``N(theta_hat, inv(observed
-    information))`` over the free parameters; parameters at a bound (e.g. a
-    coupling of exactly 0 under the identity link) stay at their estimate.
+    Draws come from the model itself (:meth:`DailyHawkes.draw_parameters`):
+    ``"wald"`` from the normal approximation of its covariance on the
+    optimiser's scale, ``"bootstrap"`` from its refitted replicates, ``"none"``
+    the estimate. Under the identity link a supercritical draw (branching ratio
+    >= 1) would explode every path of its batch; such draws are redrawn (up to 50
+    times) and counted in ``rejected``.
     """
 
-    theta: np.ndarray
+    model: Any
     method: str
-    link: str
-    n_streams: int
-    n_cov: int
-    family: str
-    chol: np.ndarray | None = None
-    free: np.ndarray | None = None
-    boot: np.ndarray | None = None
     rejected: int = 0
 
-    def unpack(self, theta: np.ndarray) -> tuple[np.ndarray, ...]:
-        from redline.models.hawkes._likelihood import DailySpec
-        return DailySpec(self.n_streams, self.n_cov, self.link, self.family).unpack(theta)
+    @property
+    def link(self) -> str:
+        return self.model.link
 
-    def _from_natural(self, row: np.ndarray) -> np.ndarray:
-        from redline.models.hawkes._likelihood import softplus_inv
-        d, p = self.n_streams, self.n_cov
-        base = row[:d]
-        c = np.log(np.maximum(base, 1e-300)) if self.link == "identity" else softplus_inv(base)
-        parts = [c, row[d:d + d * d], np.log(row[d + d * d:2 * d + d * d]),
-                 row[2 * d + d * d:2 * d + d * d + d * p]]
-        if self.family == "negbin":
-            parts.append(np.log(row[-d:]))
-        return np.concatenate(parts)
-
-    def _explosive(self, theta: np.ndarray) -> bool:
-        if self.link != "identity":
-            return False
-        _, alpha, *_ = self.unpack(theta)
-        return float(np.max(np.abs(np.linalg.eigvals(alpha)))) >= 1.0
-
-    def draw(self, rng: np.random.Generator) -> np.ndarray:
-        """One parameter vector (packed layout of ``DailyHawkes``)."""
+    def draw(self, rng: np.random.Generator) -> DailyParams:
+        """One parameter draw (typed, see :class:`~redline.models.DailyParams`)."""
         if self.method == "none":
-            return self.theta.copy()
+            return self.model.params
         for _ in range(50):
-            if self.method == "bootstrap":
-                th = self._from_natural(self.boot[rng.integers(self.boot.shape[0])])
-            else:
-                th = self.theta.copy()
-                th[self.free] += self.chol @ rng.standard_normal(self.free.size)
-            if self.link == "identity":
-                d = self.n_streams
-                th[d:d + d * d] = np.maximum(th[d:d + d * d], 0.0)
-            if not self._explosive(th):
-                return th
+            par = self.model.draw_parameters(1, rng, self.method)[0]
+            if self.link != "identity" or par.branching_ratio < 1.0:
+                return par
             self.rejected += 1
-        return self.theta.copy()
+        return self.model.params
 
 
 def param_draws(model: Any, method: str) -> ParamDraws:
-    """Parameter draws for a fitted ``DailyHawkes`` (through its public ``to_dict``)."""
-    from redline.models.hawkes._inference import numerical_hessian
-    from redline.models.hawkes._likelihood import DailySpec, daily_negloglik
-    state = model.to_dict()
-    theta = np.asarray(state["params"], dtype=float)
-    hyper = state["hyperparameters"]
-    d, p = len(state["stream_names"]), len(state["covariate_names"])
-    out = ParamDraws(theta, method, hyper["link"], d, p, hyper["family"])
-    if method == "none":
-        return out
-    if method == "bootstrap":
-        boot = state.get("bootstrap")
-        rows = None if boot is None else np.array(
-            [[np.nan if v is None else v for v in r] for r in boot], dtype=float)
-        rows = None if rows is None else rows[np.isfinite(rows).all(axis=1)]
-        if rows is None or not len(rows):
-            raise ScenarioError("the model has no bootstrap samples", field="model.uncertainty",
-                                expected="model.n_boot > 0, or uncertainty: wald")
-        out.boot = rows
-        return out
-    se = np.array([np.nan if v is None else v for v in state["stderr_params"]], dtype=float)
-    free = np.flatnonzero(np.isfinite(se))
-    spec = DailySpec(d, p, hyper["link"], hyper["family"])
-    y = np.asarray(state["y"], dtype=float).reshape(-1, d)
-    x = np.asarray(state["covariates"], dtype=float).reshape(y.shape[0], -1)
-
-    def grad_free(sub: np.ndarray) -> np.ndarray:
-        full = theta.copy()
-        full[free] = sub
-        return daily_negloglik(full, spec, y, x)[1][free]
-
-    if free.size:
-        H = numerical_hessian(grad_free, theta[free])
-        vals, vecs = np.linalg.eigh(H)
-        # The inverse of the observed information on its positive part: directions
-        # with no curvature (unidentified) get no spread rather than infinite.
-        inv = np.where(vals > 1e-10 * max(vals.max(), 1e-300), 1.0 / np.maximum(vals, 1e-300), 0.0)
-        out.chol = vecs * np.sqrt(inv)
-    out.free = free
-    return out
+    """Parameter draws for a fitted ``DailyHawkes``; bootstrap needs its replicates."""
+    if method == "bootstrap" and (model.bootstrap_ is None or model.n_boot_used_ == 0):
+        raise ScenarioError("the model has no bootstrap samples", field="model.uncertainty",
+                            expected="model.n_boot > 0, or uncertainty: wald")
+    return ParamDraws(model, method)
 
 
 @dataclass
@@ -168,9 +104,14 @@ def fatality_counts(store, case: Case, stream: str, start: dt.date, end: dt.date
 
 
 def prepare(spec: ScenarioSpec, case: Case, store, decision_day: dt.date | None = None,
-            horizon: int | None = None) -> ScenarioModel:
-    """Fit (or load) the model and compute the state at the decision day."""
-    from redline.analysis.fit import fit_case, load_fit
+            horizon: int | None = None, fits: Any = None) -> ScenarioModel:
+    """Fit (or load) the model and compute the state at the decision day.
+
+    ``fits`` (a :class:`redline.analysis.fit.FitCache` of the case) hands over a
+    model already fitted with the same specification, and the counts already read,
+    instead of fitting and reading again.
+    """
+    from redline.analysis.fit import FitCache, load_fit
     from redline.data.streams import streams as read_streams
     dd = decision_day or spec.decision_day
     horizon = horizon or spec.horizon_days
@@ -184,16 +125,13 @@ def prepare(spec: ScenarioSpec, case: Case, store, decision_day: dt.date | None 
     else:
         start = ms.start or case.start
         end = ms.end if (ms.end and decision_day is None) else dd
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=DeprecationWarning)
-            warnings.filterwarnings("ignore", message=".*deprecated.*")
-            fit = fit_case(store, case, ms.streams or None, "daily-hawkes", ms.link, ms.family,
-                           ms.covariates, start, end, n_boot=ms.n_boot, random_state=0)
+        fits = fits or FitCache(store, case)
+        fit = fits.fit(ms.streams or None, "daily-hawkes", ms.link, ms.family, ms.covariates,
+                       start, end, n_boot=ms.n_boot, random_state=0)
         model, settings = fit.model, fit.settings
     names = list(model.stream_names_) + list(spec.exogenous_streams)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*deprecated.*")
-        hist = read_streams(store, case, names, start, dd).counts
+    hist = (fits.data.streams(names, start, dd) if fits is not None
+            else read_streams(store, case, names, start, dd)).counts
     dates = pd.date_range(dd + dt.timedelta(days=1), periods=horizon, freq="D")
     x = future_covariates(case, list(model.covariate_names_), dates)
     exo = np.array([hist[s].mean() for s in spec.exogenous_streams], dtype=float)
@@ -223,14 +161,14 @@ class BatchParams:
     dispersion: np.ndarray | None
 
 
-def batch_params(sm: ScenarioModel, theta: np.ndarray) -> BatchParams:
-    """Simulator inputs of one parameter draw, exogenous streams appended."""
-    from redline.models import daily_state
-    from redline.models.hawkes._likelihood import softplus_inv
-    c, alpha, log_decay, beta, log_disp = sm.draws.unpack(theta)
-    eta = c[None, :] + sm.future_x @ beta.T
-    identity = sm.draws.link == "identity"
-    mu_m = np.exp(eta) if identity else eta
+def batch_params(sm: ScenarioModel, par: DailyParams) -> BatchParams:
+    """Simulator inputs of one parameter draw, exogenous streams appended.
+
+    Exogenous streams (in the scenario, not in the model) run at their historical
+    mean rate, excite nothing and are excited by nothing.
+    """
+    identity = par.link == "identity"
+    mu_m = par.predictor(sm.future_x)
     m, D = sm.n_model, len(sm.streams)
     H = mu_m.shape[0]
     mu = np.empty((H, D))
@@ -238,12 +176,12 @@ def batch_params(sm: ScenarioModel, theta: np.ndarray) -> BatchParams:
     if D > m:
         mu[:, m:] = sm.exo_rate[None, :] if identity else softplus_inv(sm.exo_rate)[None, :]
     adj = np.zeros((D, D))
-    adj[:m, :m] = alpha
+    adj[:m, :m] = par.adjacency
     decay = np.full(D, sm.exo_decay)
-    decay[:m] = np.exp(log_decay)
+    decay[:m] = par.decay
     state = daily_state(sm.history[sm.streams].to_numpy(float), decay)
     disp = None
-    if log_disp is not None:
+    if par.dispersion is not None:
         disp = np.ones(D) * 1e-6
-        disp[:m] = np.exp(log_disp)
+        disp[:m] = par.dispersion
     return BatchParams(mu, adj, decay, state, disp)

@@ -18,16 +18,22 @@ import numba
 import numpy as np
 
 from redline.errors import ScenarioError
+from redline.models import FATALITIES, Interventions, RedLineRule, path_seeds_for, simulate_daily
 from redline.scenarios import motives as mv
-from redline.scenarios._engine import (SERIES_FATALITIES, RuleArrays, path_seeds_for,
-                                      simulate_batch)
-from redline.scenarios._setup import BatchParams, ScenarioModel, batch_params, prepare
+from redline.scenarios._setup import ScenarioModel, batch_params, prepare
 from redline.scenarios.result import ScenarioResult, summarise_metric
+from redline.scenarios.spec import FATALITIES as SPEC_FATALITIES
 from redline.scenarios.spec import (
-    FATALITIES, EventRisk, Inject, RedLine, ScaleBaseline, ScenarioSpec, SetBaseline, SetCoupling,
+    EventRisk,
+    Inject,
+    RedLine,
+    ScaleBaseline,
+    ScenarioSpec,
+    SetBaseline,
+    SetCoupling,
 )
 
-__all__ = ["run_scenario", "simulate_option", "batch_sizes"]
+__all__ = ["batch_sizes", "run_scenario", "simulate_option"]
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -49,8 +55,7 @@ def _longest_zero_run(x):
         for t in range(h):
             if x[p, t] == 0:
                 run += 1
-                if run > best:
-                    best = run
+                best = max(best, run)
             else:
                 run = 0
         out[p] = best
@@ -71,8 +76,7 @@ def count_quantiles(x, qs):
         for j in range(d):
             hi = 0
             for p in range(n):
-                if x[p, t, j] > hi:
-                    hi = x[p, t, j]
+                hi = max(hi, x[p, t, j])
             hist = np.zeros(hi + 1, dtype=np.int64)
             for p in range(n):
                 hist[x[p, t, j]] += 1
@@ -88,7 +92,7 @@ def count_quantiles(x, qs):
 
 
 class _Option:
-    """One option compiled against a scenario model: arrays the engine takes."""
+    """One option compiled against a scenario model: the simulator's interventions."""
 
     def __init__(self, spec: ScenarioSpec, sm: ScenarioModel, option_id: str,
                  decision_day: dt.date, horizon: int) -> None:
@@ -125,48 +129,49 @@ class _Option:
                 target.append((idx[iv.stream], a, b, value, v(iv.probability)))
             elif isinstance(iv, SetCoupling):
                 mode, val = ("value", v(iv.value)) if iv.value is not None else ("factor", v(iv.factor))
-                if mode == "value" and sm.draws.link == "identity" and val < 0:
+                if mode == "value" and sm.model.link == "identity" and val < 0:
                     raise ScenarioError("a negative coupling needs the softplus link",
                                         file=str(spec.path), field="set_coupling.value",
                                         expected="a value >= 0, or model.link: softplus")
                 self.couplings.append((idx[iv.target], idx[iv.source], mode, val))
             elif isinstance(iv, RedLine):
-                series = SERIES_FATALITIES if iv.when.series == FATALITIES else idx[iv.when.series]
-                rules.append({"series": series, "at_least": iv.when.at_least,
-                              "window": iv.when.within_days, "prob": v(iv.probability),
-                              "stream": idx[iv.then.stream], "count": int(round(v(iv.then.count))),
-                              "dmin": iv.then.delay_days[0], "dmax": iv.then.delay_days[1],
-                              "max_fires": iv.max_fires})
+                series = FATALITIES if iv.when.series == SPEC_FATALITIES else idx[iv.when.series]
+                rules.append(RedLineRule(
+                    series, iv.when.at_least, iv.when.within_days, v(iv.probability),
+                    idx[iv.then.stream], int(round(v(iv.then.count))),
+                    (iv.then.delay_days[0], iv.then.delay_days[1]), iv.max_fires))
             elif isinstance(iv, EventRisk):
                 self.risks.setdefault(iv.metric, []).append(v(iv.probability))
-        self.rules = RuleArrays(rules)
+        self.rules = rules
 
     def regime_probabilities(self) -> list[float]:
         """Probabilities of this option's baseline changes that hold in only some worlds."""
         return [p for *_, p in self.scales + self.sets if p is not None]
 
-    def apply(self, bp: BatchParams, u: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-        """The batch's baseline and couplings with this option's changes.
+    def interventions(self, u: np.ndarray, fat_idx: int, p_fatal: np.ndarray | None
+                      ) -> Interventions:
+        """This option's changes for a batch of paths, as the simulator's input.
 
-        ``u`` is a path's uniform draw: a change with a probability holds on the
-        path when ``u < probability``.
+        ``u`` holds one uniform per path: a baseline change with a probability
+        holds on the paths where ``u < probability`` (its share of worlds), so
+        the changes are per path and one call simulates the whole batch.
         """
-        from redline.models.hawkes._likelihood import softplus, softplus_inv
-        identity = self.sm.draws.link == "identity"
-        mu = bp.mu.copy()
-        for s, a, b, f, p in self.scales:
-            if p is not None and u >= p:
-                continue
-            seg = mu[a:b + 1, s]
-            mu[a:b + 1, s] = seg * f if identity else softplus_inv(f * softplus(seg))
-        for s, a, b, rate, p in self.sets:
-            if p is not None and u >= p:
-                continue
-            mu[a:b + 1, s] = rate if identity else softplus_inv(np.full(b + 1 - a, rate))
-        adj = bp.adjacency.copy()
-        for i, j, mode, val in self.couplings:
-            adj[i, j] = val if mode == "value" else adj[i, j] * val
-        return mu, adj
+        n, H, D = u.size, self.horizon, len(self.sm.streams)
+        scale = rate = None
+        if self.scales:
+            scale = np.ones((n, H, D))
+            for s, a, b, f, p in self.scales:
+                on = np.ones(n, bool) if p is None else u < p
+                scale[on, a:b + 1, s] *= f
+        if self.sets:
+            rate = np.full((n, H, D), np.nan)
+            for s, a, b, r, p in self.sets:
+                on = np.ones(n, bool) if p is None else u < p
+                rate[on, a:b + 1, s] = r
+        return Interventions(injections=self.inj, baseline_scale=scale, baseline_rate=rate,
+                             couplings=list(self.couplings), rules=self.rules,
+                             fatal_stream=fat_idx,
+                             fatal_probability=0.0 if p_fatal is None else p_fatal)
 
 
 def _metric_values(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, counts: np.ndarray,
@@ -196,32 +201,22 @@ def _metric_values(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, counts: 
     return out
 
 
-def _run_batch(opt: "_Option", sm: ScenarioModel, b: dict, fat_idx: int
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One option on one batch of paths: (counts, fatal, fires) in path order.
+def _run_batch(opt: _Option, sm: ScenarioModel, b: dict, fat_idx: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One option on one batch of paths: (counts, fatal, fires, explosive) in path order.
 
-    Regimes (baseline changes with a probability) hold per path, where the path's
-    uniform is below the probability; paths that share the same active changes are
-    simulated together; every path keeps its own seed, so options share random numbers.
+    Every path keeps its own seed (the same for every option), so options share
+    random numbers whatever their changes.
     """
     bp, u = b["params"], b["u"]
-    seeds = path_seeds_for(b["seed"], len(u))  # the same per path whatever the grouping
-    cuts = sorted({p for p in opt.regime_probabilities() if 0.0 < p < 1.0})
-    group = np.searchsorted(np.asarray(cuts), u, side="right") if cuts else np.zeros(len(u), int)
-    counts = fatal = fires = None
-    for g in np.unique(group):
-        idx = np.flatnonzero(group == g)
-        mu, adj = opt.apply(bp, float(u[idx[0]]))
-        pf = None if b["p_fatal"] is None else b["p_fatal"][idx]
-        c, f, r = simulate_batch(b["seed"], mu, adj, bp.decay, bp.state, opt.inj, len(idx),
-                                 sm.draws.link, bp.dispersion, pf, fat_idx, opt.rules,
-                                 path_seeds=seeds[idx])
-        if counts is None:
-            counts = np.empty((len(u),) + c.shape[1:], c.dtype)
-            fatal = np.empty((len(u),) + f.shape[1:], f.dtype)
-            fires = np.empty((len(u),) + r.shape[1:], r.dtype)
-        counts[idx], fatal[idx], fires[idx] = c, f, r
-    return counts, fatal, fires
+    sim = simulate_daily(
+        bp.mu, bp.adjacency, bp.decay, horizon=opt.horizon, n_paths=len(u),
+        link=sm.model.link, family="negbin" if bp.dispersion is not None else "poisson",
+        dispersion=bp.dispersion, initial_state=bp.state,
+        interventions=opt.interventions(u, fat_idx, b["p_fatal"]),
+        path_seeds=path_seeds_for(b["seed"], len(u)),
+        explosive_rate=sm.model.explosive_rate_)
+    return sim.counts, sim.fatal, sim.fires, sim.explosive
 
 
 def simulate_option(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, batches: list[dict],
@@ -229,10 +224,11 @@ def simulate_option(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, batches
     """Run one option over all batches: per-path metrics, batch means, fan data."""
     per_path: dict[str, list[np.ndarray]] = {m.id: [] for m in spec.metrics}
     batch_means: dict[str, list[float]] = {m.id: [] for m in spec.metrics}
-    all_counts, fires = [], []
+    all_counts, fires, explosive = [], [], []
     fat_idx = sm.streams.index(sm.fatality["stream"]) if sm.fatality else -1
     for b in batches:
-        counts, fatal, fired = _run_batch(opt, sm, b, fat_idx)
+        counts, fatal, fired, exploded = _run_batch(opt, sm, b, fat_idx)
+        explosive.append(exploded)
         vals = _metric_values(spec, sm, opt, counts, fatal)
         for k, v in vals.items():
             per_path[k].append(v)
@@ -244,7 +240,9 @@ def simulate_option(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, batches
             progress.advance(task, b["n"])
     out = {"values": {k: np.concatenate(v) for k, v in per_path.items()},
            "batch_means": {k: np.asarray(v) for k, v in batch_means.items()},
-           "fires": np.concatenate(fires) if fires else None}
+           "fires": np.concatenate(fires) if fires else None,
+           # per path: the rate ran away past the model's explosive_rate_
+           "explosive": np.concatenate(explosive) if explosive else np.zeros(0, bool)}
     if keep_paths:
         c = np.concatenate(all_counts)
         qs = np.asarray(QUANTILES)
@@ -263,7 +261,7 @@ def _make_batches(sm: ScenarioModel, n_paths: int, seed: int) -> list[dict]:
         rng = np.random.default_rng(child)
         theta = sm.draws.draw(rng)
         pf = rng.beta(sm.fatality["a"], sm.fatality["b"], size=n) if sm.fatality else None
-        out.append({"n": n, "params": batch_params(sm, theta), "theta": theta,
+        out.append({"n": n, "params": batch_params(sm, theta), "draw": theta,
                     "seed": int(rng.integers(2**31 - 1)), "p_fatal": pf,
                     # one uniform per path for regimes; drawn last so earlier streams are unchanged
                     "u": rng.random(n)})
@@ -331,18 +329,15 @@ def _score_motives(spec: ScenarioSpec, sm: ScenarioModel, runs: dict[str, dict],
     return scores, ranking, sensitivity
 
 
-def _backtest(spec: ScenarioSpec, case, store, n_paths: int, seed: int) -> dict[str, Any]:
+def _backtest(spec: ScenarioSpec, case, store, n_paths: int, seed: int,
+              fits: Any = None) -> dict[str, Any]:
     """Fit up to ``fit_end``, run the option, place the observed count in the simulated distribution."""
     bt = spec.backtest
     horizon = (bt.end - bt.fit_end).days
-    sm = prepare(spec, case, store, decision_day=bt.fit_end, horizon=horizon)
+    sm = prepare(spec, case, store, decision_day=bt.fit_end, horizon=horizon, fits=fits)
     opt = _Option(spec, sm, bt.option, bt.fit_end, horizon)
-    import warnings
-
     from redline.data.streams import streams as read_streams
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*deprecated.*")
-        obs_counts = read_streams(store, case, [bt.stream], bt.start, bt.end).counts[bt.stream]
+    obs_counts = read_streams(store, case, [bt.stream], bt.start, bt.end).counts[bt.stream]
     observed = int(obs_counts.sum())
     a, b = (bt.start - bt.fit_end).days - 1, (bt.end - bt.fit_end).days
     totals, means = _window_totals(spec, sm, opt, n_paths, seed + 1, sm.streams.index(bt.stream), a, b)
@@ -367,14 +362,14 @@ def _window_totals(spec, sm, opt, n_paths, seed, s_idx, a, b) -> np.ndarray:
     out = []
     fat_idx = sm.streams.index(sm.fatality["stream"]) if sm.fatality else -1
     for bt in _make_batches(sm, n_paths, seed):
-        counts, _, _ = _run_batch(opt, sm, bt, fat_idx)
+        counts = _run_batch(opt, sm, bt, fat_idx)[0]
         out.append(counts[:, a:b, s_idx].sum(axis=1).astype(float))
     return np.concatenate(out), np.array([o.mean() for o in out])
 
 
 def run_scenario(spec: ScenarioSpec, case, store, n_paths: int = 10_000, seed: int = 1,
                  progress: bool = False, backtest: bool = True, fan: bool = True,
-                 console=None) -> ScenarioResult:
+                 console=None, fits: Any = None) -> ScenarioResult:
     """Simulate every option of ``spec`` and score the motives.
 
     Parameters
@@ -394,10 +389,16 @@ def run_scenario(spec: ScenarioSpec, case, store, n_paths: int = 10_000, seed: i
         streams these to the browser).
     backtest : bool
         Also run the scenario's backtest, if it defines one.
+    fits : FitCache, optional
+        The case's fits already made in this command (:class:`redline.analysis.fit.FitCache`):
+        a model with the scenario's specification is taken from it, not refitted.
     """
     if n_paths < 1:
         raise ScenarioError("n_paths must be at least 1", field="--paths", expected="e.g. 10000")
-    sm = prepare(spec, case, store)
+    if fits is None:
+        from redline.analysis.fit import FitCache
+        fits = FitCache(store, case)
+    sm = prepare(spec, case, store, fits=fits)
     batches = _make_batches(sm, n_paths, seed)
     options = [_Option(spec, sm, o.id, spec.decision_day, spec.horizon_days) for o in spec.options]
     runs: dict[str, dict] = {}
@@ -416,7 +417,7 @@ def run_scenario(spec: ScenarioSpec, case, store, n_paths: int = 10_000, seed: i
                                            progress=bar, task=task)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 7]))
     scores, ranking, sensitivity = _score_motives(spec, sm, runs, rng)
-    bt = _backtest(spec, case, store, n_paths, seed) if (backtest and spec.backtest) else None
+    bt = _backtest(spec, case, store, n_paths, seed, fits) if (backtest and spec.backtest) else None
     return ScenarioResult.build(spec, sm, options, runs, scores, ranking, sensitivity, bt,
                                 n_paths, seed, len(batches))
 

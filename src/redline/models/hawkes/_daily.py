@@ -2,44 +2,37 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
+from threadpoolctl import threadpool_limits
 
-from redline.errors import BootstrapWarning, ConvergenceWarning, ModelError, StationarityWarning
+from redline.errors import ModelError
 from redline.models import scoring
 from redline.models._checks import (
+    EstimatorMixin,
     as_rng,
     check_counts,
     check_covariates,
     check_fitted,
     check_horizon,
 )
-from redline.models.hawkes._inference import ResidualsResult, interval_table, wald_stderr
-from redline.models.hawkes._likelihood import (
-    DailySpec,
-    daily_negloglik,
-    daily_rates,
-    daily_state,
-    softplus,
-    softplus_inv,
-)
+from redline.models.hawkes._daily_fit import bounds, fit_daily, optimise
+from redline.models.hawkes._daily_forecast import DailyForecastMixin
+from redline.models.hawkes._inference import ResidualsResult, interval_table
+from redline.models.hawkes._likelihood import daily_negloglik, daily_rates, daily_state
+from redline.models.hawkes._params import DailyParams, DailySpec
 from redline.models.hawkes._serialize import daily_from_dict, daily_to_dict
-from redline.models.hawkes._simulate import simulate_daily_paths
+from redline.models.hawkes._simulate_daily import simulate_daily
 
 __all__ = ["DailyHawkes"]
 
 _LINKS = ("identity", "softplus")
 _FAMILIES = ("poisson", "negbin")
-# Decay bounds in 1/day: half-lives from ~0.03 days (all effect on the next day)
-# to ~70 days; beyond these the decay is not identified from daily data.
-_LOG_DECAY_BOUNDS = (np.log(0.01), np.log(20.0))
 
 
-class DailyHawkes:
+class DailyHawkes(DailyForecastMixin, EstimatorMixin):
     """Multivariate Hawkes model for daily event counts.
 
     ``y[t, i] ~ Poisson(lambda[t, i])`` (or negative binomial with mean
@@ -98,14 +91,26 @@ class DailyHawkes:
         for replicates that could not be refitted).
     n_boot_used_ : int
         Replicates that could be refitted; below half of ``n_boot`` the "auto"
-        intervals are the Wald ones (with a :class:`BootstrapWarning`).
+        intervals are the Wald ones (and ``diagnostics_`` says so).
+    params_ : ndarray of shape (n_params,)
+        The packed parameters (layout: :class:`DailySpec`; typed: :attr:`params`).
+    covariance_ : ndarray of shape (n_params, n_params)
+        Covariance of ``params_`` from the observed information (packed scale);
+        rows of parameters held fixed, at a bound or unidentified are 0.
     branching_ratio_ : float
-        Spectral radius of ``adjacency_`` (identity link). Under softplus, the
-        spectral radius of its positive part: a rough guide only.
+        Spectral radius of the positive part of ``adjacency_``: the branching ratio
+        under the identity link (``diagnostics_`` flags >= 1); under softplus a
+        rough guide only (run-away paths are counted in simulations).
     loglik_, aic_, bic_ : float
         Log-likelihood at the optimum; AIC and BIC with ``n = n_days * n_streams``.
     converged_ : bool
     n_iter_ : int
+    n_days_ : int
+        Days fitted. The data themselves are not kept: ``end_state_`` (the
+        excitation left at the last day), ``last_covariates_``, ``last_date_`` and
+        ``max_count_`` are what simulations and forecasts need from them.
+    diagnostics_ : Diagnostics
+        What the fit could not support (``fit.*`` codes of :mod:`redline.diagnostics`).
     stream_names_ : list of str
     covariate_names_ : list of str
     """
@@ -137,59 +142,19 @@ class DailyHawkes:
             raise ModelError(f"n_boot must be a whole number >= 0, got {self.n_boot!r}",
                              field="n_boot", expected="e.g. 0 or 200")
 
-    def _bounds(self, spec: DailySpec) -> tuple[np.ndarray, np.ndarray]:
-        d, p = spec.n_streams, spec.n_cov
-        inf = np.inf
-        lo, hi = [], []
-        if spec.link == "identity":
-            lo += [-30.0] * d + [0.0] * d * d
-            hi += [10.0] * d + [50.0] * d * d
-        else:
-            lo += [-30.0] * d + [-50.0] * d * d
-            hi += [30.0] * d + [50.0] * d * d
-        lo += [_LOG_DECAY_BOUNDS[0]] * d
-        hi += [_LOG_DECAY_BOUNDS[1]] * d
-        lo += [-inf] * d * p
-        hi += [inf] * d * p
-        if spec.family == "negbin":
-            lo += [np.log(1e-6)] * d
-            hi += [np.log(1e3)] * d
-        return np.asarray(lo), np.asarray(hi)
-
-    def _start(self, spec: DailySpec, y: np.ndarray) -> np.ndarray:
-        d, p = spec.n_streams, spec.n_cov
-        mean = y.mean(axis=0)
-        # Start with half of each mean rate in the baseline and the other half
-        # explained by a small self-excitation, a point inside every bound.
-        base = 0.5 * mean
-        c = np.log(base) if spec.link == "identity" else np.log(np.expm1(np.maximum(base, 1e-6)))
-        alpha = 0.3 * np.eye(d) + 0.02
-        parts = [c, alpha.ravel(), np.full(d, np.log(0.5)), np.zeros(d * p)]
-        if spec.family == "negbin":
-            parts.append(np.full(d, np.log(0.1)))
-        return np.concatenate(parts)
-
-    def _optimise(self, spec, y, x, theta0, bounds):
-        lo, hi = bounds
-        res = minimize(
-            daily_negloglik,
-            np.clip(theta0, lo, hi),
-            args=(spec, y, x),
-            jac=True,
-            method="L-BFGS-B",
-            bounds=list(zip(lo, hi)),
-            options={"maxiter": int(self.max_iter), "ftol": 1e-12, "gtol": 1e-6, "maxcor": 20},
-        )
-        return res
-
     def fit(self, y: Any, covariates: Any = None) -> DailyHawkes:
         """Fit by maximum likelihood (L-BFGS-B with analytic gradients).
+
+        What the data cannot carry is held fixed and reported in ``diagnostics_``
+        (see :mod:`redline.models.hawkes._daily_fit`): couplings of streams with
+        too few events, covariates that separate a stream or whose effect is not
+        identified, parameters at bounds, supercritical fits.
 
         Parameters
         ----------
         y : array of shape (n_days, n_streams) or DataFrame
             Non-negative integer counts per day; DataFrame columns are kept as
-            stream names and a DatetimeIndex is kept for forecast dates.
+            stream names and a DatetimeIndex gives forecast dates.
         covariates : array of shape (n_days, n_covariates) or DataFrame, optional
             Daily exogenous series (e.g. a 0/1 "Gaza war under way" step).
 
@@ -201,131 +166,172 @@ class DailyHawkes:
         y_arr, names, index = check_counts(y)
         x_arr, cov_names = check_covariates(covariates, y_arr.shape[0])
         spec = DailySpec(y_arr.shape[1], x_arr.shape[1], self.link, self.family)
-        bounds = self._bounds(spec)
-        res = self._optimise(spec, y_arr, x_arr, self._start(spec, y_arr), bounds)
-        if not res.success:
-            warnings.warn(f"DailyHawkes did not converge: {res.message}", ConvergenceWarning,
-                          stacklevel=2)
-        self._y = y_arr
-        self._x = x_arr
-        self._index = index
+        # One BLAS thread whatever the caller's settings: the matrices are small and
+        # threads only add contention (see bench/hawkes_vs_tick.py).
+        with threadpool_limits(limits=1, user_api="blas"):
+            self._fit_limited(spec, y_arr, x_arr, names, cov_names, index)
+        return self
+
+    def _fit_limited(self, spec, y_arr, x_arr, names, cov_names, index) -> None:
+        out = fit_daily(spec, y_arr, x_arr, names, cov_names, self.max_iter)
         self.stream_names_ = names
         self.covariate_names_ = cov_names
-        self.converged_ = bool(res.success)
-        self.n_iter_ = int(res.nit)
-        self._set_params(res.x, spec)
-        lo, hi = bounds
-        se_theta = wald_stderr(
-            lambda th: daily_negloglik(th, spec, y_arr, x_arr)[1], res.x, lo, hi,
-            exclude=self._unidentified(res.x, spec),
-        )
-        self._se_theta = se_theta
-        self.stderr_ = self._unflatten(self._natural_se(res.x, se_theta))
-        self.bootstrap_ = self._bootstrap(spec, bounds) if self.n_boot else None
+        self.converged_ = out.converged
+        self.n_iter_ = out.n_iter
+        self.diagnostics_ = out.diagnostics
+        self._set_params(out.theta, spec)
+        self._set_fit_summary(spec, y_arr, x_arr, index)
+        self._se_theta = out.stderr
+        self.covariance_ = out.covariance
+        self.stderr_ = self._unflatten(self._natural_se(out.theta, out.stderr))
+        self.bootstrap_ = (self._bootstrap(spec, y_arr, x_arr, out)
+                           if self.n_boot else None)
         self.n_boot_used_ = (int(np.isfinite(self.bootstrap_).all(axis=1).sum())
                              if self.bootstrap_ is not None else 0)
         if self.n_boot and self.n_boot_used_ < max(1, self.n_boot // 2):
             # Replicates in which a stream has no events cannot be refitted; the rest are
             # conditioned on "every stream fired", which biases intervals of rare streams.
-            warnings.warn(f"only {self.n_boot_used_} of {self.n_boot} bootstrap replicates could be "
-                          "refitted (the others simulated a stream with no events); intervals "
-                          "fall back to the Wald ones", BootstrapWarning, stacklevel=2)
+            self.diagnostics_.add(
+                "fit.bootstrap_thin",
+                f"only {self.n_boot_used_} of {self.n_boot} bootstrap replicates could be "
+                "refitted (the others simulated a stream with no events); intervals fall back "
+                "to the Wald ones")
+        # Under the identity link the spectral radius is the branching ratio: >= 1 is
+        # explosive, exactly. Under softplus it is not a criterion (negative
+        # predictors keep rates small whatever the positive couplings; the
+        # built-in case has 3.97 and no path runs away), so run-aways are counted
+        # where they happen, in simulations (simulate.explosive).
         if self.link == "identity" and self.branching_ratio_ >= 1:
-            warnings.warn(
-                f"branching ratio {self.branching_ratio_:.3f} >= 1: the fitted process is "
-                "explosive; simulations will grow without bound",
-                StationarityWarning,
-                stacklevel=2,
-            )
-        return self
+            self.diagnostics_.add(
+                "fit.supercritical",
+                f"the spectral radius of the excitation is {self.branching_ratio_:.3f} (>= 1): "
+                "the fitted process is explosive and simulations can grow without bound")
 
-    @staticmethod
-    def _unidentified(theta: np.ndarray, spec: DailySpec) -> np.ndarray:
-        """Mask of decays whose source has no effect on any target (flat likelihood)."""
-        d = spec.n_streams
-        _, alpha, *_ = spec.unpack(theta)
-        mask = np.zeros(theta.size, dtype=bool)
-        mask[d + d * d : 2 * d + d * d] = np.all(np.abs(alpha) < 1e-6, axis=0)
-        return mask
+    def _set_fit_summary(self, spec: DailySpec, y: np.ndarray, x: np.ndarray, index) -> None:
+        """What later calls need from the data, instead of the data itself."""
+        nll = daily_negloglik(self.params_, spec, y, x, gradient=False)
+        self.loglik_ = -nll
+        k = spec.n_params
+        self.aic_ = 2 * k - 2 * self.loglik_
+        self.bic_ = k * np.log(y.size) - 2 * self.loglik_
+        self.n_days_ = int(y.shape[0])
+        self.end_state_ = daily_state(y, self.decay_)
+        self.last_covariates_ = x[-1].copy() if x.shape[0] else np.zeros(spec.n_cov)
+        self.last_date_ = (index[-1].strftime("%Y-%m-%d")
+                           if isinstance(index, pd.DatetimeIndex) and len(index) else None)
+        # The largest count the data held: the scale against which a simulated rate
+        # counts as a run-away (see explosive_rate in simulate_daily).
+        self.max_count_ = float(y.max()) if y.size else 0.0
 
     def _set_params(self, theta: np.ndarray, spec: DailySpec) -> None:
         self.params_ = np.asarray(theta, dtype=float)
         self._spec = spec
-        c, alpha, log_decay, beta, log_disp = spec.unpack(self.params_)
-        self.baseline_ = np.exp(c) if spec.link == "identity" else softplus(c)
-        self.adjacency_ = alpha.copy()
-        self.decay_ = np.exp(log_decay)
-        self.half_life_ = np.log(2.0) / self.decay_
-        self.coef_ = beta.copy()
-        self.dispersion_ = None if log_disp is None else np.exp(log_disp)
-        pos = np.maximum(alpha, 0.0)
-        self.branching_ratio_ = float(np.max(np.abs(np.linalg.eigvals(pos))))
-        nll = daily_negloglik(self.params_, spec, self._y, self._x, gradient=False)
-        self.loglik_ = -nll
-        k = spec.n_params
-        n = self._y.size
-        self.aic_ = 2 * k - 2 * self.loglik_
-        self.bic_ = k * np.log(n) - 2 * self.loglik_
-
-    def _natural(self, theta: np.ndarray) -> np.ndarray:
-        """Reported parameters (rates, decays, dispersions) from the packed vector."""
-        spec = self._spec
-        c, alpha, log_decay, beta, log_disp = spec.unpack(theta)
-        base = np.exp(c) if spec.link == "identity" else softplus(c)
-        parts = [base, alpha.ravel(), np.exp(log_decay), beta.ravel()]
-        if log_disp is not None:
-            parts.append(np.exp(log_disp))
-        return np.concatenate(parts)
+        par = spec.unpack(self.params_)
+        self.baseline_ = par.baseline
+        self.adjacency_ = par.adjacency.copy()
+        self.decay_ = par.decay
+        self.half_life_ = par.half_life
+        self.coef_ = par.coef.copy()
+        self.dispersion_ = par.dispersion
+        self.branching_ratio_ = par.branching_ratio
 
     def _natural_se(self, theta: np.ndarray, se: np.ndarray) -> np.ndarray:
         """Delta method: the transforms are element-wise, so the Jacobian is diagonal."""
-        spec = self._spec
-        d = spec.n_streams
-        jac = np.ones_like(theta)
-        c = theta[:d]
-        jac[:d] = np.exp(c) if spec.link == "identity" else 1.0 / (1.0 + np.exp(-c))
-        o = d + d * d
-        jac[o : o + d] = np.exp(theta[o : o + d])
-        if spec.family == "negbin":
-            jac[-d:] = np.exp(theta[-d:])
-        return np.abs(jac) * se
+        return np.abs(self._spec.natural_jacobian(theta)) * se
 
-    def _unflatten(self, vec: np.ndarray) -> dict[str, np.ndarray]:
+    def _unflatten(self, vec: np.ndarray) -> dict[str, np.ndarray | None]:
         spec = self._spec
         d, p = spec.n_streams, spec.n_cov
-        out = {"baseline": vec[:d], "adjacency": vec[d : d + d * d].reshape(d, d)}
-        o = d + d * d
-        out["decay"] = vec[o : o + d]
-        o += d
-        out["coef"] = vec[o : o + d * p].reshape(d, p)
-        o += d * p
-        out["dispersion"] = vec[o : o + d] if spec.family == "negbin" else None
-        return out
+        b = spec.blocks()
+        return {"baseline": vec[b["baseline"]], "adjacency": vec[b["adjacency"]].reshape(d, d),
+                "decay": vec[b["decay"]], "coef": vec[b["coef"]].reshape(d, p),
+                "dispersion": vec[b["dispersion"]] if "dispersion" in b else None}
 
-    def _bootstrap(self, spec: DailySpec, bounds) -> np.ndarray:
-        """Parametric bootstrap: simulate from the fit over the same days, refit."""
+    def _bootstrap(self, spec: DailySpec, y: np.ndarray, x: np.ndarray, out) -> np.ndarray:
+        """Parametric bootstrap: simulate from the fit over the same days, refit.
+
+        Entries the guards held fixed stay fixed in the refits.
+        """
         rng = as_rng(self.random_state)
-        n = self._y.shape[0]
-        sims = simulate_daily_paths(
-            self._baseline_predictor(self._x), self.adjacency_, self.decay_,
-            horizon=n, n_paths=int(self.n_boot), link=spec.link, family=spec.family,
-            dispersion=self.dispersion_, random_state=rng,
-        )
-        out = np.full((int(self.n_boot), spec.n_params), np.nan)
+        n = y.shape[0]
+        sims = simulate_daily(
+            self.params.predictor(x), self.adjacency_, self.decay_, horizon=n,
+            n_paths=int(self.n_boot), link=spec.link, family=spec.family,
+            dispersion=self.dispersion_, random_state=rng).counts
+        res = np.full((int(self.n_boot), spec.n_params), np.nan)
         for b in range(int(self.n_boot)):
             yb = sims[b].astype(float)
             if (yb.sum(axis=0) == 0).any():
                 continue  # a stream without events has no finite MLE of its rate
-            res = self._optimise(spec, yb, self._x, self.params_, bounds)
-            out[b] = self._natural(res.x)
-        return out
+            r = optimise(spec, yb, x, self.params_, out.lower, out.upper, self.max_iter)
+            res[b] = spec.to_natural(r.x)
+        return res
+
+    # ------------------------------------------------------- parameters, draws
+
+    @property
+    def params(self) -> DailyParams:
+        """The fitted parameters, typed (see :class:`DailyParams`)."""
+        check_fitted(self)
+        return self._spec.unpack(self.params_)
+
+    @property
+    def spec_(self) -> DailySpec:
+        """Layout of ``params_`` and ``covariance_`` (see :class:`DailySpec`)."""
+        check_fitted(self)
+        return self._spec
+
+    def draw_parameters(self, n: int, random_state: Any = None,
+                        method: str = "wald") -> list[DailyParams]:
+        """Draws of the parameters that carry their estimation uncertainty.
+
+        Parameters
+        ----------
+        n : int
+            Number of draws.
+        random_state : None, int or Generator
+        method : {"wald", "bootstrap", "none"}
+            ``"wald"``: the normal approximation ``N(params_, covariance_)`` on the
+            packed scale (log rates and decays, so these stay positive); entries
+            without a standard error stay at their estimate; draws are clipped to
+            the optimiser's bounds (so couplings stay >= 0 under the identity link). ``"bootstrap"``: the refitted
+            replicates, drawn with replacement. ``"none"``: the estimate ``n``
+            times.
+
+        Returns
+        -------
+        list of DailyParams
+        """
+        check_fitted(self)
+        n = check_horizon(n, "n")
+        rng = as_rng(random_state)
+        spec = self._spec
+        if method == "none":
+            return [spec.unpack(self.params_.copy()) for _ in range(n)]
+        if method == "bootstrap":
+            if self.bootstrap_ is None:
+                raise ModelError("no bootstrap replicates to draw from", field="method",
+                                 expected="DailyHawkes(n_boot=200).fit(...), or method='wald'")
+            ok = self.bootstrap_[np.isfinite(self.bootstrap_).all(axis=1)]
+            if not len(ok):
+                raise ModelError("no bootstrap replicate could be refitted (each simulated a "
+                                 "stream with no events)", field="method",
+                                 expected="more replicates, longer data, or method='wald'")
+            rows = ok[rng.integers(ok.shape[0], size=n)]
+            return [spec.unpack(spec.from_natural(r)) for r in rows]
+        if method != "wald":
+            raise ModelError(f"unknown draw method {method!r}", field="method",
+                             expected="'wald', 'bootstrap' or 'none'")
+        vals, vecs = np.linalg.eigh(self.covariance_)
+        root = vecs * np.sqrt(np.maximum(vals, 0.0))
+        theta = self.params_[None, :] + rng.standard_normal((n, spec.n_params)) @ root.T
+        # Draws stay inside the optimiser's box (couplings >= 0 under the identity
+        # link, decays within their identifiable range), where the fit itself lives.
+        lo, hi = bounds(spec)
+        theta = np.clip(theta, lo, hi)
+        return [spec.unpack(t) for t in theta]
 
     # ----------------------------------------------------------- interrogation
-
-    def _baseline_predictor(self, x: np.ndarray) -> np.ndarray:
-        c, _, _, beta, _ = self._spec.unpack(self.params_)
-        eta = c[None, :] + x @ beta.T
-        return np.exp(eta) if self._spec.link == "identity" else eta
 
     def _prepare(self, y, covariates, history):
         check_fitted(self)
@@ -349,10 +355,6 @@ class DailyHawkes:
         y_arr, x_arr, state = self._prepare(y, covariates, history)
         return -daily_negloglik(self.params_, self._spec, y_arr, x_arr, state, gradient=False)
 
-    def _one_step_pmf(self, y_arr, x_arr, state, max_count):
-        lam = daily_rates(self.params_, self._spec, y_arr, x_arr, state)
-        return scoring.count_pmf(lam, max_count, self.dispersion_)
-
     def score(self, y: Any, covariates: Any = None, metric: str = "loglik",
               history: Any = None) -> float:
         """Mean one-day-ahead score of ``y`` per day and stream.
@@ -366,141 +368,32 @@ class DailyHawkes:
         if metric == "loglik":
             return self.log_likelihood(y_arr, x_arr, history) / y_arr.size
         max_count = int(max(y_arr.max(), 10) * 3 + 50)
-        pmf = self._one_step_pmf(y_arr, x_arr, state, max_count)
+        lam = daily_rates(self.params_, self._spec, y_arr, x_arr, state)
+        pmf = scoring.count_pmf(lam, max_count, self.dispersion_)
         return scoring.score_pmf(pmf, y_arr, metric)
 
-    def _future_covariates(self, covariates, horizon):
-        if self._spec.n_cov == 0:
-            return np.zeros((horizon, 0))
-        if covariates is None:
-            # Without a scenario for the covariates, hold the last observed day.
-            return np.repeat(self._x[-1:], horizon, axis=0)
-        x, _ = check_covariates(covariates, horizon, n_cov=self._spec.n_cov)
-        return x
-
-    def simulate(
-        self,
-        horizon: int,
-        n_paths: int = 1000,
-        random_state: Any = None,
-        history: Any = None,
-        covariates: Any = None,
-        injections: Any = None,
-        baseline_scale: Any = None,
-        return_rates: bool = False,
-        parameter_uncertainty: bool = False,
-    ):
-        """Simulate count paths forward from the end of a history.
+    def residuals(self, y: Any, covariates: Any = None) -> ResidualsResult:
+        """Randomised PIT residuals of ``y`` (e.g. the fitted days), KS test against Uniform(0, 1).
 
         Parameters
         ----------
-        horizon : int
-            Days to simulate.
-        n_paths : int
-        random_state : None, int or Generator
-        history : array of shape (n_hist, n_streams), optional
-            Counts of the days before the simulation; default: the fitted series,
-            so paths continue where the data ends. Pass an empty array for none.
-        covariates : array of shape (horizon, n_covariates), optional
-            Covariates of the simulated days; default: the last fitted day held.
-        injections, baseline_scale
-            See :func:`~redline.models.simulate_daily_paths`.
-        return_rates : bool
-            Also return the rates of each path and day (events per day).
-        parameter_uncertainty : bool
-            Give each path the parameters of a bootstrap replicate drawn at random
-            (needs ``n_boot > 0``), so the spread of the paths includes the
-            estimation uncertainty and not only the Poisson noise.
-
-        Returns
-        -------
-        ndarray of int64, shape (n_paths, horizon, n_streams)
+        y : array of shape (n_days, n_streams) or DataFrame
+            Counts, starting with no past events as in ``fit``.
+        covariates : array of shape (n_days, n_covariates) or DataFrame, optional
         """
-        check_fitted(self)
-        horizon = check_horizon(horizon)
-        if history is None:
-            state = daily_state(self._y, self.decay_)
-        else:
-            h = np.asarray(history, dtype=float).reshape(-1, self._spec.n_streams)
-            state = daily_state(h, self.decay_) if h.size else None
-        x = self._future_covariates(covariates, horizon)
-        rng = as_rng(random_state if random_state is not None else self.random_state)
-        if parameter_uncertainty:
-            mu, adj, decay, disp = self._bootstrap_draws(x, int(n_paths), rng)
-            if history is None:
-                state = np.stack([daily_state(self._y, dk) for dk in decay])
-            elif state is not None:
-                state = np.stack([daily_state(h, dk) for dk in decay])
-        else:
-            mu, adj, decay, disp = (self._baseline_predictor(x), self.adjacency_, self.decay_,
-                                    self.dispersion_)
-        return simulate_daily_paths(
-            mu, adj, decay, horizon=horizon, n_paths=n_paths,
-            link=self._spec.link, family=self._spec.family, dispersion=disp,
-            random_state=rng, initial_state=state, injections=injections,
-            baseline_scale=baseline_scale, return_rates=return_rates,
-        )
-
-    def _bootstrap_draws(self, x: np.ndarray, n_paths: int, rng: np.random.Generator):
-        """Per-path parameters from bootstrap replicates drawn with replacement."""
-        if self.bootstrap_ is None:
-            raise ModelError("parameter_uncertainty needs bootstrap replicates", field="n_boot",
-                             expected="DailyHawkes(n_boot=200).fit(...)")
-        ok = np.flatnonzero(np.isfinite(self.bootstrap_).all(axis=1))
-        if ok.size == 0:
-            raise ModelError("no bootstrap replicate could be refitted (each simulated a stream "
-                             "with no events)", field="n_boot",
-                             expected="more replicates, longer data, or parameter_uncertainty=False")
-        rows = self.bootstrap_[rng.choice(ok, size=n_paths)]
-        d, p = self._spec.n_streams, self._spec.n_cov
-        base = rows[:, :d]
-        adj = rows[:, d : d + d * d].reshape(n_paths, d, d)
-        decay = rows[:, d + d * d : 2 * d + d * d]
-        beta = rows[:, 2 * d + d * d : 2 * d + d * d + d * p].reshape(n_paths, d, p)
-        disp = rows[:, -d:] if self._spec.family == "negbin" else None
-        lin = np.einsum("tk,pik->pti", x, beta)
-        if self._spec.link == "identity":
-            mu = base[:, None, :] * np.exp(lin)
-        else:
-            mu = softplus_inv(base)[:, None, :] + lin
-        return mu, adj, decay, disp
-
-    def predictive_pmf(self, horizon: int, max_count: int, n_paths: int = 1000,
-                       random_state: Any = None, covariates: Any = None) -> np.ndarray:
-        """Predictive pmf of each future day, shape (horizon, n_streams, max_count + 1).
-
-        Day ``h`` is the mixture over simulated paths of the one-day distribution
-        given that path's past (Rao–Blackwellised: smoother than counting samples).
-        """
-        _, rates = self.simulate(horizon, n_paths, random_state, covariates=covariates,
-                                 return_rates=True)
-        return scoring.mixture_pmf(rates, max_count, self.dispersion_)
-
-    def forecast(self, horizon: int, quantiles=(0.05, 0.5, 0.95), n_paths: int = 2000,
-                 random_state: Any = None, covariates: Any = None) -> pd.DataFrame:
-        """Forecast table: one row per day ahead and stream.
-
-        Columns: ``step`` (1 = first day after the data), ``date`` (when the fitted
-        counts had a DatetimeIndex), ``stream``, ``mean`` (events per day) and one
-        column ``q<level>`` per quantile, from ``n_paths`` simulated paths.
-        """
-        sims = self.simulate(horizon, n_paths, random_state, covariates=covariates)
-        return scoring.forecast_table(sims, quantiles, self.stream_names_, self._index)
-
-    def residuals(self) -> ResidualsResult:
-        """Randomised PIT residuals of the fitted days, KS test against Uniform(0, 1)."""
-        check_fitted(self)
-        lam = daily_rates(self.params_, self._spec, self._y, self._x)
-        u = scoring.randomised_pit(self._y, lam, self.dispersion_, as_rng(self.random_state))
+        y_arr, x_arr, _ = self._prepare(y, covariates, None)
+        lam = daily_rates(self.params_, self._spec, y_arr, x_arr)
+        u = scoring.randomised_pit(y_arr, lam, self.dispersion_, as_rng(self.random_state))
         return ResidualsResult([u[:, j] for j in range(u.shape[1])], "uniform",
                                list(self.stream_names_))
 
     def conf_int(self, alpha: float = 0.05, method: str = "auto") -> pd.DataFrame:
         """Table of estimates with ``1 - alpha`` intervals.
 
-        ``method="wald"``: estimate -/+ z * stderr (observed information, delta
-        method for rates and decays); ``"bootstrap"``: percentile interval of the
-        parametric bootstrap; ``"auto"``: bootstrap when ``n_boot > 0``.
+        ``method="wald"``: from the observed information; rates, decays and
+        dispersions on the log scale (never below 0), the others estimate -/+ z *
+        stderr; ``"bootstrap"``: percentile interval of the parametric bootstrap;
+        ``"auto"``: bootstrap when enough replicates could be refitted.
         """
         check_fitted(self)
         if method == "auto":
@@ -510,14 +403,15 @@ class DailyHawkes:
             raise ModelError("no bootstrap samples", field="n_boot",
                              expected="DailyHawkes(n_boot=200).fit(...) for bootstrap intervals")
         names = self._spec.names(self.stream_names_, self.covariate_names_)
-        est = self._natural(self.params_)
+        est = self._spec.to_natural(self.params_)
         se = self._natural_se(self.params_, self._se_theta)
-        return interval_table(names, est, se, self.bootstrap_, alpha, method)
+        return interval_table(names, est, se, self.bootstrap_, alpha, method,
+                              positive=self._spec.positive())
 
     # ---------------------------------------------------------------- persistence
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable state (hyper-parameters, estimates and fitted data)."""
+        """JSON-serialisable state (hyper-parameters, estimates, covariance, diagnostics)."""
         check_fitted(self)
         return daily_to_dict(self)
 
@@ -531,5 +425,5 @@ class DailyHawkes:
         if not hasattr(self, "params_"):
             return f"DailyHawkes({args})"
         return (f"DailyHawkes({args}; {len(self.stream_names_)} streams, "
-                f"{self._y.shape[0]} days, loglik={self.loglik_:.2f}, "
+                f"{self.n_days_} days, loglik={self.loglik_:.2f}, "
                 f"branching_ratio={self.branching_ratio_:.3f})")

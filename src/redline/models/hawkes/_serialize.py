@@ -1,9 +1,11 @@
 """JSON form of a fitted :class:`~redline.models.DailyHawkes` (saved next to the store).
 
-The dict holds the hyper-parameters, the packed parameter vector, its standard
-errors, the bootstrap replicates and the fitted data (counts, covariates, dates),
-so a loaded model can simulate, forecast and compute residuals without refitting.
-``nan`` becomes ``None`` (JSON null).
+The dict holds the hyper-parameters, the packed parameter vector (layout:
+:class:`~redline.models.hawkes._params.DailySpec`), its standard errors and
+covariance, the bootstrap replicates, the fit's diagnostics and the few
+summaries of the data that simulation and forecasts need (the excitation left at
+the last day, the last covariates and date). The fitted data themselves are not
+stored. ``nan`` becomes ``None`` (JSON null).
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from redline.diagnostics import Diagnostics
 from redline.errors import ModelError
-from redline.models.hawkes._likelihood import DailySpec
+from redline.models.hawkes._params import DailySpec
 
-__all__ = ["daily_to_dict", "daily_from_dict"]
+__all__ = ["daily_from_dict", "daily_to_dict"]
 
-FORMAT = 1
+FORMAT = 2
 
 
 def _finite_or_none(values: Any) -> list[float | None]:
@@ -31,31 +33,27 @@ def _none_to_nan(values: Any) -> list[float]:
 
 def daily_to_dict(model: Any) -> dict[str, Any]:
     """Plain dict of lists, strings and numbers describing a fitted model."""
-    dates = None
-    if isinstance(model._index, pd.DatetimeIndex):
-        dates = [d.strftime("%Y-%m-%d") for d in model._index]
     return {
         "model": "DailyHawkes",
         "format": FORMAT,
-        "hyperparameters": {
-            "link": model.link,
-            "family": model.family,
-            "n_boot": int(model.n_boot),
-            "random_state": model.random_state,
-            "max_iter": int(model.max_iter),
-        },
+        "hyperparameters": model.get_params(),
         "stream_names": list(model.stream_names_),
         "covariate_names": list(model.covariate_names_),
         "params": model.params_.tolist(),
         "stderr_params": _finite_or_none(model._se_theta),
+        "covariance": model.covariance_.tolist(),
         "converged": bool(model.converged_),
         "n_iter": int(model.n_iter_),
-        "y": model._y.astype(int).tolist(),
-        "covariates": model._x.tolist(),
-        "dates": dates,
+        "n_days": int(model.n_days_),
+        "loglik": float(model.loglik_),
+        "end_state": model.end_state_.tolist(),
+        "last_covariates": model.last_covariates_.tolist(),
+        "last_date": model.last_date_,
+        "max_count": float(model.max_count_),
         "bootstrap": None
         if model.bootstrap_ is None
         else [_finite_or_none(row) for row in model.bootstrap_],
+        "diagnostics": model.diagnostics_.to_list(),
     }
 
 
@@ -66,13 +64,11 @@ def daily_from_dict(cls: type, data: dict[str, Any]) -> Any:
         raise ModelError(f"not a DailyHawkes dict (model={got!r})", field="model",
                          expected="the output of DailyHawkes.to_dict()")
     if data.get("format") != FORMAT:
-        raise ModelError(f"unsupported DailyHawkes format {data.get('format')!r}",
-                         field="format", expected=str(FORMAT))
+        raise ModelError(f"unsupported DailyHawkes format {data.get('format')!r} (saved by an "
+                         "older redline)", field="format",
+                         expected=f"format {FORMAT}: fit the model again (`redline fit CASE`)")
     model = cls(**data["hyperparameters"])
     d = len(data["stream_names"])
-    model._y = np.asarray(data["y"], dtype=float).reshape(-1, d)
-    model._x = np.asarray(data["covariates"], dtype=float).reshape(model._y.shape[0], -1)
-    model._index = pd.DatetimeIndex(data["dates"]) if data.get("dates") else None
     model.stream_names_ = list(data["stream_names"])
     model.covariate_names_ = list(data["covariate_names"])
     model.converged_ = bool(data["converged"])
@@ -80,7 +76,18 @@ def daily_from_dict(cls: type, data: dict[str, Any]) -> Any:
     spec = DailySpec(d, len(model.covariate_names_), model.link, model.family)
     model._set_params(np.asarray(data["params"], dtype=float), spec)
     model._se_theta = np.asarray(_none_to_nan(data["stderr_params"]))
+    model.covariance_ = np.asarray(data["covariance"], dtype=float).reshape(
+        spec.n_params, spec.n_params)
     model.stderr_ = model._unflatten(model._natural_se(model.params_, model._se_theta))
+    model.n_days_ = int(data["n_days"])
+    model.loglik_ = float(data["loglik"])
+    model.aic_ = 2 * spec.n_params - 2 * model.loglik_
+    model.bic_ = spec.n_params * np.log(model.n_days_ * d) - 2 * model.loglik_
+    model.end_state_ = np.asarray(data["end_state"], dtype=float)
+    model.last_covariates_ = np.asarray(data["last_covariates"], dtype=float)
+    model.last_date_ = data.get("last_date")
+    model.max_count_ = float(data["max_count"])
+    model.diagnostics_ = Diagnostics.from_list(data.get("diagnostics") or [])
     boot = data.get("bootstrap")
     model.bootstrap_ = None if boot is None else np.array([_none_to_nan(r) for r in boot])
     model.n_boot_used_ = (0 if model.bootstrap_ is None

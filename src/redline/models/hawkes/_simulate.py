@@ -1,10 +1,10 @@
 """Simulation of Hawkes processes: daily count paths and continuous-time events.
 
-:func:`simulate_daily_paths` is the engine the scenario runner uses: it is
-vectorised over paths (one numpy operation per day for all paths) and accepts
-per-path parameters, injected events and baseline multipliers so that an option
-("a strike wave on day 10", "a Gaza ceasefire halves the motive", "a coupling
-is cut") is just a change of its arguments.
+:func:`simulate_daily_paths` is the array-in, array-out form of the daily
+simulator :func:`~redline.models.hawkes._simulate_daily.simulate_daily` (the one
+engine behind ``DailyHawkes.simulate`` and the scenario runner);
+:func:`simulate_hawkes` simulates the continuous-time model by its branching
+structure.
 """
 
 from __future__ import annotations
@@ -14,42 +14,10 @@ from typing import Any
 import numpy as np
 
 from redline.errors import ModelError
-from redline.models._checks import as_rng, check_horizon, check_positive
-from redline.models.hawkes._likelihood import softplus, softplus_inv
+from redline.models._checks import as_rng, check_positive
+from redline.models.hawkes._simulate_daily import Interventions, simulate_daily
 
 __all__ = ["simulate_daily_paths", "simulate_hawkes"]
-
-
-def _per_path(value: Any, n_paths: int, shape: tuple[int, ...], field: str) -> np.ndarray:
-    """Broadcast a shared or per-path parameter to ``(n_paths, *shape)``."""
-    arr = np.asarray(value, dtype=float)
-    if arr.shape == shape:
-        return np.broadcast_to(arr, (n_paths, *shape))
-    if arr.shape == (n_paths, *shape):
-        return arr
-    raise ModelError(
-        f"{field} has shape {arr.shape}",
-        field=field,
-        expected=f"shape {shape} (shared by all paths) or {(n_paths, *shape)} (one per path)",
-    )
-
-
-def _per_day(
-    value: Any, n_paths: int, horizon: int, d: int, field: str
-) -> np.ndarray:
-    """Broadcast ``(d,)``, ``(horizon, d)`` or ``(n_paths, horizon, d)`` to the last."""
-    arr = np.asarray(value, dtype=float)
-    if arr.shape == (d,):
-        arr = arr[None, None, :]
-    elif arr.shape == (horizon, d):
-        arr = arr[None, :, :]
-    elif arr.shape != (n_paths, horizon, d):
-        raise ModelError(
-            f"{field} has shape {arr.shape}",
-            field=field,
-            expected=f"shape ({d},), ({horizon}, {d}) or ({n_paths}, {horizon}, {d})",
-        )
-    return np.broadcast_to(arr, (n_paths, horizon, d))
 
 
 def simulate_daily_paths(
@@ -124,68 +92,14 @@ def simulate_daily_paths(
     rates : ndarray of float, shape (n_paths, horizon, n_streams)
         Only if ``return_rates``. For negbin, the mean before the gamma mixing.
     """
-    horizon = check_horizon(horizon)
-    n_paths = check_horizon(n_paths, "n_paths")
-    if link not in ("identity", "softplus"):
-        raise ModelError(f"unknown link {link!r}", field="link", expected="'identity' or 'softplus'")
-    if family not in ("poisson", "negbin"):
-        raise ModelError(f"unknown family {family!r}", field="family", expected="'poisson' or 'negbin'")
-    rng = as_rng(random_state)
-    adj = np.asarray(adjacency, dtype=float)
-    d = adj.shape[-1]
-    adj = _per_path(adj, n_paths, (d, d), "adjacency")
-    dec = check_positive(decay, "decay")
-    dec = _per_path(dec, n_paths, (d,), "decay")
-    mu = _per_day(baseline, n_paths, horizon, d, "baseline")
-    if baseline_scale is not None:
-        scale = _per_day(baseline_scale, n_paths, horizon, d, "baseline_scale")
-        if (scale < 0).any():
-            raise ModelError("baseline_scale has a negative value", field="baseline_scale",
-                             expected="multipliers >= 0")
-        mu = mu * scale if link == "identity" else softplus_inv(scale * softplus(mu))
-    if link == "identity" and (mu < 0).any():
-        raise ModelError("the baseline is negative", field="baseline",
-                         expected="baseline rates >= 0 (events per day) under the identity link")
-    if link == "identity" and (adj < 0).any():
-        raise ModelError("negative adjacency under the identity link", field="adjacency",
-                         expected="adjacency >= 0, or link='softplus' for inhibition")
-    inj = None
-    if injections is not None:
-        inj = _per_day(injections, n_paths, horizon, d, "injections")
-        if (inj < 0).any() or (inj != np.round(inj)).any():
-            raise ModelError("injections must be non-negative whole numbers", field="injections",
-                             expected="counts of forced events per day")
-    if family == "negbin":
-        if dispersion is None:
-            raise ModelError("family='negbin' needs a dispersion", field="dispersion",
-                             expected="an array of shape (n_streams,) with values > 0")
-        shape_k = 1.0 / _per_path(check_positive(dispersion, "dispersion"), n_paths, (d,), "dispersion")
-    r = np.exp(-dec)
-    one_minus_r = 1.0 - r
-    if initial_state is None:
-        S = np.zeros((n_paths, d))
-    else:
-        S = np.array(_per_path(initial_state, n_paths, (d,), "initial_state"), dtype=float)
-    shared_adj = adjacency is not None and np.ndim(adjacency) == 2
-    adj_t = np.ascontiguousarray(adj[0].T) if shared_adj else None
-
-    counts = np.empty((n_paths, horizon, d), dtype=np.int64)
-    rates = np.empty((n_paths, horizon, d)) if return_rates else None
-    for t in range(horizon):
-        X = one_minus_r * S
-        exc = X @ adj_t if shared_adj else np.einsum("pij,pj->pi", adj, X)
-        eta = mu[:, t, :] + exc
-        lam = np.maximum(eta, 0.0) if link == "identity" else softplus(eta)
-        if return_rates:
-            rates[:, t, :] = lam
-        if family == "negbin":
-            lam = lam * rng.gamma(shape_k, 1.0 / shape_k)
-        y_t = rng.poisson(lam)
-        if inj is not None:
-            y_t = y_t + inj[:, t, :].astype(np.int64)
-        counts[:, t, :] = y_t
-        S = r * S + y_t
-    return (counts, rates) if return_rates else counts
+    sim = simulate_daily(
+        baseline, adjacency, decay, horizon=horizon, n_paths=n_paths, link=link, family=family,
+        dispersion=dispersion, initial_state=initial_state, random_state=random_state,
+        interventions=Interventions(injections=injections, baseline_scale=baseline_scale),
+        return_rates=return_rates)
+    if return_rates and sim.rates is not None:
+        return sim.counts, sim.rates
+    return sim.counts
 
 
 def simulate_hawkes(
@@ -233,8 +147,8 @@ def simulate_hawkes(
     if (base < 0).any() or (adj < 0).any():
         raise ModelError("negative baseline or adjacency", field="adjacency",
                          expected="values >= 0 (the exponential Hawkes model is excitatory)")
-    decay = float(check_positive(decay, "decay"))
-    end_time = float(check_positive(end_time, "end_time"))
+    decay = float(check_positive(decay, "decay"))  # type: ignore[arg-type]
+    end_time = float(check_positive(end_time, "end_time"))  # type: ignore[arg-type]
     n0 = rng.poisson(base * end_time)
     times = [rng.uniform(0.0, end_time, n0[i]) for i in range(d)]
     gen_t = np.concatenate(times)
