@@ -82,8 +82,9 @@ CODES: dict[str, Code] = {
          "(its start, end or a known gap): it may mark the data thinning out, not a change in "
          "behaviour, so it is not reported as a phase."),
         ("analysis.imprecise_dates", "info",
-         "Some events are dated only to a week or a month; daily models would pile them onto "
-         "one day, so they are spread evenly over their span (the share is stated)."),
+         "Some events of a stream are dated only to a week, a month or a year; daily models "
+         "put each on one day of its span, so day-level timing (lags, change-point dates) is "
+         "uncertain for that share of the stream."),
         ("analysis.events_outside_window", "info",
          "The store holds events of the case's streams before or after the case window; they "
          "are counted and named but not modelled."),
