@@ -108,8 +108,9 @@ CODES: dict[str, Code] = {
          "The batch means are so skewed that their 5-95% range did not hold the mean; the "
          "interval was widened to the stated level."),
         ("scenarios.monte_carlo_noise", "info",
-         "Monte Carlo noise is most of the spread of the batch means: run more paths before "
-         "reading differences between options."),
+         "For some outcomes Monte Carlo noise is most of the spread of the batch means: their "
+         "intervals have it removed, but run more paths before reading small differences "
+         "between options."),
         ("scenarios.thin_normalisation", "warning",
          "An objective is normalised by a history of fewer events than the floor; the divisor "
          "was raised to the floor so that one event more or less cannot decide the ranking."),
@@ -120,8 +121,8 @@ CODES: dict[str, Code] = {
          "A metric rests only (or partly) on assumed probabilities written in the scenario, "
          "not on anything fitted from data."),
         ("scenarios.ranking_withheld", "warning",
-         "The ranking of options rests on an outcome that failed a guard (exploded paths or a "
-         "normalisation on a thin history); it is not stated as a judgment."),
+         "The ranking of options rests on an outcome whose paths exploded; it is not stated as "
+         "a judgment."),
     ]),
     # --- benchmark ---------------------------------------------------------------
     **_codes("benchmark", [

@@ -11,7 +11,8 @@ import pandas as pd
 from redline.diagnostics import Diagnostics
 from redline.scenarios.motives import MIN_HISTORY_EVENTS
 
-__all__ = ["ScenarioResult", "summarise_metric", "scenario_guards", "EXPLOSIVE_FENCE"]
+__all__ = ["ScenarioResult", "summarise_metric", "scenario_guards", "fatality_bounds",
+           "EXPLOSIVE_FENCE"]
 
 _Q = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -162,7 +163,9 @@ class ScenarioResult:
     model : dict
         Fitted estimates the run started from (baseline, couplings, decays).
     fatality : dict
-        The Beta posterior of the per-attack fatality probability and its counts.
+        The Beta posterior of the per-attack fatality probability and its counts, the
+        attacks without a casualty field (``unknown``), the bounds when they are all
+        or none fatal, and the ``assumption`` in words (:func:`fatality_bounds`).
     assumptions : list of dict
         Every number not fitted from data, with its justification.
     options : list of dict
@@ -185,6 +188,8 @@ class ScenarioResult:
         those about one option are repeated in that option's ``diagnostics``.
     ranking_withheld : list of str
         Why the ranking must not be stated as a judgment (empty when it may).
+    ranking_caveats : list of str
+        What a statement of the ranking must say beside it (thin normalisations).
     """
 
     scenario: str
@@ -204,6 +209,7 @@ class ScenarioResult:
     fan: dict[str, Any] = field(default_factory=dict)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     ranking_withheld: list[str] = field(default_factory=list)
+    ranking_caveats: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, spec, sm, options, runs, scores, ranking, sensitivity, backtest, n_paths, seed,
@@ -275,11 +281,16 @@ class ScenarioResult:
                             if k in ("start", "end", "streams", "covariates", "link", "family",
                                      "uncertainty", "n_boot")}}
         metrics = [{"id": x.id, "label": x.label, "kind": x.kind} for x in spec.metrics]
-        diags, withheld = scenario_guards(spec, sm, runs, opts)
+        fatality = fatality_bounds(sm)
+        diags, withheld, caveats = scenario_guards(spec, sm, runs, opts)
+        if fatality.get("unknown"):
+            diags.add("analysis.fatality_missing", fatality["assumption"],
+                      subject=("stream", fatality["stream"]))
         for o in opts:
             o["diagnostics"] = diags.about("option", o["id"]).to_list()
-        return cls(spec.name, spec.title, spec.case, spec.actor, settings, model, sm.fatality,
-                   metrics, assumptions, opts, motives, ranking, sens, bt, fan, diags, withheld)
+        return cls(spec.name, spec.title, spec.case, spec.actor, settings, model, fatality,
+                   metrics, assumptions, opts, motives, ranking, sens, bt, fan, diags, withheld,
+                   caveats)
 
     # --------------------------------------------------------------- views
     def to_dict(self, fan: bool = True) -> dict[str, Any]:
@@ -291,6 +302,7 @@ class ScenarioResult:
                "motives": self.motives, "ranking": self.ranking,
                "sensitivity": self.sensitivity, "backtest": self.backtest,
                "ranking_withheld": list(self.ranking_withheld),
+               "ranking_caveats": list(self.ranking_caveats),
                "diagnostics": self.diagnostics.to_list()}
         if fan:
             out["fan"] = self.fan
@@ -335,6 +347,41 @@ class ScenarioResult:
                 f"{self.settings['paths']} paths, first: {top})")
 
 
+def fatality_bounds(sm) -> dict[str, Any]:
+    """The fatality estimate with its missing-data assumption stated and bounded.
+
+    The Beta posterior uses only the attacks whose casualty field is recorded
+    (``known``): it assumes the others kill at the same rate (missing at random).
+    Attacks without the field (``unknown``, from the stream's history) bound the
+    share: none of them fatal (``low``) or all of them (``high``).
+    """
+    fat = dict(sm.fatality or {})
+    if not fat:
+        return fat
+    stream = fat.get("stream")
+    hist = getattr(sm, "history", None)
+    if hist is None or stream not in hist:
+        fat["assumption"] = ("attacks without a recorded casualty field are assumed to kill at "
+                             "the rate of those with one (missing at random); not bounded: the "
+                             "stream is not in the simulated history")
+        return fat
+    total = int(hist[stream].sum())
+    known, killed = int(fat["known"]), int(fat["killed"])
+    unknown = max(0, total - known)
+    fat.update({"total": total, "unknown": unknown,
+                "share_if_none_of_the_unknown_killed": killed / total if total else float("nan"),
+                "share_if_all_of_the_unknown_killed": (killed + unknown) / total if total else float("nan")})
+    fat["assumption"] = (
+        f"{unknown} of the {total} attacks of {stream} up to the decision day have no casualty "
+        f"field; the fatality probability ({fat['mean']:.3g}) uses the {known} with one and "
+        "assumes the others kill at the same rate (missing at random). Counting them as none "
+        f"fatal or all fatal bounds the share of fatal attacks between "
+        f"{fat['share_if_none_of_the_unknown_killed']:.3g} and "
+        f"{fat['share_if_all_of_the_unknown_killed']:.3g}.") if unknown else (
+        "every attack up to the decision day has a casualty field: no missing-data assumption")
+    return fat
+
+
 def _history_count(spec, sm, metric_id: str) -> float | None:
     """The count a ``history`` normalisation divides by (the runner's rule)."""
     m = spec.metric(metric_id)
@@ -345,8 +392,9 @@ def _history_count(spec, sm, metric_id: str) -> float | None:
 
 
 def scenario_guards(spec, sm, runs: dict[str, dict], opts: list[dict]
-                    ) -> tuple[Diagnostics, list[str]]:
-    """The scenario's guards: diagnostics, and the reasons to withhold the ranking.
+                    ) -> tuple[Diagnostics, list[str], list[str]]:
+    """The scenario's guards: diagnostics, the reasons to withhold the ranking, and the
+    caveats that downgrade it.
 
     * an outcome with exploded paths (``unstable``) -> ``scenarios.explosive_paths``;
     * an interval widened to hold its mean -> ``scenarios.interval_widened``;
@@ -357,11 +405,14 @@ def scenario_guards(spec, sm, runs: dict[str, dict], opts: list[dict]
     * metrics of kind ``p_assumed_event`` -> ``scenarios.assumption_metric``.
 
     The ranking is withheld when an objective of the deciding actor rests on an
-    unstable outcome or a thin normalisation.
+    unstable outcome; a thin normalisation of one of its objectives (floored, so
+    it cannot decide alone) is a caveat the ranking judgment states.
     """
     d = Diagnostics(getattr(sm.model, "diagnostics_", None) or [])
     labels = {m.id: m.label for m in spec.metrics}
     unstable: set[str] = set()
+    noisy: list[float] = []
+    n_out = sum(len(o["outcomes"]) for o in opts)
     for o in opts:
         for mid, out in o["outcomes"].items():
             if out.get("unstable"):
@@ -377,12 +428,15 @@ def scenario_guards(spec, sm, runs: dict[str, dict], opts: list[dict]
                       f"{100 * out['interval_level']:.0f}% range (the 90% range did not hold "
                       "the mean).", subject=("option", o["id"]))
             if out.get("mc_share", 0.0) > 0.5 and out.get("mc_error", 0.0) > 0:
-                d.add("scenarios.monte_carlo_noise",
-                      f"option {o['id']}: {100 * out['mc_share']:.0f}% of the spread of "
-                      f"“{labels.get(mid, mid)}” between batches is Monte Carlo noise "
-                      f"(standard error {out['mc_error']:.3g}); more paths would narrow it.",
-                      subject=("option", o["id"]))
+                noisy.append(out["mc_share"])
+    if noisy:
+        d.add("scenarios.monte_carlo_noise",
+              f"for {len(noisy)} of the {n_out} option outcomes, Monte Carlo noise is more than "
+              f"half of the spread of the batch means (up to {100 * max(noisy):.0f}%); their "
+              "intervals have that noise removed, but differences between options smaller than "
+              "two `mc_error` are not resolved: run more paths to read them.")
     withheld: list[str] = []
+    caveats: list[str] = []
     for motive in spec.motives:
         for ob in motive.objectives:
             deciding = motive.actor == spec.actor and ob.weight > 0
@@ -395,8 +449,9 @@ def scenario_guards(spec, sm, runs: dict[str, dict], opts: list[dict]
                           f"divisor was raised to {MIN_HISTORY_EVENTS}.",
                           subject=("metric", ob.metric))
                     if deciding:
-                        withheld.append(f"the objective “{ob.label}” is normalised by a history "
-                                        f"of only {h:g} {'event' if h == 1 else 'events'}")
+                        caveats.append(f"the objective “{ob.label}” is normalised by a history of "
+                                       f"only {h:g} {'event' if h == 1 else 'events'}, raised to "
+                                       f"{MIN_HISTORY_EVENTS}")
             if deciding and ob.metric in unstable:
                 withheld.append(f"“{labels.get(ob.metric, ob.metric)}” exploded on some paths, "
                                 "so its mean (which the scores use) is not a stable number")
@@ -416,7 +471,7 @@ def scenario_guards(spec, sm, runs: dict[str, dict], opts: list[dict]
             d.add("scenarios.assumption_metric",
                   f"“{m.label}” rests on assumed probabilities ({how}); its differences between "
                   "options are the assumptions', not the data's.", subject=("metric", m.id))
-    return d, list(dict.fromkeys(withheld))
+    return d, list(dict.fromkeys(withheld)), list(dict.fromkeys(caveats))
 
 
 def _round_tree(x: Any) -> Any:
