@@ -141,7 +141,7 @@ def actors(case: str = typer.Argument("us-iran-proxies-2023", help="Case name or
 def summary(case: Optional[str] = typer.Argument(None, help="Limit to a case's events.")) -> None:
     """What the store holds: date range, events per month by type and actor, sources."""
     from redline.reports.summary import print_summary
-    print_summary(open_configured_store(), case, console)
+    print_summary(open_configured_store(), case, console, render=frame_table)
 
 
 @app.command()
@@ -174,7 +174,7 @@ def demo() -> None:
     name = "us-iran-proxies-2023"
     result = store.ingest(name)
     console.print(f"[green]✓[/] {esc(str(result))} into {esc(str(store.path))}")
-    print_summary(store, name, console)
+    print_summary(store, name, console, render=frame_table)
     # The brief of the built-in case with its scenario (fits, analyses, 10,000 paths).
     from redline.cli.brief import run_brief
     from redline.data.case import load_case
