@@ -188,8 +188,9 @@ class ScenarioResult:
         those about one option are repeated in that option's ``diagnostics``.
     ranking_withheld : list of str
         Why the ranking must not be stated as a judgment (empty when it may).
-    ranking_caveats : list of str
-        What a statement of the ranking must say beside it (thin normalisations).
+    ranking_caveats : list of dict
+        What a statement of the ranking must say beside it: thin normalisations
+        (``kind``, ``objective``, ``label``, ``history``, ``floor``, ``text``).
     """
 
     scenario: str
@@ -209,7 +210,7 @@ class ScenarioResult:
     fan: dict[str, Any] = field(default_factory=dict)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     ranking_withheld: list[str] = field(default_factory=list)
-    ranking_caveats: list[str] = field(default_factory=list)
+    ranking_caveats: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def build(cls, spec, sm, options, runs, scores, ranking, sensitivity, backtest, n_paths, seed,
@@ -392,7 +393,7 @@ def _history_count(spec, sm, metric_id: str) -> float | None:
 
 
 def scenario_guards(spec, sm, runs: dict[str, dict], opts: list[dict]
-                    ) -> tuple[Diagnostics, list[str], list[str]]:
+                    ) -> tuple[Diagnostics, list[str], list[dict[str, Any]]]:
     """The scenario's guards: diagnostics, the reasons to withhold the ranking, and the
     caveats that downgrade it.
 
@@ -436,7 +437,7 @@ def scenario_guards(spec, sm, runs: dict[str, dict], opts: list[dict]
               "intervals have that noise removed, but differences between options smaller than "
               "two `mc_error` are not resolved: run more paths to read them.")
     withheld: list[str] = []
-    caveats: list[str] = []
+    caveats: list[dict[str, Any]] = []
     for motive in spec.motives:
         for ob in motive.objectives:
             deciding = motive.actor == spec.actor and ob.weight > 0
@@ -449,9 +450,12 @@ def scenario_guards(spec, sm, runs: dict[str, dict], opts: list[dict]
                           f"divisor was raised to {MIN_HISTORY_EVENTS}.",
                           subject=("metric", ob.metric))
                     if deciding:
-                        caveats.append(f"the objective “{ob.label}” is normalised by a history of "
-                                       f"only {h:g} {'event' if h == 1 else 'events'}, raised to "
-                                       f"{MIN_HISTORY_EVENTS}")
+                        caveats.append({
+                            "kind": "thin_normalisation", "objective": ob.id, "label": ob.label,
+                            "history": h, "floor": MIN_HISTORY_EVENTS,
+                            "text": f"the objective “{ob.label}” is normalised by a history of "
+                                    f"only {h:g} {'event' if h == 1 else 'events'}, raised to "
+                                    f"{MIN_HISTORY_EVENTS}"})
             if deciding and ob.metric in unstable:
                 withheld.append(f"“{labels.get(ob.metric, ob.metric)}” exploded on some paths, "
                                 "so its mean (which the scores use) is not a stable number")
@@ -471,7 +475,7 @@ def scenario_guards(spec, sm, runs: dict[str, dict], opts: list[dict]
             d.add("scenarios.assumption_metric",
                   f"“{m.label}” rests on assumed probabilities ({how}); its differences between "
                   "options are the assumptions', not the data's.", subject=("metric", m.id))
-    return d, list(dict.fromkeys(withheld)), list(dict.fromkeys(caveats))
+    return d, list(dict.fromkeys(withheld)), caveats
 
 
 def _round_tree(x: Any) -> Any:
