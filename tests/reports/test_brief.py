@@ -184,7 +184,9 @@ def test_judgment_numbers_equal_the_objects_that_computed_them(brief, store):
               and parts[2] in {o["id"] for o in res.scenario_result.options}):
             opt = next(o for o in res.scenario_result.options if o["id"] == parts[2])
             d = opt["outcomes"][parts[1]]
-            exp = {"value": d["mean"], "low": d["interval"][0], "high": d["interval"][1]}[role]
+            exp = {"value": d["headline"], "low": d["headline_interval"][0],
+                   "high": d["headline_interval"][1]}[role]
+            assert d["headline_interval"][0] <= d["headline"] <= d["headline_interval"][1]
         elif parts[0] == "scenario" and parts[1] == "backtest" and parts[2] in ("median", "observed"):
             bt = res.scenario_result.backtest
             exp = (bt["observed"] if parts[2] == "observed" else

@@ -398,12 +398,10 @@ def deterrence_judgment(det, case, by_id, labels: Mapping[str, str],
         tail = ("; the interval includes 1, so the data show no clear change after this wave"
                 + (" (inside the same weeks, {cov})." if cov else "."))
     elif cov:
-        tail = ("; inside the same weeks, {cov}; so the " + change +
-                " cannot be credited to the {strikes2} alone.")
+        tail = "; inside the same weeks, {cov}; so the " + change + " cannot be credited to the wave alone."
     else:
         tail = ("; the case records no other change inside the same weeks, but responses answer "
-                "surges, so the " + change + " cannot be credited to the {strikes2} alone.")
-    fields["strikes2"] = strikes
+                "surges, so the " + change + " cannot be credited to the wave alone.")
     j = Judgment(key=key, section="dynamics", priority=10, basis=basis, template=head + tail,
                  fields=fields,
                  sources=_refs(list(r["strike_ids"]) + list(r["attack_ids_after"])
@@ -453,6 +451,15 @@ def phase_judgment(phases, by_id, label: str, window=None) -> Judgment | None:
              "the peak, at {peak} a day from {p0} to {p1}, and the last, at {last} a day from {l0} "
              "to the end of the case window on {l1}")
     extra: dict[str, Any] = {}
+    cp = phases.change_points
+    if cp is not None and len(cp) and "p_selection" in cp and cp["p_selection"].notna().all():
+        sig = int((cp["p_selection"] <= 0.05).sum())
+        extra["sig"] = Quantity(key + ".change_points_holding", float(sig), kind="count")
+        extra["ncp"] = Quantity(key + ".change_points", float(len(cp)), kind="count")
+        t += (" (" + ("all {ncp}" if sig == len(cp) else "{sig} of the {ncp}")
+              + " change points hold up once the search for them is accounted for, p ≤ 0.05)")
+        if sig == len(cp):
+            del extra["sig"]
     if after:
         t += ("; the store holds {after} more " + plural(after, "event") + " of this stream after "
               "the window, not modelled here.")

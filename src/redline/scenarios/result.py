@@ -88,6 +88,9 @@ def summarise_metric(values: np.ndarray, batch_means: np.ndarray, probability: b
         or, for an ``unstable`` outcome (``explosive_share`` of paths exploded), the
         path median ``quantiles.q50`` with the 5-95% path range.  Counts also get path
         quantiles, ``sd`` and ``p_zero``; probabilities repeat the mean as ``probability``.
+        The mean's ``headline_interval`` is ``interval`` widened, where it is narrower, to
+        the mean +- 1.645 ``mc_error`` (so a run whose spread is all Monte Carlo noise does
+        not show a zero-width interval).
     """
     values = np.asarray(values, dtype=float)
     batch_means = np.asarray(batch_means, dtype=float)
@@ -145,9 +148,17 @@ def summarise_metric(values: np.ndarray, batch_means: np.ndarray, probability: b
         out["headline"] = q["q50"]
         out["headline_interval"] = [q["q05"], q["q95"]]
     else:
+        # the interval a reader is shown: parameter uncertainty, widened where needed by
+        # the Monte Carlo error of the mean itself (90%: 1.645 standard errors)
+        z = 1.6448536269514722
+        m, e = out["mean"], out["mc_error"] if np.isfinite(out["mc_error"]) else 0.0
         out["headline_stat"] = "mean"
-        out["headline"] = out["mean"]
-        out["headline_interval"] = list(out["interval"])
+        out["headline"] = m
+        out["headline_interval"] = [_r(min(out["interval"][0], m - z * e)),
+                                    _r(max(out["interval"][1], m + z * e))]
+        if probability:
+            out["headline_interval"] = [max(0.0, out["headline_interval"][0]),
+                                        min(1.0, out["headline_interval"][1])]
     return out
 
 
