@@ -45,7 +45,10 @@ def fmt_num(v: float, kind: str = "number", digits: int | None = None) -> str:
     if isinstance(v, float) and math.isinf(v):
         return "∞" if v > 0 else "−∞"
     if kind == "share":
-        return f"{100 * v:.0f}%"
+        pct = 100 * v
+        if pct != 0 and abs(pct) < 1:  # 0.5% is not "0%" (nor "1%")
+            return f"{pct:.2g}%".replace("-", "−")
+        return f"{pct:.0f}%".replace("-", "−")
     if kind == "count":
         return f"{int(round(v)):,}"
     if kind == "signed":
@@ -456,9 +459,15 @@ def phase_judgment(phases, by_id, label: str, window=None) -> Judgment | None:
         sig = int((cp["p_selection"] <= 0.05).sum())
         extra["sig"] = Quantity(key + ".change_points_holding", float(sig), kind="count")
         extra["ncp"] = Quantity(key + ".change_points", float(len(cp)), kind="count")
-        t += (" (" + ("all {ncp}" if sig == len(cp) else "{sig} of the {ncp}")
-              + " change points hold up once the search for them is accounted for, p ≤ 0.05)")
-        if sig == len(cp):
+        if len(cp) == 1:
+            t += (" (its change point holds up once the search for it is accounted for)"
+                  if sig else " (its change point does not hold up once the search for it is "
+                  "accounted for)")
+            extra.pop("sig"), extra.pop("ncp")
+        else:
+            t += (" (" + ("all {ncp}" if sig == len(cp) else "{sig} of the {ncp}")
+                  + " change points hold up once the search for them is accounted for)")
+        if sig == len(cp) and "sig" in extra:
             del extra["sig"]
     if after:
         t += ("; the store holds {after} more " + plural(after, "event") + " of this stream after "

@@ -389,7 +389,17 @@ def dynamics_section(res, src: SourceList) -> dict[str, Any]:
         out["deterrence_attack"] = att[:1].upper() + att[1:]
         out["deterrence_strike"] = res.noun(labels.get(res.deterrence.strike, res.deterrence.strike))
         out["deterrence_windows"] = sorted({int(w) for w in res.deterrence.rates["window_days"]})
-        out["deterrence_model"] = [f for f in res.deterrence.model.get("fits", []) if "effect" in f]
+        out["deterrence_model"] = []
+        for f in res.deterrence.model.get("fits", []):
+            if "effect" not in f:
+                continue
+            finite = np.isfinite([f["low"], f["high"]]).all()
+            ci = (f"95% interval {fmt_num(f['low'], 'signed')} to {fmt_num(f['high'], 'signed')}"
+                  if finite else "no finite interval: the data do not identify it")
+            out["deterrence_model"].append({
+                "label": f["label"], "text": (
+                    f"one event of {out['deterrence_strike']} shifts the predictor of "
+                    f"{res.noun(att)} by {fmt_num(f['effect'], 'signed')} ({ci}): {f['verdict']}")})
     if res.reciprocity:
         out["reciprocity"] = []
         for rec in res.reciprocity:

@@ -432,8 +432,8 @@ def scenario_guards(spec, sm, runs: dict[str, dict], opts: list[dict]
                 d.add("scenarios.explosive_paths",
                       f"option {o['id']}: {100 * out['explosive_share']:.2g}% of the paths of "
                       f"“{labels.get(mid, mid)}” exploded; the headline is the median "
-                      f"{out['quantiles']['q50']:g}, the mean {out['mean']:g} is over the stable "
-                      "paths only.", subject=("option", o["id"]))
+                      f"{out['quantiles']['q50']:.4g}, the mean {out['mean']:.3g} is over the "
+                      "stable paths only.", subject=("option", o["id"]))
             if out.get("interval_level", 0.9) > 0.9 + 1e-9:
                 d.add("scenarios.interval_widened",
                       f"option {o['id']}: the interval of “{labels.get(mid, mid)}” is a "
