@@ -91,12 +91,10 @@ CODES: dict[str, Code] = {
         ("analysis.fatality_missing", "info",
          "Some attacks have no casualty field; the fatality probability uses the attacks with "
          "one and is bounded by counting the others as all fatal or none."),
-        ("analysis.thin_window", "warning",
-         "A deterrence window holds too few attacks on one side for its rate ratio to say "
-         "anything; its verdict is 'too few'."),
-        ("analysis.overdispersed", "info",
-         "Attack counts vary more from day to day than Poisson allows; the rate-ratio test uses "
-         "a negative binomial model instead."),
+        ("analysis.open_claims", "info",
+         "Most claimed attacks are claimed openly by a named group or a state: the unclaimed "
+         "rows are read as missing claim records, and the deniable share is not read as "
+         "deniability."),
     ]),
     # --- scenarios ---------------------------------------------------------------
     **_codes("scenarios", [
