@@ -454,7 +454,7 @@ def phase_judgment(phases, by_id, label: str, window=None) -> Judgment | None:
              "the peak, at {peak} a day from {p0} to {p1}, and the last, at {last} a day from {l0} "
              "to the end of the case window on {l1}")
     extra: dict[str, Any] = {}
-    cp = phases.change_points
+    cp = getattr(phases, "change_points", None)
     if cp is not None and len(cp) and "p_selection" in cp and cp["p_selection"].notna().all():
         sig = int((cp["p_selection"] <= 0.05).sum())
         extra["sig"] = Quantity(key + ".change_points_holding", float(sig), kind="count")
