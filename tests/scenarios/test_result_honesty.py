@@ -92,3 +92,31 @@ def test_identical_options_tie_instead_of_a_flip_to_nowhere():
     assert flip["tie"] is True and flip["shift"] == 0.0 and flip["to"] is None
     flip = mv.smallest_flip(np.array([[0.4, 0.3], [0.1, 0.2]]), [0.8, 0.2], 0, 1)
     assert "tie" not in flip and flip["shift"] > 0
+
+
+def test_simulate_json_carries_diagnostics_top_level_and_per_option(builtin_store, capsys):
+    import json
+
+    from redline.cli.app import main
+    from redline.diagnostics import CODES
+    try:
+        main(["--store", str(builtin_store.path), "simulate", "after-tower-22", "--paths", "200",
+              "--seed", "4", "--json", "--no-backtest"])
+    except SystemExit as e:
+        assert e.code in (0, None)
+    d = json.loads(capsys.readouterr().out)
+    assert isinstance(d["diagnostics"], list) and d["diagnostics"]
+    for x in d["diagnostics"]:
+        assert x["code"] in CODES and set(x) == {"code", "severity", "message", "subject"}
+    # the built-in scenario scales one objective by a history of 2 sanctions rounds
+    assert any(x["code"] == "scenarios.thin_normalisation" for x in d["diagnostics"])
+    assert any(x["code"] == "analysis.fatality_missing" for x in d["diagnostics"])
+    assert d["fatality"]["unknown"] > 0
+    lo, hi = (d["fatality"]["share_if_none_of_the_unknown_killed"],
+              d["fatality"]["share_if_all_of_the_unknown_killed"])
+    assert lo <= d["fatality"]["killed"] / d["fatality"]["known"] <= hi
+    for o in d["options"]:
+        assert isinstance(o["diagnostics"], list)
+        for out in o["outcomes"].values():
+            assert out["interval"][0] <= out["mean"] <= out["interval"][1]
+            assert out["mc_error"] >= 0
