@@ -466,7 +466,8 @@ def phase_judgment(phases, by_id, label: str, window=None) -> Judgment | None:
             extra.pop("sig"), extra.pop("ncp")
         else:
             t += (" (" + ("all {ncp}" if sig == len(cp) else "{sig} of the {ncp}")
-                  + " change points hold up once the search for them is accounted for)")
+                  + " change points " + ("holds" if sig == 1 else "hold")
+                  + " up once the search for them is accounted for)")
         if sig == len(cp) and "sig" in extra:
             del extra["sig"]
     if after:
