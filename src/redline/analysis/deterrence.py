@@ -49,7 +49,6 @@ covariates that start or end inside a wave's windows are listed with each row.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -58,11 +57,10 @@ import pandas as pd
 from scipy import stats
 
 from redline.analysis._events import CaseEvents, as_case, load_case_events
-from redline.analysis.intervals import clopper_pearson
 from redline.analysis.escalation import IntensityWeights, _records, attack_and_strike
+from redline.analysis.intervals import clopper_pearson
 from redline.data.case import Case
-from redline.errors import (AnalysisError, ConvergenceWarning, RedlineError,
-                            StationarityWarning)
+from redline.errors import AnalysisError, RedlineError
 
 __all__ = ["analyze_deterrence", "DeterrenceResult", "deterrence", "strike_waves", "rate_ratio_ci", "wave_rates",
            "DEFAULT_WINDOWS", "nb_rate_ratio", "daily_dispersion"]
@@ -284,22 +282,20 @@ def model_view(store, case: Case, attack: str, strike: str, start: dt.date, end:
         if label == "with case covariates" and not covs:
             continue
         entry: dict[str, Any] = {"label": label, "covariates": list(covs)}
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                f = fit_case(store, case, [attack, strike], link="softplus", covariates=list(covs),
-                             start=start, end=end)
-            except (RedlineError, FloatingPointError, np.linalg.LinAlgError) as exc:
-                entry["error"] = str(exc)
-                out["fits"].append(entry)
-                continue
+        try:
+            f = fit_case(store, case, [attack, strike], link="softplus", covariates=list(covs),
+                         start=start, end=end)
+        except (RedlineError, FloatingPointError, np.linalg.LinAlgError) as exc:
+            entry["error"] = str(exc)
+            out["fits"].append(entry)
+            continue
         ci = f.model.conf_int(alpha=alpha)
         row = ci[(ci["parameter"] == "adjacency") & (ci["source"] == strike) & (ci["target"] == attack)].iloc[0]
         entry.update({"effect": float(row["estimate"]), "low": float(row["low"]),
                       "high": float(row["high"]), "verdict": _sign(row["low"], row["high"]),
                       "converged": bool(f.model.converged_), "loglik": float(f.model.loglik_),
-                      "warnings": [str(w.message) for w in caught
-                                   if issubclass(w.category, (ConvergenceWarning, StationarityWarning))]})
+                      # the fit's own diagnostics (the model core records them on the estimator)
+                      "warnings": [d.message for d in (getattr(f.model, "diagnostics_", None) or [])]})
         cov = ci[(ci["parameter"] == "coef") & (ci["target"] == attack)]
         entry["covariate_effects"] = [{"covariate": r.source, "effect": float(r.estimate),
                                        "low": float(r.low), "high": float(r.high)}

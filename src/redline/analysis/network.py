@@ -57,8 +57,8 @@ import numpy as np
 import pandas as pd
 
 from redline.analysis._events import CaseEvents, as_case, load_case_events
-from redline.analysis.intervals import clopper_pearson
 from redline.analysis.escalation import IntensityWeights, _records, attack_and_strike
+from redline.analysis.intervals import clopper_pearson
 from redline.data.case import Case
 from redline.diagnostics import Diagnostics
 

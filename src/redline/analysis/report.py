@@ -22,8 +22,14 @@ import pandas as pd
 
 from redline.analysis._events import as_case, load_case_events
 from redline.analysis.deterrence import DEFAULT_WINDOWS, DeterrenceResult, deterrence
-from redline.analysis.escalation import (IntensityWeights, PhaseResult, _records,
-                                         default_streams, detect_phases, escalation_series)
+from redline.analysis.escalation import (
+    IntensityWeights,
+    PhaseResult,
+    _records,
+    default_streams,
+    detect_phases,
+    escalation_series,
+)
 from redline.analysis.network import NetworkResult, network
 from redline.analysis.reciprocity import ReciprocityResult, default_pairs, reciprocity
 from redline.data.case import Case

@@ -33,7 +33,8 @@ from redline.data.case import Case, load_case
 from redline.data.filters import EventFilter
 from redline.diagnostics import Diagnostics
 from redline.errors import RedlineError, ReportError
-from redline.reports import charts, judgments as J, sections
+from redline.reports import charts, sections
+from redline.reports import judgments as J
 from redline.reports.sources import SourceList
 
 __all__ = ["BriefResults", "Brief", "compute_results", "build_brief", "write_brief",

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from redline.reports import charts
-from redline.reports.judgments import Judgment, Quantity, fmt_date, fmt_num, noun
+from redline.reports.judgments import Judgment, Quantity, fmt_date, fmt_num
 from redline.reports.sources import SourceList
 
 __all__ = ["implications_section", "scenario_judgments", "option_ref", "FRAGILE_P_FIRST"]
@@ -194,9 +194,10 @@ def _ranking_judgment(res, opts: dict, actor: str, motive, motive_refs: list[str
                                        basis="ScenarioResult.ranking_caveats")
         fields[f"cav_f{k}"] = Quantity(f"{key}.caveat{k}.floor", float(c["floor"]), kind="count",
                                        basis="redline.scenarios.motives.MIN_HISTORY_EVENTS")
+        noun = "event" if c["history"] == 1 else "events"
         t += (" Read it with care: " if k == 0 else " Also, ") + (
-            "“{cav_label%d}” is scaled by a history of only {cav_h%d} %s, raised to {cav_f%d}."
-            % (k, k, "event" if c["history"] == 1 else "events", k))
+            f"“{{cav_label{k}}}” is scaled by a history of only {{cav_h{k}}} {noun}, "
+            f"raised to {{cav_f{k}}}.")
     return Judgment(key=key, template=t, fields=fields, sources=motive_refs,
                     section="implications", priority=5,
                     basis="run_scenario(): motive scores; P(first) over batches and Dirichlet weight draws")
