@@ -590,7 +590,9 @@ def skill_judgment(bt, horizon: int, model: str = "daily-hawkes",
         b = best_base.iloc[0]
         fields["base"] = b["model"]
         fields["bskill"] = Quantity(f"backtest.{b['model']}.crps.skill", float(b["skill"]), kind="share")
-        t += "; the best other baseline, {base}, scored {bskill}."
+        t += "; the best other baseline, {base}, scored {bskill}"
+        t += (", better than the Hawkes model, so the model adds no skill over it."
+              if float(b["skill"]) > float(row["skill"]) else ".")
     else:
         t += "."
     return Judgment(key=key, section="dynamics", priority=24, basis=basis, template=t, fields=fields,
