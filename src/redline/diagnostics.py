@@ -115,9 +115,52 @@ CODES: dict[str, Code] = {
          "Some events fall outside the case window; streams and models leave them out."),
     ]),
     # --- analysis ----------------------------------------------------------------
-    **_codes("analysis", []),
+    **_codes("analysis", [
+        ("analysis.coverage_edge", "warning",
+         "A change point lies within the stated distance of the edge of a stream's coverage "
+         "(its start, end or a known gap): it may mark the data thinning out, not a change in "
+         "behaviour, so it is not reported as a phase."),
+        ("analysis.imprecise_dates", "info",
+         "Some events of a stream are dated only to a week, a month or a year; daily models "
+         "put each on one day of its span, so day-level timing (lags, change-point dates) is "
+         "uncertain for that share of the stream."),
+        ("analysis.events_outside_window", "info",
+         "The store holds events of the case's streams before or after the case window; they "
+         "are counted and named but not modelled."),
+        ("analysis.fatality_missing", "info",
+         "Some attacks have no casualty field; the fatality probability uses the attacks with "
+         "one and is bounded by counting the others as all fatal or none."),
+        ("analysis.open_claims", "info",
+         "Most claimed attacks are claimed openly by a named group or a state: the unclaimed "
+         "rows are read as missing claim records, and the deniable share is not read as "
+         "deniability."),
+    ]),
     # --- scenarios ---------------------------------------------------------------
-    **_codes("scenarios", []),
+    **_codes("scenarios", [
+        ("scenarios.explosive_paths", "warning",
+         "Some simulated paths exploded (counts far beyond the others, from parameter draws "
+         "under which the process grows without bound): the outcome's headline is the median, "
+         "its mean and interval are computed on the stable paths."),
+        ("scenarios.interval_widened", "info",
+         "The batch means are so skewed that their 5-95% range did not hold the mean; the "
+         "interval was widened to the stated level."),
+        ("scenarios.monte_carlo_noise", "info",
+         "For some outcomes Monte Carlo noise is most of the spread of the batch means: their "
+         "intervals have it removed, but run more paths before reading small differences "
+         "between options."),
+        ("scenarios.thin_normalisation", "warning",
+         "An objective is normalised by a history of fewer events than the floor; the divisor "
+         "was raised to the floor so that one event more or less cannot decide the ranking."),
+        ("scenarios.identical_options", "info",
+         "Two options produced the same outcomes on every path: they tie, whatever the "
+         "weights."),
+        ("scenarios.assumption_metric", "info",
+         "A metric rests only (or partly) on assumed probabilities written in the scenario, "
+         "not on anything fitted from data."),
+        ("scenarios.ranking_withheld", "warning",
+         "The ranking of options rests on an outcome whose paths exploded; it is not stated as "
+         "a judgment."),
+    ]),
     # --- benchmark ---------------------------------------------------------------
     **_codes("benchmark", [
         ("backtest.fold_failed", "warning",
@@ -128,7 +171,11 @@ CODES: dict[str, Code] = {
          "grid was widened."),
     ]),
     # --- reports -----------------------------------------------------------------
-    **_codes("reports", []),
+    **_codes("reports", [
+        ("reports.judgment_withheld", "warning",
+         "A key judgment was withheld or downgraded because the result it rests on failed a "
+         "guard; the brief's section 'What the data cannot tell' says which and why."),
+    ]),
 }
 
 

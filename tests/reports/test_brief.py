@@ -148,11 +148,14 @@ def test_judgment_numbers_equal_the_objects_that_computed_them(brief, store):
     for (key, role), v in vals.items():
         parts = key.split(".")
         exp = None
-        if parts[0] == "deterrence" and parts[-1] in ("rate_ratio", "attacks_after", "attacks_before"):
+        if parts[0] == "deterrence" and parts[-1] in ("rate_ratio", "attacks_after", "attacks_before",
+                                                      "p_holm"):
             wave, w = int(parts[1][4:]), int(parts[2][1:])
             row = res.deterrence.rates.query("wave == @wave and window_days == @w").iloc[0]
-            col = {"rate_ratio": {"value": "rate_ratio", "low": "ci_low", "high": "ci_high"}.get(role),
-                   "attacks_after": "attacks_after", "attacks_before": "attacks_before"}[parts[-1]]
+            # the judgment states the negative binomial interval (clustered attacks)
+            col = {"rate_ratio": {"value": "rate_ratio", "low": "nb_low", "high": "nb_high"}.get(role),
+                   "attacks_after": "attacks_after", "attacks_before": "attacks_before",
+                   "p_holm": "p_holm"}[parts[-1]]
             exp = row[col] if col else None
         elif parts[0] == "coupling" and role in ("value", "low", "high"):
             row = res.coupling.query("source == @parts[1] and target == @parts[2]").iloc[0]
@@ -181,7 +184,9 @@ def test_judgment_numbers_equal_the_objects_that_computed_them(brief, store):
               and parts[2] in {o["id"] for o in res.scenario_result.options}):
             opt = next(o for o in res.scenario_result.options if o["id"] == parts[2])
             d = opt["outcomes"][parts[1]]
-            exp = {"value": d["mean"], "low": d["interval"][0], "high": d["interval"][1]}[role]
+            exp = {"value": d["headline"], "low": d["headline_interval"][0],
+                   "high": d["headline_interval"][1]}[role]
+            assert d["headline_interval"][0] <= d["headline"] <= d["headline_interval"][1]
         elif parts[0] == "scenario" and parts[1] == "backtest" and parts[2] in ("median", "observed"):
             bt = res.scenario_result.backtest
             exp = (bt["observed"] if parts[2] == "observed" else

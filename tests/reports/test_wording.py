@@ -202,3 +202,51 @@ def test_noun_lowercases_only_common_words(results):
     assert noun("Iranian condemnations", proper) == "Iranian condemnations"
     kh = next(c for c in results.case.covariates if c.name == "kh_suspension")
     assert covariate_label(kh, proper) == "KH suspension"
+
+
+# ---------------------------------------------------- sign and size of the numbers
+
+def _det(rr, lo, hi):
+    import types
+
+    import pandas as pd
+    waves = pd.DataFrame([{"wave": 1, "start": pd.Timestamp("2030-05-01"), "end": pd.Timestamp("2030-05-02"),
+                           "strikes": 2, "intensity": 20.0, "strike_ids": ["x:S1", "x:S2"]}])
+    rates = pd.DataFrame([{"wave": 1, "start": pd.Timestamp("2030-05-01"), "window_days": 14,
+                           "days_before": 14, "days_after": 14, "attacks_before": 17,
+                           "attacks_after": 16, "rate_ratio": rr, "ci_low": lo, "ci_high": hi,
+                           "nb_low": lo, "nb_high": hi, "p_nb": 0.8, "p_holm": 1.0,
+                           "confounders": [], "strike_ids": ["x:S1"], "attack_ids_after": [],
+                           "attack_ids_before": []}])
+    case = types.SimpleNamespace(key_events=[], covariates=[], actors=[], ties=[], streams=[],
+                                 sites=[], title="", description="")
+    det = types.SimpleNamespace(waves=waves, rates=rates, attack="raids_on_x", strike="x_raids")
+    return det, case
+
+
+@pytest.mark.parametrize("rr, lo, hi, word", [
+    (0.94, 0.45, 1.9, "no clear change"), (0.3, 0.1, 0.7, "the drop cannot"),
+    (2.5, 1.3, 4.0, "the rise cannot")])
+def test_deterrence_sentence_follows_its_interval(rr, lo, hi, word):
+    from redline.reports.judgments import deterrence_judgment
+    det, case = _det(rr, lo, hi)
+    j = deterrence_judgment(det, case, {}, {"raids_on_x": "Raids on X", "x_raids": "X raids"},
+                            proper=frozenset({"X"}))
+    s = j.plain()
+    assert word in s
+    if word == "no clear change":
+        assert "drop" not in s and "rise" not in s
+    assert "US " not in s and "strike wave" not in s
+
+
+@pytest.mark.parametrize("v, text", [(0.005, "0.005"), (0.1, "0.1"), (3.0, "3"), (1500, "1,500"),
+                                     (0.25, "0.25"), (-0.3, "−0.3")])
+def test_assumption_values_keep_their_written_precision(v, text):
+    from redline.reports.sections import fmt_value
+    assert fmt_value(v) == text
+
+
+@pytest.mark.parametrize("v, text", [(0.005, "0.5%"), (0.0004, "0.04%"), (0.0, "0%"), (0.42, "42%")])
+def test_small_shares_are_not_rounded_to_zero(v, text):
+    from redline.reports.judgments import fmt_num
+    assert fmt_num(v, "share") == text

@@ -49,7 +49,19 @@ L2 (``sigma^2`` from the day-to-day differences).  Each change point gets
 
 Both assume Poisson days.  Conflict events cluster (overdispersion; the
 ``dispersion`` column shows it), which makes the p-values too small and the
-intervals too narrow; read them as lower bounds on the uncertainty.
+intervals too narrow; read them as lower bounds on the uncertainty.  The scan
+test also takes the stretch between the neighbours as given, though the search
+chose it on the same data: ``p_selection`` reruns the whole search on the days
+in random order (:mod:`redline.analysis.phase_selection`), which accounts for
+the selection and keeps the overdispersion; it is the p-value to report.
+
+Coverage
+--------
+A stream may declare in ``case.yaml`` what its sources cover (``coverage:
+{start, end, gaps}``).  A change point within ``edge_days`` of such an edge may
+be the data thinning out rather than a change of behaviour: it is flagged
+(``coverage_edge``) with an ``analysis.coverage_edge`` diagnostic, and the brief
+does not report the phases it bounds.
 """
 
 from __future__ import annotations
@@ -65,8 +77,10 @@ from ruptures.base import BaseCost
 from scipy import stats
 
 from redline.analysis._events import CaseEvents, as_case, load_case_events
+from redline.analysis.phase_selection import selection_pvalues
 from redline.data.case import Case
 from redline.data.schema import MODE_ADJUSTMENT, type_base_intensity
+from redline.diagnostics import Diagnostics
 from redline.errors import AnalysisError
 
 __all__ = ["IntensityWeights", "escalation_series", "detect_phases", "segment_counts",
@@ -264,8 +278,13 @@ class PhaseResult:
     change_points
         DataFrame, one row per change: ``date`` (first day of the new phase),
         ``rate_before``, ``rate_after``, ``direction`` (rise/fall), ``lr``
-        (likelihood-ratio statistic), ``p_value``, ``date_low``/``date_high``
-        (95% bootstrap interval of the date).
+        (likelihood-ratio statistic), ``p_value`` (scan test between the
+        neighbours), ``p_selection`` (the whole search permuted: accounts for the
+        selection; NaN for the L2 cost), ``date_low``/``date_high`` (95% bootstrap
+        interval of the date), ``coverage_edge`` (within ``edge_days`` of an edge
+        of the stream's declared coverage).
+    diagnostics
+        ``analysis.coverage_edge`` for each flagged change point.
     """
 
     stream: str
@@ -277,6 +296,7 @@ class PhaseResult:
     n_sim: int
     method: str = ""
     notes: list[str] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
     def __repr__(self) -> str:
         parts = [f"{r.start:%Y-%m-%d}..{r.end:%Y-%m-%d} {r.rate_per_day:.2f}/day"
@@ -286,7 +306,7 @@ class PhaseResult:
     def to_dict(self) -> dict[str, Any]:
         return {"stream": self.stream, "cost": self.cost, "penalty": self.penalty,
                 "min_size": self.min_size, "n_sim": self.n_sim, "method": self.method,
-                "notes": list(self.notes),
+                "notes": list(self.notes), "diagnostics": self.diagnostics.to_list(),
                 "segments": _records(self.segments), "change_points": _records(self.change_points)}
 
 
@@ -389,10 +409,21 @@ def segment_counts(counts: pd.Series, cost: str = "poisson", min_size: int = 7,
         cps.append({"date": index[t], "rate_before": r1, "rate_after": r2,
                     "direction": "rise" if r2 > r1 else "fall", "lr": float(obs[0]),
                     "p_value": p, "date_low": index[a + lo_i], "date_high": index[a + hi_i]})
-    cols = ["date", "rate_before", "rate_after", "direction", "lr", "p_value", "date_low", "date_high"]
+    if cost == "poisson" and cps:
+        n_perm = max(99, min(n_sim, 199))
+        p_sel = selection_pvalues(y, list(bounds[1:-1]), pen, min_size, n_perm=n_perm,
+                                  random_state=random_state)
+        for c, p in zip(cps, p_sel):
+            c["p_selection"] = float(p)
+    for c in cps:
+        c.setdefault("p_selection", np.nan)
+        c["coverage_edge"] = False
+    cols = ["date", "rate_before", "rate_after", "direction", "lr", "p_value", "p_selection",
+            "date_low", "date_high", "coverage_edge"]
     method = (f"PELT (ruptures {rpt.__version__}), {cost} cost, penalty {pen:.2f} = {rule}, "
               f"phases of at least {min_size} days; p-values: conditional Monte Carlo scan test "
-              f"({n_sim} draws); date intervals: parametric bootstrap ({n_sim} draws)")
+              f"({n_sim} draws) and, accounting for the search, the whole search rerun on the "
+              f"days permuted; date intervals: parametric bootstrap ({n_sim} draws)")
     notes = []
     disp = [s["dispersion"] for s in segs if np.isfinite(s["dispersion"])]
     if disp and max(disp) > 1.5:
@@ -405,8 +436,11 @@ def segment_counts(counts: pd.Series, cost: str = "poisson", min_size: int = 7,
 def detect_phases(store, case: Case | str, stream: str | None = None, cost: str = "poisson",
                   min_size: int = 7, penalty: float | None = None, n_sim: int = 999,
                   random_state: int = 0, start: dt.date | None = None, end: dt.date | None = None,
-                  data: CaseEvents | None = None) -> PhaseResult:
+                  data: CaseEvents | None = None, edge_days: int = 14) -> PhaseResult:
     """Phases of a case stream's daily counts (default: the first of the case's model streams).
+
+    ``edge_days``: a change point this close (days) to an edge of the stream's declared
+    coverage is flagged (see the module docstring).
 
     Raises
     ------
@@ -418,9 +452,30 @@ def detect_phases(store, case: Case | str, stream: str | None = None, cost: str 
     data.case.stream(stream)
     ev = data.stream(stream)
     ids_by_day = ev.groupby("date")["event_id"].agg(list).to_dict()
-    return segment_counts(data.counts[stream], cost=cost, min_size=min_size, penalty=penalty,
-                          n_sim=n_sim, random_state=random_state, ids_by_day=ids_by_day,
-                          name=stream)
+    res = segment_counts(data.counts[stream], cost=cost, min_size=min_size, penalty=penalty,
+                         n_sim=n_sim, random_state=random_state, ids_by_day=ids_by_day,
+                         name=stream)
+    flag_coverage_edges(res, data.case.stream(stream).coverage, edge_days)
+    return res
+
+
+def flag_coverage_edges(res: PhaseResult, coverage, edge_days: int = 14) -> None:
+    """Mark the change points within ``edge_days`` of an edge of ``coverage`` (in place)."""
+    if coverage is None or res.change_points.empty:
+        return
+    edges = [pd.Timestamp(d) for d in coverage.edges()]
+    cp = res.change_points
+    for i, d in enumerate(cp["date"]):
+        near = [e for e in edges if abs((pd.Timestamp(d) - e).days) <= edge_days]
+        if not near:
+            continue
+        cp.loc[cp.index[i], "coverage_edge"] = True
+        res.diagnostics.add(
+            "analysis.coverage_edge",
+            f"the change point of {res.stream} on {pd.Timestamp(d):%-d %b %Y} lies "
+            f"{abs((pd.Timestamp(d) - near[0]).days)} days from an edge of the stream's declared "
+            f"coverage ({near[0]:%-d %b %Y}): it may mark the sources thinning out, not a change "
+            "in behaviour.", subject=("stream", res.stream))
 
 
 def attack_and_strike(case: Case, attack: str | None, strike: str | None) -> tuple[str, str]:

@@ -33,7 +33,12 @@ dropped when the full text does not resolve): ``unclaimed`` (no claim),
 state_force), ``state``, or ``other_claimant`` (a name the case does not
 know).  The same classes by the *attributed* actor (``actor``) give the
 attribution view.  The deniable share is unclaimed + umbrella + unattributed,
-with an exact (Clopper-Pearson) 95% interval.  For strikes (the response
+with an exact (Clopper-Pearson) 95% interval; its parts are reported apart,
+because they mean different things: an umbrella claim is a chosen cover, while an
+unclaimed row may only be a claim the sources did not record.  When most claimed
+attacks are claimed openly (a named group or a state), the unclaimed rows are read
+as missing claims, not as deniability: ``deniability_reading`` says so and an
+``analysis.open_claims`` diagnostic is recorded.  For strikes (the response
 stream) the share that hit each sponsor itself versus its proxies is counted
 by target; ``on_sponsor_territory`` counts those of the strikes on the sponsor
 that happened in the sponsor's own country (a strike on IRGC-linked sites in
@@ -52,15 +57,19 @@ import numpy as np
 import pandas as pd
 
 from redline.analysis._events import CaseEvents, as_case, load_case_events
-from redline.analysis.intervals import clopper_pearson
 from redline.analysis.escalation import IntensityWeights, _records, attack_and_strike
+from redline.analysis.intervals import clopper_pearson
 from redline.data.case import Case
+from redline.diagnostics import Diagnostics
 
 __all__ = ["analyze_network", "NetworkResult", "network", "actor_graph", "sponsor_chains", "embedding_chains",
            "event_dyads", "deniability", "resolve_claimant"]
 
 _VIOLENT = ("ASSAULT", "COERCE")
 _DENIABLE = ("unclaimed", "umbrella", "unattributed")
+#: Share of claimed attacks claimed openly above which unclaimed rows are read as
+#: missing claims rather than deniability.
+OPEN_CLAIM_SHARE = 0.5
 _KIND_CLASS = {"umbrella": "umbrella", "unattributed": "unattributed", "armed_group": "named_group",
                "state_force": "named_group", "state": "state"}
 
@@ -222,8 +231,29 @@ def deniability(case: Case, attacks: pd.DataFrame, strikes: pd.DataFrame,
                         "on_sponsor_territory": int((hit_s["country"] == home.get(s)).sum()),
                         "sponsor_strike_ids": hit_s["event_id"].tolist(),
                         "proxy_strike_ids": hit_p["event_id"].tolist()})
+    parts = {c: int((claim_cls == c).sum()) for c in ("unclaimed", "umbrella", "unattributed")}
+    claimed = n - parts["unclaimed"]
+    open_k = int(claim_cls.isin(["named_group", "state"]).sum())
+    open_claims = claimed > 0 and open_k / claimed >= OPEN_CLAIM_SHARE
+    pct = (lambda x: f"{100 * x / n:.0f}%") if n else (lambda x: "n/a")
+    if not n:
+        reading = "no attacks: nothing to measure"
+    elif open_claims:
+        reading = (f"{open_k} of the {claimed} claimed attacks ({100 * open_k / claimed:.0f}%) are "
+                   "claimed openly by a named group or a state, so the attackers do not rely on "
+                   f"deniability; the {parts['unclaimed']} unclaimed attacks ({pct(parts['unclaimed'])}) "
+                   "more likely lack a recorded claim than hide a claimant")
+    else:
+        reading = (f"deniable share {pct(k)}: {parts['unclaimed']} attacks with no recorded claim "
+                   f"({pct(parts['unclaimed'])}), {parts['umbrella']} claimed under an umbrella name "
+                   f"({pct(parts['umbrella'])}), {parts['unattributed']} given to no named group "
+                   f"({pct(parts['unattributed'])}); unclaimed rows may also be claims the sources "
+                   "did not record")
     return {"attacks": n, "deniable_attacks": k, "deniable_share": k / n if n else np.nan,
             "deniable_share_low": lo, "deniable_share_high": hi,
+            "unclaimed": parts["unclaimed"], "umbrella_claims": parts["umbrella"],
+            "unattributed": parts["unattributed"], "open_claims": open_k,
+            "attackers_claim_openly": bool(open_claims), "deniability_reading": reading,
             "claims": claims, "attribution": attribution,
             "strike_targets": pd.DataFrame(targets)}
 
@@ -241,6 +271,7 @@ class NetworkResult:
     attack: str
     strike: str
     notes: list[str] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
     def __repr__(self) -> str:
         d = self.deniability
@@ -257,7 +288,8 @@ class NetworkResult:
                 "sponsor_chains": [" > ".join(c) for c in self.chains],
                 "state_embedding": [" > ".join(c) for c in self.embedding],
                 "actors": _records(self.actors), "dyads": _records(self.dyads),
-                "deniability": den, "notes": list(self.notes)}
+                "deniability": den, "notes": list(self.notes),
+                "diagnostics": self.diagnostics.to_list()}
 
 
 def _centrality(case: Case, g: nx.MultiDiGraph) -> pd.DataFrame:
@@ -316,8 +348,12 @@ def network(store, case: Case | str, attack: str | None = None, strike: str | No
         notes.append(f"{int(outside['events'].sum())} event(s) in {len(outside)} dyad(s) name an actor "
                      "the case does not define; they are in the dyad table, not in the graph")
     den = deniability(data.case, data.stream(attack), data.stream(strike), g)
-    return NetworkResult(g, _centrality(data.case, g), dyads, sponsor_chains(g), embedding_chains(g),
-                         den, attack, strike, notes)
+    res = NetworkResult(g, _centrality(data.case, g), dyads, sponsor_chains(g), embedding_chains(g),
+                        den, attack, strike, notes)
+    if den["attackers_claim_openly"]:
+        res.diagnostics.add("analysis.open_claims", den["deniability_reading"] + ".",
+                            subject=("stream", attack))
+    return res
 
 
 #: The same function under the name :mod:`redline.analysis` exports.

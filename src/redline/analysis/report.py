@@ -22,11 +22,18 @@ import pandas as pd
 
 from redline.analysis._events import as_case, load_case_events
 from redline.analysis.deterrence import DEFAULT_WINDOWS, DeterrenceResult, deterrence
-from redline.analysis.escalation import (IntensityWeights, PhaseResult, _records,
-                                         default_streams, detect_phases, escalation_series)
+from redline.analysis.escalation import (
+    IntensityWeights,
+    PhaseResult,
+    _records,
+    default_streams,
+    detect_phases,
+    escalation_series,
+)
 from redline.analysis.network import NetworkResult, network
 from redline.analysis.reciprocity import ReciprocityResult, default_pairs, reciprocity
 from redline.data.case import Case
+from redline.diagnostics import Diagnostics
 
 __all__ = ["AnalysisResult", "analyze"]
 
@@ -47,6 +54,12 @@ class AnalysisResult:
         Rates around strike waves and the model-based effect.
     network
         Actor graph, chains, centrality, dyads and deniability.
+    diagnostics
+        Every analysis's diagnostics, with the events outside the window and the
+        share of events dated only to a week, a month or a year.
+    outside
+        Events of the case's streams the store holds before / after the window
+        (``before``, ``after``, ``sentences``).
     """
 
     case: Case
@@ -59,6 +72,8 @@ class AnalysisResult:
     deterrence: DeterrenceResult
     network: NetworkResult
     weights: IntensityWeights = field(default_factory=IntensityWeights)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    outside: dict[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return (f"AnalysisResult({self.case.name} {self.start}..{self.end}: "
@@ -84,6 +99,8 @@ class AnalysisResult:
             "reciprocity": [r.to_dict() for r in self.reciprocity],
             "deterrence": self.deterrence.to_dict(),
             "network": self.network.to_dict(),
+            "outside_window": self.outside,
+            "diagnostics": self.diagnostics.to_list(),
         }
 
     def to_json(self, indent: int | None = 1) -> str:
@@ -188,6 +205,19 @@ def analyze(store, case: Case | str, attack: str | None = None, strike: str | No
     deter = deterrence(store, case, attack, strike, windows=windows, gap_days=gap_days,
                        fit_model=fit_model, data=data)
     net = network(store, case, attack, strike, weights=weights, data=data)
-    return AnalysisResult(case, data.start.date(), data.end.date(), daily, weekly, phases, recip,
-                          deter, net, weights)
+    res = AnalysisResult(case, data.start.date(), data.end.date(), daily, weekly, phases, recip,
+                         deter, net, weights)
+    res.diagnostics.extend(phases.diagnostics)
+    res.diagnostics.extend(net.diagnostics)
+    if start is None and end is None:  # the case window: say what lies outside it
+        from redline.analysis.window import date_precision, outside_window
+        ow = outside_window(store, case)
+        res.outside = {"before": ow.n_before, "after": ow.n_after, "case_events_before": ow.all_before,
+                       "case_events_after": ow.all_after,
+                       "sentences": ow.sentences({s.name: s.label or s.name for s in case.streams})}
+        res.diagnostics.extend(ow.diagnostics)
+        ids = {s.name: data.stream(s.name)["event_id"].tolist() for s in case.streams}
+        _, prec = date_precision(data.events, ids)
+        res.diagnostics.extend(prec)
+    return res
 

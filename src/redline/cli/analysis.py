@@ -126,6 +126,8 @@ def _show(r) -> None:
     console.print(frame_table(_shares(den["claims"]), title=(
         f"Claims of {den['attacks']} attacks: deniable (unclaimed, umbrella, unattributed) "
         f"{den['deniable_share']:.1%} ({den['deniable_share_low']:.1%} .. {den['deniable_share_high']:.1%})")))
+    if den.get("deniability_reading"):
+        console.print(f"Reading: {den['deniability_reading']}.", highlight=False)
     console.print(frame_table(_shares(den["attribution"]), title="Attribution by the sources (actor column)"))
     if len(den["strike_targets"]):
         st = den["strike_targets"]

@@ -12,7 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from redline.cli.app import app, console, open_configured_store
 from redline.cli.options import parse_date
-from redline.cli.render import show_table, write_output
+from redline.cli.render import frame_table, show_table, write_output
 from redline.errors import InputError
 
 FORMAT_HELP = "case, csv, acled, gdelt, icews, plover or ucdp (sniffed when not given)"
@@ -181,7 +181,7 @@ def actors(case: str = typer.Argument("us-iran-proxies-2023", help="Case name or
 def summary(case: Optional[str] = typer.Argument(None, help="Limit to a case's events.")) -> None:
     """What the store holds: date range, events per month by type and actor, sources."""
     from redline.reports.summary import print_summary
-    print_summary(open_configured_store(read_only=True), case, console)
+    print_summary(open_configured_store(read_only=True), case, console, render=frame_table)
 
 
 @app.command()
@@ -214,7 +214,7 @@ def demo() -> None:
     name = "us-iran-proxies-2023"
     result = store.ingest(name)
     console.print(f"[green]✓[/] {esc(str(result))} into {esc(str(store.path))}")
-    print_summary(store, name, console)
+    print_summary(store, name, console, render=frame_table)
     # The brief of the built-in case with its scenario (fits, analyses, 10,000 paths).
     from redline.cli.brief import run_brief
     from redline.data.case import load_case

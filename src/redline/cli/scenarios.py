@@ -59,13 +59,16 @@ def _print(result) -> None:
                       f"killed ({f['window']}) → Beta({f['a']:g}, {f['b']:g}), mean {f['mean']:.3f}")
     labels = {x["id"]: x["label"] for x in result.metrics}
     table = result.outcome_table().drop(columns=["label"])
-    console.print(frame_table(table, title="Outcomes: mean [5%, 95% over parameter draws]", max_width=24))
+    console.print(frame_table(table, title="Outcomes: mean [5%, 95%: parameter draws and Monte Carlo error]; "
+                              "median [5%, 95% of paths] where paths exploded", max_width=24))
     console.print(", ".join(f"{k}: {v}" for k, v in labels.items()), style="dim")
     console.print(frame_table(pd.DataFrame([{"option": o["id"], "label": o["label"]} for o in result.options]),
                               title="Options", max_width=90))
     console.print(frame_table(result.motive_table(),
                               title="Motive scores (higher = better for the actor) [5%, 95%]", max_width=28))
     rk = pd.DataFrame(result.ranking)
+    if getattr(result, "ranking_withheld", None):
+        console.print("[bold]Ranking withheld:[/] " + "; ".join(result.ranking_withheld), highlight=False)
     if len(rk):
         console.print(frame_table(rk, title=f"Ranking by the motives of {result.actor}"))
     sens = result.sensitivity
@@ -75,7 +78,10 @@ def _print(result) -> None:
                       f"{sens['draws']} draws): P(ranks first) {pf}")
         fl = sens.get("flip_top_two")
         if fl:
-            if fl["weight_shift"] is None:
+            if not fl.get("to") and fl["weight_shift"] is not None:
+                console.print(f"{fl['first']} and {fl['second']} score the same: a tie that no "
+                              "weighting of the objectives separates.")
+            elif fl["weight_shift"] is None:
                 console.print(f"No reweighting of {result.actor}'s objectives puts {fl['second']} above {fl['first']}.")
             else:
                 moves = ", ".join(f"{x['amount']:.3f} from {x['objective']}" for x in fl["from"])
@@ -97,6 +103,12 @@ def _print(result) -> None:
         src = f" [{', '.join(a['sources'])}]" if a["sources"] else ""
         console.print(f"- {a['id']} = {a['value']:g}{unit}: {a['justification'].strip()}{src}",
                       highlight=False, soft_wrap=True)
+    diags = getattr(result, "diagnostics", None)
+    if diags:
+        console.print("[bold]Diagnostics[/] (what the run could not support; docs/diagnostics.md)")
+        for d in diags:
+            console.print(f"- [{d.severity}] {d.code}: {d.message}", highlight=False, soft_wrap=True,
+                          markup=False)
 
 
 def _write(result, out: Path) -> None:

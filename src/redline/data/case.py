@@ -29,7 +29,7 @@ from redline.data.yamlfile import load_yaml, raise_pydantic
 from redline.errors import UnknownActorError, UnknownCaseError, UnknownStreamError, ValidationError
 
 __all__ = [
-    "snake_case_id", "Actor", "Tie", "ModelDefaults", "Site", "StreamFilter", "Covariate", "KeyEvent", "Case",
+    "snake_case_id", "Actor", "Tie", "ModelDefaults", "Site", "StreamFilter", "StreamCoverage", "CoverageGap", "Covariate", "KeyEvent", "Case",
     "load_case", "builtin_cases", "resolve_case_path", "ACTOR_KINDS", "TIE_KINDS",
 ]
 
@@ -97,6 +97,33 @@ class Site(_Strict):
     kind: str | None = None
 
 
+class CoverageGap(_Strict):
+    """Days a stream's sources are known not to cover (an outlet down, a country dropped)."""
+
+    start: dt.date
+    end: dt.date
+    note: str = ""
+
+
+class StreamCoverage(_Strict):
+    """What the sources of a stream cover: its first and last day, and known gaps.
+
+    Change points near these edges may mark the data thinning out rather than a change
+    of behaviour; :func:`redline.analysis.escalation.detect_phases` flags them.
+    """
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    gaps: list[CoverageGap] = Field(default_factory=list)
+
+    def edges(self) -> list[dt.date]:
+        """Every day where coverage begins or ends (gap ends count twice: both sides)."""
+        out = [d for d in (self.start, self.end) if d is not None]
+        for g in self.gaps:
+            out += [g.start, g.end]
+        return out
+
+
 class StreamFilter(_Strict):
     """A named filter over events; its daily counts feed the models.
 
@@ -116,6 +143,7 @@ class StreamFilter(_Strict):
     #: actors/targets matching the pair in either order; false = only directed events;
     #: unset = both (mutual ones still matched in either order)
     mutual: bool | None = None
+    coverage: StreamCoverage | None = None
 
     _name = field_validator("name")(snake_case_id("militia_attacks_on_us"))
 
@@ -312,6 +340,16 @@ def _check_references(case: Case, doc) -> None:
                                   line=doc.line_of(("streams", i, "name")),
                                   field=f"streams[{i}].name", expected="unique names")
         names.add(s.name)
+        cov = s.coverage
+        spans = ([(cov.start, cov.end, ("coverage", "end"))] if cov is not None else [])
+        spans += [(g.start, g.end, ("coverage", "gaps", j, "end"))
+                  for j, g in enumerate(cov.gaps if cov is not None else [])]
+        for a, b, loc in spans:
+            if a is not None and b is not None and b < a:
+                raise ValidationError("end is before start", file=str(doc.path),
+                                      line=doc.line_of(("streams", i, *loc)),
+                                      field=f"streams[{i}]." + ".".join(map(str, loc)),
+                                      expected=f"a date on or after {a}")
         for key in ("actors", "targets"):
             for j, val in enumerate(getattr(s, key)):
                 if val not in seen:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import time
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -32,14 +31,17 @@ from markupsafe import Markup
 
 from redline.data.case import Case, load_case
 from redline.data.filters import EventFilter
+from redline.diagnostics import Diagnostics
 from redline.errors import RedlineError, ReportError
-from redline.reports import charts, judgments as J, sections
+from redline.reports import charts, sections
+from redline.reports import judgments as J
 from redline.reports.sources import SourceList
 
 __all__ = ["BriefResults", "Brief", "compute_results", "build_brief", "write_brief",
            "SECTION_IDS"]
 
-SECTION_IDS = {"key-judgments": "Key judgments", "what-happened": "What happened",
+SECTION_IDS = {"key-judgments": "Key judgments", "cannot-tell": "What the data cannot tell",
+               "what-happened": "What happened",
                "who": "Who is involved", "dynamics": "The dynamics",
                "implications": "Implications", "method": "Assumptions and method",
                "sources": "Sources"}
@@ -71,6 +73,26 @@ class BriefResults:
     coverage: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    window: Any = None
+    precision: pd.DataFrame | None = None
+
+    def collect(self, *objs: Any) -> None:
+        """Add the diagnostics that stage results carry (``diagnostics`` or ``diagnostics_``)."""
+        for obj in objs:
+            for name in ("diagnostics", "diagnostics_"):
+                d = getattr(obj, name, None)
+                if d is not None and not isinstance(d, (str, bytes)):
+                    try:
+                        self.diagnostics.extend(d if not isinstance(d, list) or not d or not
+                                                isinstance(d[0], dict) else Diagnostics.from_list(d))
+                    except TypeError:
+                        pass
+
+    @property
+    def data_after_end(self) -> bool:
+        """Whether the store holds stream events after the case window."""
+        return bool(self.window is not None and self.window.data_after_end)
 
     @property
     def attack_stream(self) -> str | None:
@@ -167,21 +189,25 @@ def compute_results(store, case: Case | str, scenario: str | Path | None = None,
     ev = ev[keep].reset_index(drop=True)
     labels = {s.name: s.label or s.name.replace("_", " ") for s in case.streams}
     res = BriefResults(case, ev, data.counts, data.event_ids, labels)
-    with _timed(res, "fit", progress), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with _timed(res, "fit", progress):
         res.fit = fits.fit(random_state=seed)
         res.coupling = coupling_table(res.fit)
         res.residuals = res.fit.residuals().summary()
-    with _timed(res, "backtest", progress), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        res.collect(res.fit, res.fit.model)
+    with _timed(res, "backtest", progress):
         horizon = 14
         res.backtest = backtest_case(store, case, horizon=horizon, n_paths=backtest_paths,
                                      random_state=seed)
         res.backtest_settings = {"horizon": horizon, "origins": "weekly, second half of the window",
                                  "paths": backtest_paths}
-    with _timed(res, "analysis", progress), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        res.collect(res.backtest)
+    with _timed(res, "analysis", progress):
         _run_analyses(store, res)
+        from redline.analysis.window import date_precision, outside_window
+        res.window = outside_window(store, case)
+        res.precision, prec_diags = date_precision(ev, data.event_ids)
+        res.collect(res.phases, res.deterrence, res.window)
+        res.diagnostics.extend(prec_diags)
     if case.tallies_path is not None:
         res.tallies = pd.read_csv(case.tallies_path)
         res.coverage = sections.coverage_table(res)
@@ -191,6 +217,7 @@ def compute_results(store, case: Case | str, scenario: str | Path | None = None,
             res.scenario = spec
             res.scenario_result = run_scenario(spec, case, store, n_paths=n_paths, seed=seed,
                                                fits=fits)
+            res.collect(res.scenario_result)
     return res
 
 
@@ -300,33 +327,18 @@ def _font_css() -> Markup:
     return Markup("\n".join(out))
 
 
-def select_judgments(res: BriefResults) -> list[J.Judgment]:
-    """5-8 key judgments from the results, most important first."""
-    labels = res.labels
-    by_id = res.sources_by_id
-    cands: list[J.Judgment] = []
-    if res.scenario_result is not None:
-        from redline.reports.implications import scenario_judgments
-        cands += scenario_judgments(res)
-    if res.deterrence is not None:
-        j = J.deterrence_judgment(res.deterrence, res.case, by_id, labels, res.proper)
-        cands += [j] if j else []
-    if res.phases is not None:
-        j = J.phase_judgment(res.phases, by_id, labels.get(res.phases.stream, res.phases.stream))
-        cands += [j] if j else []
-    if res.coupling is not None:
-        cands += J.coupling_judgments(res.coupling, labels, res.stream_ids, by_id, res.proper)
-    for rec in res.reciprocity[-1:]:
-        j = J.reciprocity_judgment(rec, labels, by_id, proper=res.proper)
-        cands += [j] if j else []
-    if res.backtest is not None:
-        ids = [i for s in res.fit.counts.columns for i in res.stream_ids.get(s, [])]
-        refs = list(dict.fromkeys(r for i in ids for r in by_id.get(i, [])))
-        j = J.skill_judgment(res.backtest, res.backtest_settings.get("horizon", 14), sources=refs)
-        cands += [j] if j else []
-    if res.coverage:
-        j = J.coverage_judgment(res.coverage)
-        cands += [j] if j else []
+def select_judgments(res: BriefResults, withheld: list[dict[str, str]] | None = None
+                     ) -> list[J.Judgment]:
+    """5-8 key judgments from the results, most important first.
+
+    A judgment whose result failed a guard is not stated; it is appended to
+    ``withheld`` as ``{"what": ..., "why": ...}`` for the section "What the data
+    cannot tell".
+    """
+    from redline.reports.guards import guarded_judgments
+    cands, held = guarded_judgments(res)
+    if withheld is not None:
+        withheld.extend(held)
     cands.sort(key=lambda j: j.priority)
     return cands[:J.MAX_JUDGMENTS]
 
@@ -335,7 +347,8 @@ def build_brief(res: BriefResults, title: str | None = None) -> Brief:
     """Compose the brief from computed results (see :func:`compute_results`)."""
     t0 = time.perf_counter()
     src = SourceList()
-    judgments = select_judgments(res)
+    withheld: list[dict[str, str]] = []
+    judgments = select_judgments(res, withheld)
     key = [{"key": j.key, "html": j.html(src), "section": j.section, "basis": j.basis}
            for j in judgments]
     ctx: dict[str, Any] = {
@@ -353,6 +366,8 @@ def build_brief(res: BriefResults, title: str | None = None) -> Brief:
         ctx["imp"] = None
     ctx["method"] = sections.method_section(res, src)
     ctx["limits"] = limitations(res)
+    from redline.reports.guards import cannot_tell_section
+    ctx["cannot"] = cannot_tell_section(res, withheld)
     ctx["documents"] = src.documents
     ctx["links"] = src.links
     ctx["sources"] = src.sources
@@ -370,12 +385,13 @@ def limitations(res: BriefResults) -> list[str]:
         out.append(f"The store holds {c['store']} of the {c['published_min']}–{c['published_max']} "
                    f"attacks published by {J.fmt_date(c['date'])}: rates and counts are lower "
                    "bounds, and days with unrecorded attacks look calmer than they were.")
-    out.append("Rates before and after a strike wave are associations: strikes answer surges, so "
+    out.append("Rates before and after a wave of responses are associations: responses answer "
+               "surges, so "
                "rates tend to fall afterwards even without any effect (regression to the mean), "
                "and suspensions, talks and truces in the same weeks are confounded with them.")
-    out.append("The model sees daily counts only: it cannot tell a drone that was shot down from one "
-               "that killed, who decided an attack, or what was said in private between Tehran, "
-               "Baghdad and the groups.")
+    out.append("The model sees daily counts only: it cannot tell an attack that failed from one "
+               "that killed, who decided an attack, or what the actors said to each other in "
+               "private.")
     if res.residuals is not None and (res.residuals["ks_pvalue"] < 0.05).any():
         out.append("The residual check rejects the model for at least one stream: read its "
                    "intervals as too narrow.")

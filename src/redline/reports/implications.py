@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from redline.reports import charts
-from redline.reports.judgments import Judgment, Quantity, fmt_date, fmt_num, noun
+from redline.reports.judgments import Judgment, Quantity, fmt_date, fmt_num
 from redline.reports.sources import SourceList
 
 __all__ = ["implications_section", "scenario_judgments", "option_ref", "FRAGILE_P_FIRST"]
@@ -61,7 +61,7 @@ def scenario_judgments(res) -> list[Judgment]:
     actor = res.case.actor(r.actor).name
     motive = spec.motive(r.actor) if hasattr(spec, "motive") else None
     motive_refs = [s for ob in (motive.objectives if motive else []) for s in ob.sources]
-    if r.ranking:
+    if r.ranking and not getattr(r, "ranking_withheld", None):
         out.append(_ranking_judgment(res, opts, actor, motive, motive_refs))
     pause = [m for m in spec.metrics if m.kind == "p_pause"]
     if pause:
@@ -71,14 +71,17 @@ def scenario_judgments(res) -> list[Judgment]:
         parts = []
         for o in r.options:
             d = o["outcomes"][m.id]
-            fields[f"o_{o['id']}"] = Quantity(f"{key}.{o['id']}", float(d["mean"]), float(d["interval"][0]),
-                                              float(d["interval"][1]), kind="share", level=0.90,
+            lo, hi = d.get("headline_interval", d["interval"])
+            fields[f"o_{o['id']}"] = Quantity(f"{key}.{o['id']}", float(d.get("headline", d["mean"])),
+                                              float(lo), float(hi), kind="share",
+                                              level=float(d.get("interval_level", 0.90)),
                                               basis=f"ScenarioResult.options[{o['id']}].outcomes.{m.id}")
             parts.append(f"({o['id']}) {{o_{o['id']}}}")
         fields["h"] = Quantity(key + ".horizon", float(spec.horizon_days), kind="count")
         fields["d"] = Quantity(key + ".min_days", float(m.min_days or 1), kind="count")
-        t = ("Simulated over {h} days, the chance that attacks pause for at least {d} days in a row, "
-             "by option: " + "; ".join(parts) + ".")
+        fields["stream"] = res.noun(res.labels.get(m.stream, m.stream)) if m.stream else "events"
+        t = ("Simulated over {h} days, the chance that {stream} pause for at least {d} days in a "
+             "row, by option: " + "; ".join(parts) + ".")
         out.append(Judgment(key=key, template=t, fields=fields, sources=_metric_sources(spec)[:6],
                             section="implications", priority=6,
                             basis="run_scenario(): share of paths; interval 5-95% of batch means"))
@@ -96,8 +99,12 @@ def scenario_judgments(res) -> list[Judgment]:
             basis="run_scenario() backtest: fitted to fit_end, option simulated, observed placed",
             template=("Check against what happened: fitted up to {fit_end} and run with {opt}, "
                       "the model's median was {mean} {stream} from {a} to {b}; the case records {obs}, "
-                      "below the simulated range, so the model cannot produce the pause that followed."
+                      "below the simulated range: the model did not foresee how few there would be."
                       if bt["observed"] < q["q05"] else
+                      "Check against what happened: fitted up to {fit_end} and run with {opt}, "
+                      "the model's median was {mean} {stream} from {a} to {b}; the case records {obs}, "
+                      "above the simulated range: the model did not foresee how many there would be."
+                      if bt["observed"] > q["q95"] else
                       "Check against what happened: fitted up to {fit_end} and run with {opt}, "
                       "the model's median was {mean} {stream} from {a} to {b}; the case records {obs}."),
             fields={"fit_end": pd.Timestamp(bt["fit_end"]), "opt": option_ref(opt),
@@ -163,7 +170,12 @@ def _ranking_judgment(res, opts: dict, actor: str, motive, motive_refs: list[str
              "it stays first in {pp} of simulated batches with the model's parameters uncertain "
              "and in {pw} of {n} draws of the weights")
     flip = r.sensitivity.get("flip_top_two") or {}
-    if second is not None and flip.get("weight_shift") is not None:
+    tie = second is not None and (flip.get("weight_shift") == 0 or
+                                  abs(float(second["score"]) - float(top["score"])) < 1e-12)
+    if tie:
+        fields["second"] = option_ref(opts[second["option"]])
+        t += "; it ties with {second}, which scores the same, so the motives do not separate them."
+    elif second is not None and flip.get("weight_shift") is not None and flip.get("to"):
         fields["shift"] = Quantity(key + ".flip_shift", float(flip["weight_shift"]), digits=2,
                                    basis="ScenarioResult.sensitivity.flip_top_two")
         fields["to"] = _objective_label(motive, flip.get("to"))
@@ -174,6 +186,18 @@ def _ranking_judgment(res, opts: dict, actor: str, motive, motive_refs: list[str
         t += "; moving {shift} of weight to “{to}” puts {second} first."
     else:
         t += "."
+    caveats = [c for c in (getattr(r, "ranking_caveats", []) or [])
+               if isinstance(c, dict) and c.get("kind") == "thin_normalisation"]
+    for k, c in enumerate(caveats):
+        fields[f"cav_label{k}"] = c["label"]
+        fields[f"cav_h{k}"] = Quantity(f"{key}.caveat{k}.history", float(c["history"]), kind="count",
+                                       basis="ScenarioResult.ranking_caveats")
+        fields[f"cav_f{k}"] = Quantity(f"{key}.caveat{k}.floor", float(c["floor"]), kind="count",
+                                       basis="redline.scenarios.motives.MIN_HISTORY_EVENTS")
+        noun = "event" if c["history"] == 1 else "events"
+        t += (" Read it with care: " if k == 0 else " Also, ") + (
+            f"“{{cav_label{k}}}” is scaled by a history of only {{cav_h{k}}} {noun}, "
+            f"raised to {{cav_f{k}}}.")
     return Judgment(key=key, template=t, fields=fields, sources=motive_refs,
                     section="implications", priority=5,
                     basis="run_scenario(): motive scores; P(first) over batches and Dirichlet weight draws")
@@ -209,8 +233,11 @@ def implications_section(res, src: SourceList) -> dict[str, Any]:
             d = o["outcomes"][m["id"]]
             prob = "probability" in d
             kind = "share" if prob else "number"
-            cells.append({"mean": fmt_num(d["mean"], kind),
-                          "interval": f"{fmt_num(d['interval'][0], kind)}–{fmt_num(d['interval'][1], kind)}"})
+            lo, hi = d.get("headline_interval", d["interval"])
+            median = d.get("headline_stat") == "median"
+            cells.append({"mean": fmt_num(d.get("headline", d["mean"]), kind) + (" (median)" if median else ""),
+                          "interval": f"{fmt_num(lo, kind)}–{fmt_num(hi, kind)}"
+                                      + (" of paths" if median else "")})
         outcome_rows.append({"id": o["id"], "label": o["label"], "cells": cells})
     actor = r.actor
     motive = spec.motive(actor)
@@ -240,6 +267,8 @@ def implications_section(res, src: SourceList) -> dict[str, Any]:
                        "scores": [{"id": o["id"], "score": fmt_num(o["motives"][a_id]["score"], "signed", 3)}
                                   for o in r.options if a_id in o["motives"]]})
     flip = r.sensitivity.get("flip_top_two") or {}
+    if not flip.get("to"):
+        flip = {}  # a tie (or no reweighting flips the order): nothing to move
     bt = r.backtest
     return {
         "name": r.scenario, "title": r.title, "description": spec.description,
@@ -251,6 +280,9 @@ def implications_section(res, src: SourceList) -> dict[str, Any]:
         "objectives": [{"label": ob.label, "weight": ob.weight, "direction": ob.direction,
                         "cites": src.markup(ob.sources, use=f"motive: {ob.label}")} for ob in objectives],
         "motive_rows": motive_rows, "others": others,
+        "withheld": list(getattr(r, "ranking_withheld", []) or []),
+        "tie": bool(r.ranking) and len(r.ranking) > 1
+               and abs(float(r.ranking[0]["score"]) - float(r.ranking[1]["score"])) < 1e-12,
         "flip": {"shift": fmt_num(flip["weight_shift"]), "from": "; ".join(
                      f"“{_objective_label(motive, x['objective'])}” ({fmt_num(x['amount'])})"
                      for x in flip.get("from", [])),
@@ -262,6 +294,7 @@ def implications_section(res, src: SourceList) -> dict[str, Any]:
             "option": bt["option"],
             "window": " – ".join(fmt_date(d) for d in bt["window"].split("..")),
             "observed": bt["observed"], "median": fmt_num(bt["simulated"]["quantiles"]["q50"], "count"),
+            "stream": res.noun(res.labels.get(bt["stream"], bt["stream"])),
             "low": fmt_num(bt["simulated"]["quantiles"]["q05"], "count"),
             "high": fmt_num(bt["simulated"]["quantiles"]["q95"], "count"),
             "quantile": fmt_num(bt["quantile"], "share"),

@@ -45,7 +45,10 @@ def fmt_num(v: float, kind: str = "number", digits: int | None = None) -> str:
     if isinstance(v, float) and math.isinf(v):
         return "∞" if v > 0 else "−∞"
     if kind == "share":
-        return f"{100 * v:.0f}%"
+        pct = 100 * v
+        if pct != 0 and abs(pct) < 1:  # 0.5% is not "0%" (nor "1%")
+            return f"{pct:.2g}%".replace("-", "−")
+        return f"{pct:.0f}%".replace("-", "−")
     if kind == "count":
         return f"{int(round(v)):,}"
     if kind == "signed":
@@ -332,9 +335,25 @@ def key_wave(det, case) -> int | None:
     return int(best.wave)
 
 
+def _change_word(low: float, high: float) -> str | None:
+    """"drop" when the whole interval lies below 1, "rise" above 1, else None (no clear change)."""
+    if np.isfinite(high) and high < 1:
+        return "drop"
+    if np.isfinite(low) and low > 1:
+        return "rise"
+    return None
+
+
 def deterrence_judgment(det, case, by_id, labels: Mapping[str, str],
                         proper: Iterable[str] | None = None) -> Judgment | None:
-    """Attack rate after the key strike wave against before (longest window)."""
+    """Attack rate after the key wave of responses against before (longest window).
+
+    The interval is the negative binomial one (it allows clustered attacks) and the
+    p-value is Holm-adjusted over every wave and window compared.  The sentence follows
+    the interval: "fell" / "rose" only when it lies wholly below / above 1, and it
+    then says why the change cannot be credited to the wave alone; otherwise it says
+    the data show no clear change.
+    """
     wave = key_wave(det, case)
     if wave is None:
         return None
@@ -342,34 +361,54 @@ def deterrence_judgment(det, case, by_id, labels: Mapping[str, str],
     if rows.empty:
         return None
     r = rows.sort_values("window_days").iloc[-1]
+    if not np.isfinite(float(r["rate_ratio"])):
+        return None
     proper = proper_nouns(case) if proper is None else proper
-    basis = "deterrence(): attacks in the window after the wave / before, exact interval"
+    nb = "nb_low" in r.index and np.isfinite(float(r["nb_low"]))
+    lo_col, hi_col = ("nb_low", "nb_high") if nb else ("ci_low", "ci_high")
+    basis = ("deterrence(): attacks in the window after the wave / before; negative binomial "
+             "interval (clustered attacks)" if nb else
+             "deterrence(): attacks in the window after the wave / before, exact interval")
     covs = {c.name: c for c in case.covariates}
     phrases = list(dict.fromkeys(confounder_label(c, covs, proper, phrase=True) for c in r["confounders"]))
-    change = "drop" if float(r["rate_ratio"]) < 1 else "rise"
+    low, high = float(r[lo_col]), float(r[hi_col])
+    change = _change_word(low, high)
+    strikes = noun(labels.get(det.strike, det.strike), proper)
+    key = f"deterrence.wave{wave}.w{int(r['window_days'])}"
+    fields: dict[str, Any] = {
+        "w": Quantity(key + ".days_after", float(r["days_after"]), kind="count"),
+        "w2": Quantity(key + ".days_before", float(r["days_before"]), kind="count"),
+        "start": r["start"], "attack": noun(labels.get(det.attack, det.attack), proper),
+        "strikes": strikes,
+        "rr": Quantity(key + ".rate_ratio", float(r["rate_ratio"]), low, high, kind="ratio",
+                       basis=basis),
+        "a": Quantity(key + ".attacks_after", float(r["attacks_after"]), kind="count"),
+        "b": Quantity(key + ".attacks_before", float(r["attacks_before"]), kind="count")}
+    head = ("In the {w} days after the wave of {strikes} that began on {start}, {attack} ran at "
+            "{rr} times the rate of the {w2} days before ({a} against {b} attacks")
+    if "p_holm" in r.index and np.isfinite(float(r["p_holm"])):
+        m = int(det.rates["p_nb"].notna().sum()) if "p_nb" in det.rates else len(det.rates)
+        fields["p"] = Quantity(key + ".p_holm", float(r["p_holm"]), kind="p")
+        fields["m"] = Quantity(key + ".comparisons", float(m), kind="count")
+        head += "; {p} after Holm's adjustment for the {m} windows compared"
+    head += ")"
+    cov = ""
     if phrases:
         sep = ", " if len(phrases) == 2 else "; "
         cov = phrases[0] if len(phrases) == 1 else sep.join(phrases[:-1]) + sep + "and " + phrases[-1]
-        tail = ("inside the same weeks, {cov}; so the " + change +
-                " cannot be credited to the strikes alone.")
+    fields["cov"] = cov
+    if change is None:
+        tail = ("; the interval includes 1, so the data show no clear change after this wave"
+                + (" (inside the same weeks, {cov})." if cov else "."))
+    elif cov:
+        tail = "; inside the same weeks, {cov}; so the " + change + " cannot be credited to the wave alone."
     else:
-        cov = ""
-        tail = ("the case records no other change inside the same weeks, but strikes answer surges, "
-                "so the " + change + " cannot be credited to the strikes alone.")
-    key = f"deterrence.wave{wave}.w{int(r['window_days'])}"
-    j = Judgment(
-        key=key, section="dynamics", priority=10, basis=basis,
-        template=("In the {w} days after the US strike wave of {start}, {attack} ran at {rr} "
-                  "times the rate of the {w2} days before ({a} against {b} attacks); " + tail),
-        fields={"w": Quantity(key + ".days_after", float(r["days_after"]), kind="count"),
-                "w2": Quantity(key + ".days_before", float(r["days_before"]), kind="count"),
-                "start": r["start"], "attack": noun(labels.get(det.attack, det.attack), proper),
-                "rr": Quantity(key + ".rate_ratio", float(r["rate_ratio"]), float(r["ci_low"]),
-                               float(r["ci_high"]), kind="ratio", basis=basis),
-                "a": Quantity(key + ".attacks_after", float(r["attacks_after"]), kind="count"),
-                "b": Quantity(key + ".attacks_before", float(r["attacks_before"]), kind="count"),
-                "cov": cov},
-        sources=_refs(list(r["strike_ids"]) + list(r["attack_ids_after"]) + list(r["attack_ids_before"]), by_id))
+        tail = ("; the case records no other change inside the same weeks, but responses answer "
+                "surges, so the " + change + " cannot be credited to the wave alone.")
+    j = Judgment(key=key, section="dynamics", priority=10, basis=basis, template=head + tail,
+                 fields=fields,
+                 sources=_refs(list(r["strike_ids"]) + list(r["attack_ids_after"])
+                               + list(r["attack_ids_before"]), by_id))
     for c in case.covariates:
         if any(s.startswith(c.name + " ") for s in r["confounders"]):
             j.sources += [s for s in c.sources if s not in j.sources]
@@ -384,12 +423,14 @@ def count_word(n: int) -> str:
     return _COUNT_WORDS.get(int(n), str(int(n)))
 
 
-def phase_judgment(phases, by_id, label: str) -> Judgment | None:
+def phase_judgment(phases, by_id, label: str, window=None) -> Judgment | None:
     """The highest-rate phase against the last phase of the stream.
 
     With two phases both are stated; with more, the sentence says how many there are and
     that it states two of them (the peak and the last), so the count never promises a list
-    it does not give.
+    it does not give.  The last phase ends at the end of the case window; when the store
+    holds events of the stream after it (``window``, an
+    :class:`~redline.analysis.window.OutsideWindow`), the sentence says how many.
     """
     seg = phases.segments
     if seg is None or len(seg) < 2:
@@ -401,13 +442,40 @@ def phase_judgment(phases, by_id, label: str) -> Judgment | None:
     basis = "detect_phases(): PELT change points, Poisson cost; exact rate interval"
     key = f"phases.{phases.stream}"
     n = len(seg)
+    after = 0
+    if window is not None and len(window.after):
+        hit = window.after[window.after["stream"] == phases.stream]
+        after = int(hit["events"].sum()) if len(hit) else 0
     if n == 2:
         t = ("{label} came in {n} phases: at {peak} a day from {p0} to {p1}, "
-             "then at {last} a day from {l0} to the end of the data on {l1}.")
+             "then at {last} a day from {l0} to the end of the case window on {l1}")
     else:
         t = ("{label} came in {n} phases of steady rate; " + count_word(2) + " of them stand out: "
              "the peak, at {peak} a day from {p0} to {p1}, and the last, at {last} a day from {l0} "
-             "to the end of the data on {l1}.")
+             "to the end of the case window on {l1}")
+    extra: dict[str, Any] = {}
+    cp = getattr(phases, "change_points", None)
+    if cp is not None and len(cp) and "p_selection" in cp and cp["p_selection"].notna().all():
+        sig = int((cp["p_selection"] <= 0.05).sum())
+        extra["sig"] = Quantity(key + ".change_points_holding", float(sig), kind="count")
+        extra["ncp"] = Quantity(key + ".change_points", float(len(cp)), kind="count")
+        if len(cp) == 1:
+            t += (" (its change point holds up once the search for it is accounted for)"
+                  if sig else " (its change point does not hold up once the search for it is "
+                  "accounted for)")
+            extra.pop("sig"), extra.pop("ncp")
+        else:
+            t += (" (" + ("all {ncp}" if sig == len(cp) else "{sig} of the {ncp}")
+                  + " change points " + ("holds" if sig == 1 else "hold")
+                  + " up once the search for them is accounted for)")
+        if sig == len(cp) and "sig" in extra:
+            del extra["sig"]
+    if after:
+        t += ("; the store holds {after} more " + plural(after, "event") + " of this stream after "
+              "the window, not modelled here.")
+        extra["after"] = Quantity(key + ".events_after_window", float(after), kind="count")
+    else:
+        t += "."
     return Judgment(
         key=key, section="dynamics", priority=20, basis=basis, template=t,
         fields={"label": label, "n": Quantity(key + ".n_phases", float(n), kind="count"),
@@ -416,7 +484,7 @@ def phase_judgment(phases, by_id, label: str) -> Judgment | None:
                 "p0": peak["start"], "p1": peak["end"],
                 "last": Quantity(key + ".last_rate", float(last["rate_per_day"]),
                                  float(last["rate_low"]), float(last["rate_high"]), basis=basis),
-                "l0": last["start"], "l1": last["end"]},
+                "l0": last["start"], "l1": last["end"], **extra},
         sources=_refs(list(peak["event_ids"]) + list(last["event_ids"]), by_id))
 
 
@@ -522,14 +590,16 @@ def skill_judgment(bt, horizon: int, model: str = "daily-hawkes",
         b = best_base.iloc[0]
         fields["base"] = b["model"]
         fields["bskill"] = Quantity(f"backtest.{b['model']}.crps.skill", float(b["skill"]), kind="share")
-        t += "; the best other baseline, {base}, scored {bskill}."
+        t += "; the best other baseline, {base}, scored {bskill}"
+        t += (", better than the Hawkes model, so the model adds no skill over it."
+              if float(b["skill"]) > float(row["skill"]) else ".")
     else:
         t += "."
     return Judgment(key=key, section="dynamics", priority=24, basis=basis, template=t, fields=fields,
                     sources=list(sources or []))
 
 
-def coverage_judgment(cov: Mapping[str, Any]) -> Judgment | None:
+def coverage_judgment(cov: Mapping[str, Any], what: str = "events") -> Judgment | None:
     """Store count of attacks against the published tallies of the last week with one."""
     if not cov or cov.get("published_max") is None:
         return None
@@ -537,10 +607,10 @@ def coverage_judgment(cov: Mapping[str, Any]) -> Judgment | None:
     key = "coverage"
     return Judgment(
         key=key, section="method", priority=22, basis=basis,
-        template=("Data coverage: by {date} the store held {n} attacks on US forces against "
+        template=("Data coverage: by {date} the store held {n} {what} against "
                   "{pmin}–{pmax} published by then, so it covers about {share} of them; "
                   "rates in this brief are lower bounds on the true ones."),
-        fields={"date": cov["date"], "n": Quantity(key + ".store", float(cov["store"]), kind="count"),
+        fields={"date": cov["date"], "what": what, "n": Quantity(key + ".store", float(cov["store"]), kind="count"),
                 "pmin": Quantity(key + ".published_min", float(cov["published_min"]), kind="count"),
                 "pmax": Quantity(key + ".published_max", float(cov["published_max"]), kind="count"),
                 "share": Quantity(key + ".share", float(cov["share"]), float(cov["share_low"]),

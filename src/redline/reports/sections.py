@@ -20,7 +20,7 @@ from redline.reports.judgments import confounder_label, date_markup, fmt_date, f
 from redline.reports.sources import SourceList
 
 __all__ = ["what_happened_section", "who_section", "dynamics_section", "method_section",
-           "native_id", "network_layout", "branching_sentence"]
+           "native_id", "network_layout", "branching_sentence", "fmt_value"]
 
 
 def native_id(event_id: str) -> str:
@@ -105,7 +105,10 @@ def what_happened_section(res, src: SourceList) -> dict[str, Any]:
         map_chart = charts.map_spec(points, sites, bbox)
     located = int(sum(p["events"] for p in points))
     total = int(sum(len(res.stream_ids.get(s, [])) for s in model_streams))
-    return {"timeline": timeline, "map": map_chart, "key_events": key_rows,
+    det = res.deterrence
+    strike = det.strike if det is not None else (model_streams[1] if len(model_streams) > 1 else None)
+    strike_label = res.noun(labels.get(strike, strike)) if strike else "responses"
+    return {"timeline": timeline, "map": map_chart, "key_events": key_rows, "strike_label": strike_label,
             "located": located, "total": total,
             "n_waves": len(waves), "streams": [labels.get(s, s) for s in model_streams],
             "window": (date_markup(case.start), date_markup(case.end))}
@@ -359,6 +362,8 @@ def dynamics_section(res, src: SourceList) -> dict[str, Any]:
         out["phase_stream"] = res.noun(labels.get(res.phases.stream, res.phases.stream))
         out["change_points"] = [{"date": date_markup(c.date), "direction": c.direction,
                                  "p": fmt_num(float(c.p_value), "p"),
+                                 "p_sel": fmt_num(float(getattr(c, "p_selection", float("nan"))), "p"),
+                                 "edge": bool(getattr(c, "coverage_edge", False)),
                                  "range": f"{fmt_date(c.date_low)} – {fmt_date(c.date_high)}"}
                                 for c in res.phases.change_points.itertuples(index=False)]
     if res.deterrence is not None:
@@ -367,7 +372,11 @@ def dynamics_section(res, src: SourceList) -> dict[str, Any]:
         covs = res.covariates_by_name
         for r in res.deterrence.rates.itertuples(index=False):
             hi = "∞" if not np.isfinite(r.ci_high) else fmt_num(r.ci_high)
-            rows.append({"wave": date_markup(r.start), "strikes": int(r.strikes), "w": int(r.window_days),
+            nb_lo, nb_hi = getattr(r, "nb_low", float("nan")), getattr(r, "nb_high", float("nan"))
+            p_holm = getattr(r, "p_holm", float("nan"))
+            rows.append({"nb_interval": (f"{fmt_num(nb_lo)} to {fmt_num(nb_hi)}"
+                                         if np.isfinite(nb_lo) else "n/a"),
+                         "p_holm": fmt_p(float(p_holm)).removeprefix("= ") if np.isfinite(p_holm) else "n/a","wave": date_markup(r.start), "strikes": int(r.strikes), "w": int(r.window_days),
                          "before": int(r.attacks_before), "after": int(r.attacks_after),
                          "rr": fmt_num(r.rate_ratio), "interval": f"{fmt_num(r.ci_low)} to {hi}",
                          "verdict": r.verdict,
@@ -376,8 +385,21 @@ def dynamics_section(res, src: SourceList) -> dict[str, Any]:
                                                   for c in r.confounders),
                          "cites": _cite(src, r.strike_ids, res, "deterrence windows", 3)})
         out["deterrence"] = rows
+        att = labels.get(res.deterrence.attack, res.deterrence.attack)
+        out["deterrence_attack"] = att[:1].upper() + att[1:]
+        out["deterrence_strike"] = res.noun(labels.get(res.deterrence.strike, res.deterrence.strike))
         out["deterrence_windows"] = sorted({int(w) for w in res.deterrence.rates["window_days"]})
-        out["deterrence_model"] = [f for f in res.deterrence.model.get("fits", []) if "effect" in f]
+        out["deterrence_model"] = []
+        for f in res.deterrence.model.get("fits", []):
+            if "effect" not in f:
+                continue
+            finite = np.isfinite([f["low"], f["high"]]).all()
+            ci = (f"95% interval {fmt_num(f['low'], 'signed')} to {fmt_num(f['high'], 'signed')}"
+                  if finite else "no finite interval: the data do not identify it")
+            out["deterrence_model"].append({
+                "label": f["label"], "text": (
+                    f"one event of {out['deterrence_strike']} shifts the predictor of "
+                    f"{res.noun(att)} by {fmt_num(f['effect'], 'signed')} ({ci}): {f['verdict']}")})
     if res.reciprocity:
         out["reciprocity"] = []
         for rec in res.reciprocity:
@@ -443,6 +465,8 @@ def method_section(res, src: SourceList) -> dict[str, Any]:
     out: dict[str, Any] = {}
     cov = res.coverage
     if cov:
+        stream = res.attack_stream
+        out["coverage_label"] = res.noun(res.labels.get(stream, stream)) if stream else "events"
         out["coverage_chart"] = charts.coverage_spec(
             cov["store_series"], [{"date": _iso(r["date"]), "published": r["published"],
                                    "qualifier": r["qualifier"].replace("_", " ")} for r in cov["rows"]])
@@ -462,13 +486,25 @@ def method_section(res, src: SourceList) -> dict[str, Any]:
                          for c in res.case.covariates]
     if res.scenario_result is not None:
         out["assumptions"] = [{"id": a["id"], "id_html": _breakable(a["id"]), "label": a.get("label") or a["id"].replace("_", " "),
-                               "value": fmt_num(float(a["value"])) if a["value"] is not None else "",
+                               "value": fmt_value(a["value"]),
                                "unit": _unit(a.get("unit") or "", res.labels),
                                "justification": a["justification"],
                                "cites": src.markup(a.get("sources") or [], use=f"assumption {a['id']}")}
                               for a in res.scenario_result.assumptions]
         out["scenario_settings"] = res.scenario_result.settings
     return out
+
+
+def fmt_value(v: Any) -> str:
+    """An assumption's value at the precision it was written: 0.005 stays 0.005, 1500 is 1,500."""
+    if v is None:
+        return ""
+    x = float(v)
+    if not math.isfinite(x):
+        return fmt_num(x)
+    if x == int(x) and abs(x) < 1e15:
+        return f"{int(x):,}".replace("-", "−")
+    return repr(x).replace("-", "−") if abs(x) >= 1e-4 else f"{x:g}".replace("-", "−")
 
 
 def _unit(unit: str, labels: dict[str, str]) -> str:

@@ -1,12 +1,31 @@
-"""The at-a-glance summary of a store (what `make demo` prints first)."""
+"""The at-a-glance summary of a store (what `make demo` prints first).
+
+The tables are built here; how a table is drawn is the caller's choice (the CLI
+passes its width-fitting renderer), so this module does not import the CLI.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Callable
+
 import pandas as pd
 from rich.console import Console
+from rich.table import Table
 
-from redline.cli.render import frame_table
 from redline.data.filters import EventFilter
+
+Render = Callable[..., Table]
+
+
+def plain_table(df: pd.DataFrame, title: str | None = None, **_: object) -> Table:
+    """A rich table of ``df`` without width fitting (the default renderer)."""
+    table = Table(title=title, header_style="bold", title_justify="left")
+    for col in df.columns:
+        table.add_column(str(col))
+    for row in df.itertuples(index=False):
+        table.add_row(*("" if v is None else str(v) for v in row))
+    return table
 
 
 def month_pivot(long: pd.DataFrame, top: int = 8, window: tuple | None = None) -> pd.DataFrame:
@@ -40,8 +59,15 @@ def month_pivot(long: pd.DataFrame, top: int = 8, window: tuple | None = None) -
     return wide.reset_index().rename(columns={"key": ""})
 
 
-def print_summary(store, case_name: str | None, console: Console) -> None:
+def print_summary(store, case_name: str | None, console: Console,
+                  render: Render | None = None) -> None:
+    """Print the store's (or one case's) events at a glance on ``console``.
+
+    ``render(df, title=...)`` draws each table (default :func:`plain_table`).  For a
+    case, events of its own file outside its window are counted and stated.
+    """
     from redline.data.case import load_case
+    frame_table = render or plain_table
 
     case = load_case(case_name) if case_name else None  # an unknown name fails here, clearly
     filt = EventFilter().in_case(case) if case else EventFilter()
@@ -59,6 +85,14 @@ def print_summary(store, case_name: str | None, console: Console) -> None:
                   f"{ov['sources']:,} distinct sources cited · "
                   f"{int(ov['machine_coded'] or 0):,} machine-coded rows · store {store.path}")
     window = (case.start, case.end) if case else None
+    if case is not None:
+        one = dt.timedelta(days=1)
+        after = store.count(EventFilter(id_prefix=f"{case.name}:", start=case.end + one))
+        before = store.count(EventFilter(id_prefix=f"{case.name}:", end=case.start - one))
+        for n, word, d in ((before, "before", case.start), (after, "after", case.end)):
+            if n:
+                console.print(f"{n:,} {'event' if n == 1 else 'events'} of the case lie {word} its "
+                              f"window ({d:%-d %b %Y}): counted here, not modelled")
     by_type = month_pivot(store.monthly_by(filt, "event_type"), window=window)
     console.print(frame_table(by_type, title="Events per month by type (PLOVER)"))
     by_actor = month_pivot(store.monthly_by(filt, "actor"), top=7, window=window)

@@ -5,7 +5,9 @@ objective turns the metric of an option into a *utility* (higher = better for
 the actor):
 
 * normalisation ``none``: ``u = v``; ``history``: ``u = v / h`` (``h`` the same
-  metric observed over the days before the decision); ``value``: ``u = v / c``;
+  metric observed over the days before the decision, floored at
+  :data:`MIN_HISTORY_EVENTS` so that a history of one event cannot decide a
+  ranking); ``value``: ``u = v / c``;
   ``range``: ``u = (v - min) / (max - min)`` over the options' means;
 * direction ``maximise`` keeps ``u``; ``minimise`` takes ``-u`` (``1 - u`` for
   ``range``, so that range utilities stay in [0, 1]).
@@ -22,8 +24,14 @@ import numpy as np
 
 from redline.errors import ScenarioError
 
-__all__ = ["ObjectiveScale", "utilities", "weighted_score", "rank_first_probabilities",
+__all__ = ["ObjectiveScale", "MIN_HISTORY_EVENTS", "utilities", "weighted_score", "rank_first_probabilities",
            "smallest_flip", "normalised_weights"]
+
+
+#: A ``history`` normalisation divides by the count observed before the decision day.
+#: Below this many events that count is mostly chance (one strike more or less halves or
+#: doubles every utility), so the divisor is floored here and a diagnostic says so.
+MIN_HISTORY_EVENTS = 5
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ def make_scale(kind: str, direction: str, option_means: np.ndarray, history: flo
                 f"history normalisation needs a positive observed value, got {history!r}",
                 field="normalisation", expected="a metric with events before the decision day, "
                 "or normalisation 'range' / {kind: value, value: ...}")
-        return ObjectiveScale(0.0, float(history), direction, kind)
+        return ObjectiveScale(0.0, max(float(history), float(MIN_HISTORY_EVENTS)), direction, kind)
     if kind == "value":
         return ObjectiveScale(0.0, float(value), direction, kind)
     if kind == "range":
@@ -114,13 +122,15 @@ def smallest_flip(util: np.ndarray, weights, first: int, second: int) -> dict:
     dict
         ``shift`` (total weight moved, 0..1; None when no reweighting flips the
         order), ``from`` (objective indices and amounts), ``to`` (index) and the
-        resulting ``weights``.
+        resulting ``weights``; ``tie`` is True (and ``shift`` 0, ``to`` None) when
+        the two already score the same.
     """
     w = normalised_weights(weights)
     d = util[:, first] - util[:, second]
     gap = float(w @ d)
-    if gap <= 0:
-        return {"shift": 0.0, "from": [], "to": None, "weights": w.tolist()}
+    if gap <= 1e-12 * max(1.0, float(np.abs(util).max(initial=0.0))):
+        # already level: no weight needs to move (identical options tie on every weighting)
+        return {"shift": 0.0, "from": [], "to": None, "weights": w.tolist(), "tie": True}
     to = int(np.argmin(d))
     new = w.copy()
     moved, taken = 0.0, []

@@ -1,0 +1,126 @@
+"""Which key judgments the results can carry, and the section "What the data cannot tell".
+
+Each candidate judgment of the brief is checked against the guard of the result it
+rests on before it is stated:
+
+* the ranking of options: withheld when the scenario run withheld it (exploded paths
+  in an outcome the deciding motive uses); its caveats are stated with it;
+* the phases: withheld when no change point survives the selection-adjusted test
+  (``p_selection`` > :data:`ALPHA`), or when the peak or the last phase is bounded by a
+  change point at a coverage edge (it may be the sources thinning out);
+* the deterrence window: withheld when its two windows hold fewer than
+  :data:`MIN_WINDOW_ATTACKS` attacks together (no rate ratio can say anything);
+* a coupling of the fitted model: withheld when its interval is not finite.
+
+What is withheld is listed, with the reason, in "What the data cannot tell", beside
+the diagnostics of every stage (warnings first) and the events outside the window.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from redline.reports import judgments as J
+
+__all__ = ["guarded_judgments", "cannot_tell_section", "ALPHA", "MIN_WINDOW_ATTACKS"]
+
+#: Level at which a change point counts as found after the selection-adjusted test.
+ALPHA = 0.05
+#: Fewest attacks (before and after together) a deterrence judgment may rest on.
+MIN_WINDOW_ATTACKS = 5
+
+
+def _phase_guard(ph) -> str | None:
+    cp = ph.change_points
+    if cp is None or cp.empty:
+        return None
+    if "p_selection" in cp and cp["p_selection"].notna().any():
+        best = float(cp["p_selection"].min())
+        if best > ALPHA:
+            return (f"no change point of the series survives the test that accounts for the search "
+                    f"(smallest selection-adjusted p = {best:.2g}); the phases may be noise")
+    if "coverage_edge" in cp and cp["coverage_edge"].any():
+        seg = ph.segments
+        peak_i = int(seg["rate_per_day"].to_numpy().argmax())
+        bounding = {peak_i, peak_i + 1, len(seg) - 1}  # change k starts segment k
+        flagged = [k + 1 for k, e in enumerate(cp["coverage_edge"]) if e]
+        if bounding & set(flagged):
+            d = cp.loc[cp["coverage_edge"], "date"].iloc[0]
+            return (f"the change point of {J.fmt_date(d)} lies at an edge of the stream's declared "
+                    "coverage: the change may be the sources thinning out, not behaviour")
+    return None
+
+
+def guarded_judgments(res) -> tuple[list[J.Judgment], list[dict[str, str]]]:
+    """Candidate key judgments that pass their guards, and those withheld with reasons."""
+    labels, by_id = res.labels, res.sources_by_id
+    cands: list[J.Judgment] = []
+    held: list[dict[str, str]] = []
+    r = res.scenario_result
+    if r is not None:
+        from redline.reports.implications import scenario_judgments
+        cands += scenario_judgments(res)
+        if getattr(r, "ranking_withheld", None):
+            held.append({"what": "Which option ranks first by the motives of "
+                                 f"{res.case.actor(r.actor).name}",
+                         "why": "; ".join(r.ranking_withheld)})
+    if res.deterrence is not None:
+        j = J.deterrence_judgment(res.deterrence, res.case, by_id, labels, res.proper)
+        if j is not None:
+            n = sum(q.value for q in j.quantities if q.key.endswith((".attacks_after", ".attacks_before")))
+            if n < MIN_WINDOW_ATTACKS:
+                held.append({"what": "Whether attacks changed after the key wave of responses",
+                             "why": f"its two windows hold only {int(n)} attacks together"})
+            else:
+                cands.append(j)
+    if res.phases is not None:
+        label = labels.get(res.phases.stream, res.phases.stream)
+        why = _phase_guard(res.phases)
+        if why:
+            held.append({"what": f"The phases of {res.noun(label)}", "why": why})
+        else:
+            window = getattr(res, "window", None)
+            j = J.phase_judgment(res.phases, by_id, label, window=window)
+            cands += [j] if j else []
+    if res.coupling is not None:
+        for j in J.coupling_judgments(res.coupling, labels, res.stream_ids, by_id, res.proper):
+            q = j.fields["q"]
+            if q.has_interval and np.isfinite([q.low, q.high]).all():
+                cands.append(j)
+            else:
+                held.append({"what": f"The effect of {j.fields['src']} on {j.fields['tgt']}",
+                             "why": "the fitted model gives it no finite interval"})
+    for rec in res.reciprocity[-1:]:
+        j = J.reciprocity_judgment(rec, labels, by_id, proper=res.proper)
+        cands += [j] if j else []
+    if res.backtest is not None:
+        ids = [i for s in res.fit.counts.columns for i in res.stream_ids.get(s, [])]
+        refs = list(dict.fromkeys(x for i in ids for x in by_id.get(i, [])))
+        j = J.skill_judgment(res.backtest, res.backtest_settings.get("horizon", 14), sources=refs)
+        cands += [j] if j else []
+    if res.coverage:
+        label = labels.get(res.attack_stream, res.attack_stream) if res.attack_stream else "events"
+        j = J.coverage_judgment(res.coverage, res.noun(label))
+        cands += [j] if j else []
+    return cands, held
+
+
+def cannot_tell_section(res, withheld: list[dict[str, str]]) -> dict[str, Any]:
+    """Context of the section "What the data cannot tell"."""
+    diags = list(res.diagnostics)
+    order = {"error": 0, "warning": 1, "info": 2}
+    diags.sort(key=lambda d: order.get(d.severity, 3))
+    window = getattr(res, "window", None)
+    outside = window.sentences(res.labels) if window is not None else []
+    coarse = []
+    if getattr(res, "precision", None) is not None:
+        for row in res.precision.itertuples(index=False):
+            if row.coarse:
+                coarse.append(f"{row.coarse} of the {row.events} events of "
+                              f"“{res.labels.get(row.stream, row.stream)}” ({100 * row.share:.0f}%)")
+    return {"withheld": withheld, "outside": outside, "coarse": coarse,
+            "diagnostics": [{"code": d.code, "severity": d.severity, "message": d.message}
+                            for d in diags if d.code != "analysis.events_outside_window"
+                            and d.code != "analysis.imprecise_dates"]}
