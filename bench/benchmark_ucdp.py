@@ -88,6 +88,14 @@ def main(argv=None) -> int:
             "share_beating_poisson", "skill_vs_persistence_median", "skill_vs_persistence_lo",
             "skill_vs_persistence_hi", "share_beating_persistence"]
     print(res.summary[cols].round(4).to_string(index=False))
+    if a.split == "all":
+        for part in ("dev", "holdout"):
+            sub = res.subset(u for u in units if split_of(u) == part)
+            print(f"\n{part} units only ({sub.summary['n_units'].iloc[0]}):")
+            print(sub.summary[cols].round(4).to_string(index=False))
+            if a.out:
+                a.out.mkdir(parents=True, exist_ok=True)
+                sub.summary.to_csv(a.out / f"summary-{part}.csv", index=False)
     n_orig = int(res.summary["n_origins"].iloc[0])
     print(f"\nunits: {len(units)} ({a.split}); origins scored per model: {n_orig}")
     print(f"wall time {time.perf_counter() - t0:.1f} s (reading {t_load:.1f} s, "

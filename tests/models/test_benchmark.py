@@ -87,7 +87,7 @@ class _Spy:
 
 
 def test_no_model_sees_the_origin_day_or_later(monkeypatch):
-    monkeypatch.setattr(bm, "make_model", lambda name, settings, seed: _Spy())
+    monkeypatch.setattr(bm, "make_model", lambda name, settings, seed, previous=None: _Spy())
     days = pd.date_range("2001-01-01", periods=900)
     y = pd.Series(np.arange(900), index=days)  # day t holds the count t: leaks show
     st = BenchmarkSettings(origins="monthly", train_window=200, min_train=100, horizons=(7, 14))
@@ -113,7 +113,7 @@ def test_a_failing_model_drops_the_fold_for_every_model(monkeypatch):
             return super().fit(y)
 
     monkeypatch.setattr(bm, "make_model",
-                        lambda name, settings, seed: Flaky() if name == "a" else _Spy())
+                        lambda name, settings, seed, previous=None: Flaky() if name == "a" else _Spy())
     y = pd.Series(np.ones(400, dtype=int), index=pd.date_range("2001-01-01", periods=400))
     st = BenchmarkSettings(origins=6, train_window=500, min_train=100, horizons=(10,))
     FAIL_AT = bm.unit_origins(y.index, st)[1]

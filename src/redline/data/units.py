@@ -65,11 +65,13 @@ def daily_units(events: pd.DataFrame, by: str = "dyad", min_events: int = 300,
     if missing:
         raise InputError(f"the events have no column {missing[0]!r}", field=missing[0],
                          expected="columns " + ", ".join(need))
+    all_dates = pd.to_datetime(events["date"]).dropna()
     ev = events[need].dropna()
     if ev.empty:
         return {}
     dates = pd.to_datetime(ev["date"]).dt.normalize()
-    last = pd.Timestamp(end) if end is not None else dates.max()
+    # Every series ends on the selection's last day, events without a unit included.
+    last = pd.Timestamp(end) if end is not None else all_dates.max().normalize()
     keys = _unit_key(ev, by, ordered)
     sizes = keys.value_counts()
     keep = sorted(sizes.index[sizes >= int(min_events)])

@@ -35,8 +35,7 @@ from redline.models import scoring
 from redline.models.backtest import _pmf_on_enough_counts
 from redline.models.baselines import (Conflictology, NegBinBaseline, Persistence,
                                       PoissonBaseline)
-from redline.models.hawkes import DailyHawkes
-from redline.models.level_hawkes import LevelHawkes
+from redline.models.level_hawkes import LevelHawkes, WarmDailyHawkes
 
 __all__ = [
     "MODELS",
@@ -109,14 +108,20 @@ class BenchmarkSettings:
                 raise ModelError(f"{name} must be >= 1", field=name, expected="e.g. 365")
 
 
-def make_model(name: str, settings: BenchmarkSettings, seed: int) -> Any:
-    """An unfitted model by its benchmark name."""
+def make_model(name: str, settings: BenchmarkSettings, seed: int,
+               previous: Any = None) -> Any:
+    """An unfitted model by its benchmark name.
+
+    ``previous`` is the same model fitted at the unit's previous origin: the
+    Hawkes models start their optimiser from its estimate (a warm start).
+    """
+    init = getattr(previous, "params_", None)
     if name == "daily-hawkes":
-        return DailyHawkes(link="identity", family="poisson", random_state=seed)
+        return WarmDailyHawkes(link="identity", family="poisson", random_state=seed, init=init)
     if name == "hawkes-negbin":
-        return DailyHawkes(link="identity", family="negbin", random_state=seed)
+        return WarmDailyHawkes(link="identity", family="negbin", random_state=seed, init=init)
     if name == "hawkes-level":
-        return LevelHawkes(level_window=90, family="negbin", random_state=seed)
+        return LevelHawkes(level_window=90, family="negbin", random_state=seed, init=init)
     if name == "poisson":
         return PoissonBaseline()
     if name == "negbin":
@@ -211,6 +216,7 @@ def evaluate_unit(unit: str, counts: pd.Series, models: Iterable[str],
     failed: dict[str, int] = {}
     not_converged: dict[str, int] = {}
     rng = np.random.default_rng([settings.random_state, _stable_hash(unit)])
+    previous: dict[str, Any] = {}
     for k, o in enumerate(rows):
         train = y[max(0, o - settings.train_window):o].reshape(-1, 1)
         test = y[o:o + h]
@@ -219,7 +225,7 @@ def evaluate_unit(unit: str, counts: pd.Series, models: Iterable[str],
             t0 = time.perf_counter()
             seed = int(np.random.SeedSequence([settings.random_state, k, m]).generate_state(1)[0])
             try:
-                model = make_model(name, settings, seed).fit(train)
+                model = make_model(name, settings, seed, previous.get(name)).fit(train)
                 pmf = _pmf_on_enough_counts(model, h, max_count, settings.n_paths, seed, None,
                                             f"{unit}: {name} at {index[o]:%Y-%m-%d}", diags)[:, 0]
             except ModelError as exc:
@@ -229,6 +235,8 @@ def evaluate_unit(unit: str, counts: pd.Series, models: Iterable[str],
                 break  # the fold is dropped for every model anyway
             if getattr(model, "converged_", True) is False:
                 not_converged[name] = not_converged.get(name, 0) + 1
+            else:
+                previous[name] = model
             cdf = np.cumsum(pmf, axis=-1)
             out["crps"][k, m] = scoring.crps_from_pmf(pmf, test)
             out["log_score"][k, m] = scoring.log_score_from_pmf(pmf, test)
@@ -295,6 +303,21 @@ class BenchmarkResult:
     settings: BenchmarkSettings
     seconds: dict[str, float]
     wall_seconds: float = 0.0
+    unit_scores: list[UnitScores] = field(default_factory=list, repr=False)
+
+    def subset(self, units: Iterable[str]) -> BenchmarkResult:
+        """The summary of some units only (e.g. the held-out ones), same settings."""
+        from redline.models.benchmark_summary import summarise
+
+        keep = set(units)
+        picked = [r for r in self.unit_scores if r.unit in keep]
+        models = picked[0].models if picked else []
+        summary, unit_table, scores, pit, diags = summarise(picked, models, self.settings)
+        for r in picked:
+            diags.extend(r.diagnostics)
+        return BenchmarkResult(summary=summary, units=unit_table, scores=scores, pit=pit,
+                               diagnostics=diags, settings=self.settings, seconds={},
+                               unit_scores=picked)
 
     def to_dict(self) -> dict[str, Any]:
         """``{summary, units, diagnostics}`` plus settings and timings, JSON-ready."""
@@ -378,7 +401,7 @@ def run_benchmark(
     diags.extend(more)
     return BenchmarkResult(summary=summary, units=unit_table, scores=scores, pit=pit,
                            diagnostics=diags, settings=settings, seconds=seconds,
-                           wall_seconds=time.perf_counter() - t0)
+                           wall_seconds=time.perf_counter() - t0, unit_scores=results)
 
 
 def skill_statement(model: str = "hawkes-level", horizon: int = 14) -> dict[str, Any]:
