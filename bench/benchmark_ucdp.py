@@ -83,7 +83,7 @@ def main(argv=None) -> int:
     pd.set_option("display.width", 200)
     pd.set_option("display.max_columns", 40)
     cols = ["model", "horizon", "n_units", "n_origins", "crps_mean", "log_score_mean",
-            "coverage_50", "coverage_90", "pit_distance",
+            "coverage_50", "coverage_90", "pit_coverage_90", "pit_distance",
             "skill_vs_poisson_median", "skill_vs_poisson_lo", "skill_vs_poisson_hi",
             "share_beating_poisson", "skill_vs_persistence_median", "skill_vs_persistence_lo",
             "skill_vs_persistence_hi", "share_beating_persistence"]
@@ -102,7 +102,7 @@ def main(argv=None) -> int:
           f"benchmark {res.wall_seconds:.1f} s with {a.jobs} worker(s))")
     ref = res.seconds.get("poisson") or float("nan")
     for m, s in res.seconds.items():
-        print(f"  {m:15s} {s:8.1f} s CPU in workers  {1000 * s / max(n_orig, 1):6.2f} ms/origin  "
+        print(f"  {m:15s} {s:8.1f} CPU s in workers  {1000 * s / max(n_orig, 1):6.2f} ms/origin  "
               f"x{s / ref:5.1f} of poisson")
     print(f"diagnostics: {len(res.diagnostics)} "
           + ", ".join(f"{c}×{sum(d.code == c for d in res.diagnostics)}"
@@ -117,7 +117,7 @@ def main(argv=None) -> int:
         (a.out / "result.json").write_text(json.dumps(res.to_dict(), indent=1, default=str))
     if a.write_skill:
         keep = ["model", "horizon", "n_units", "n_origins", "crps_mean", "coverage_50",
-                "coverage_90", "pit_distance", "skill_vs_poisson_median", "skill_vs_poisson_lo",
+                "coverage_90", "pit_coverage_90", "pit_distance", "skill_vs_poisson_median", "skill_vs_poisson_lo",
                 "skill_vs_poisson_hi", "share_beating_poisson", "skill_vs_persistence_median",
                 "share_beating_persistence"]
         out = {"source": SOURCE, "citation": CITATION, "split": a.split,

@@ -87,7 +87,7 @@ class _Spy:
 
 
 def test_no_model_sees_the_origin_day_or_later(monkeypatch):
-    monkeypatch.setattr(bm, "make_model", lambda name, settings, seed, previous=None: _Spy())
+    monkeypatch.setattr(bm, "make_model", lambda name, settings, seed: _Spy())
     days = pd.date_range("2001-01-01", periods=900)
     y = pd.Series(np.arange(900), index=days)  # day t holds the count t: leaks show
     st = BenchmarkSettings(origins="monthly", train_window=200, min_train=100, horizons=(7, 14))
@@ -113,7 +113,7 @@ def test_a_failing_model_drops_the_fold_for_every_model(monkeypatch):
             return super().fit(y)
 
     monkeypatch.setattr(bm, "make_model",
-                        lambda name, settings, seed, previous=None: Flaky() if name == "a" else _Spy())
+                        lambda name, settings, seed: Flaky() if name == "a" else _Spy())
     y = pd.Series(np.ones(400, dtype=int), index=pd.date_range("2001-01-01", periods=400))
     st = BenchmarkSettings(origins=6, train_window=500, min_train=100, horizons=(10,))
     FAIL_AT = bm.unit_origins(y.index, st)[1]
@@ -144,6 +144,8 @@ def test_poisson_forecasts_of_poisson_data_are_calibrated():
     # Day-level central intervals of a discrete pmf cover at least their level.
     assert s.loc["poisson", "coverage_90"] >= 0.9 - 3 * np.sqrt(0.09 / n_days)
     assert s.loc["poisson", "coverage_50"] >= 0.5 - 3 * np.sqrt(0.25 / n_days)
+    # The randomised PIT covers exactly its level.
+    assert abs(s.loc["poisson", "pit_coverage_90"] - 0.9) < 4 * np.sqrt(0.09 / n_days)
     # A 7-day mean is a noisier estimate of the same rate: persistence must lose.
     assert s.loc["persistence", "skill_vs_poisson_median"] < 0
     assert s.loc["poisson", "skill_vs_persistence_median"] > 0

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from redline.models import DailyHawkes, simulate_daily_paths
-from redline.models.level_hawkes import LevelHawkes, WarmDailyHawkes, trailing_level
+from redline.models.level_hawkes import LevelHawkes, trailing_level
 
 
 def test_trailing_level_uses_only_past_days():
@@ -37,13 +37,3 @@ def test_level_absorbs_regimes_that_a_constant_baseline_reads_as_excitation():
     pmf = lev.predictive_pmf(7, 40, n_paths=200, random_state=0)
     assert pmf.shape == (7, 1, 41)
     np.testing.assert_allclose(pmf.sum(axis=-1), 1.0, atol=1e-6)
-
-
-def test_warm_start_reaches_the_same_maximum():
-    y = _regime_data(5)[:900]
-    cold = DailyHawkes(family="negbin").fit(y)
-    warm = WarmDailyHawkes(family="negbin", init=cold.params_).fit(y)
-    assert warm.n_iter_ <= cold.n_iter_
-    np.testing.assert_allclose(warm.params_, cold.params_, rtol=1e-3, atol=1e-3)
-    # A start of the wrong length is ignored, not an error.
-    assert WarmDailyHawkes(init=np.ones(2)).fit(y).converged_

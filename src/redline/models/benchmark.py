@@ -35,7 +35,8 @@ from redline.models import scoring
 from redline.models.backtest import _pmf_on_enough_counts
 from redline.models.baselines import (Conflictology, NegBinBaseline, Persistence,
                                       PoissonBaseline)
-from redline.models.level_hawkes import LevelHawkes, WarmDailyHawkes
+from redline.models.hawkes import DailyHawkes
+from redline.models.level_hawkes import LevelHawkes
 
 __all__ = [
     "MODELS",
@@ -108,20 +109,19 @@ class BenchmarkSettings:
                 raise ModelError(f"{name} must be >= 1", field=name, expected="e.g. 365")
 
 
-def make_model(name: str, settings: BenchmarkSettings, seed: int,
-               previous: Any = None) -> Any:
+def make_model(name: str, settings: BenchmarkSettings, seed: int) -> Any:
     """An unfitted model by its benchmark name.
 
-    ``previous`` is the same model fitted at the unit's previous origin: the
-    Hawkes models start their optimiser from its estimate (a warm start).
+    Every fit starts cold.  Starting each Hawkes fit from the previous origin's
+    estimate was tried: 1.5 times faster, but the optimiser then stayed in the
+    previous origin's basin and forecasts got worse (docs/benchmark.md).
     """
-    init = getattr(previous, "params_", None)
     if name == "daily-hawkes":
-        return WarmDailyHawkes(link="identity", family="poisson", random_state=seed, init=init)
+        return DailyHawkes(link="identity", family="poisson", random_state=seed)
     if name == "hawkes-negbin":
-        return WarmDailyHawkes(link="identity", family="negbin", random_state=seed, init=init)
+        return DailyHawkes(link="identity", family="negbin", random_state=seed)
     if name == "hawkes-level":
-        return LevelHawkes(level_window=90, family="negbin", random_state=seed, init=init)
+        return LevelHawkes(level_window=90, family="negbin", random_state=seed)
     if name == "poisson":
         return PoissonBaseline()
     if name == "negbin":
@@ -216,27 +216,24 @@ def evaluate_unit(unit: str, counts: pd.Series, models: Iterable[str],
     failed: dict[str, int] = {}
     not_converged: dict[str, int] = {}
     rng = np.random.default_rng([settings.random_state, _stable_hash(unit)])
-    previous: dict[str, Any] = {}
     for k, o in enumerate(rows):
         train = y[max(0, o - settings.train_window):o].reshape(-1, 1)
         test = y[o:o + h]
         max_count = int(max(3 * train.max(), 30) + 20)
         for m, name in enumerate(models):
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             seed = int(np.random.SeedSequence([settings.random_state, k, m]).generate_state(1)[0])
             try:
-                model = make_model(name, settings, seed, previous.get(name)).fit(train)
+                model = make_model(name, settings, seed).fit(train)
                 pmf = _pmf_on_enough_counts(model, h, max_count, settings.n_paths, seed, None,
                                             f"{unit}: {name} at {index[o]:%Y-%m-%d}", diags)[:, 0]
             except ModelError as exc:
                 why = f"{name}: {str(exc).splitlines()[0][:100]}"
                 failed[why] = failed.get(why, 0) + 1
-                seconds[name] += time.perf_counter() - t0
+                seconds[name] += time.process_time() - t0
                 break  # the fold is dropped for every model anyway
             if getattr(model, "converged_", True) is False:
                 not_converged[name] = not_converged.get(name, 0) + 1
-            else:
-                previous[name] = model
             cdf = np.cumsum(pmf, axis=-1)
             out["crps"][k, m] = scoring.crps_from_pmf(pmf, test)
             out["log_score"][k, m] = scoring.log_score_from_pmf(pmf, test)
@@ -248,7 +245,7 @@ def evaluate_unit(unit: str, counts: pd.Series, models: Iterable[str],
             out["pit"][k, m] = f_lo + rng.uniform(size=h) * (f_hi - f_lo)
             out["in50"][k, m] = _interval_hits(cdf, test, 0.5)
             out["in90"][k, m] = _interval_hits(cdf, test, 0.9)
-            seconds[name] += time.perf_counter() - t0
+            seconds[name] += time.process_time() - t0
     keep = ~np.isnan(out["crps"]).any(axis=(1, 2))
     n_drop = int((~keep).sum())
     if n_drop:
@@ -291,7 +288,7 @@ class BenchmarkResult:
     diagnostics : Diagnostics
     settings : BenchmarkSettings
     seconds : dict of str to float
-        Time spent fitting and forecasting each model, summed over workers.
+        CPU seconds spent fitting and forecasting each model, summed over workers.
     wall_seconds : float
     """
 

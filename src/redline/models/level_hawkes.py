@@ -24,34 +24,7 @@ from redline.errors import ModelError
 from redline.models._checks import check_counts, check_fitted, check_horizon
 from redline.models.hawkes import DailyHawkes
 
-__all__ = ["LevelHawkes", "WarmDailyHawkes", "trailing_level"]
-
-
-class WarmDailyHawkes(DailyHawkes):
-    """:class:`DailyHawkes` whose optimiser starts from given parameters.
-
-    A rolling-origin benchmark refits the same unit every month on a window that
-    moved by a month; starting from the previous origin's estimate (``init``, a
-    fitted model's ``params_``) saves most of the optimiser's iterations.  The
-    estimate is the same maximum; only the path to it is shorter.  An ``init`` of
-    the wrong length or with non-finite values is ignored (the default start is
-    used).
-    """
-
-    def __init__(self, link: str = "identity", family: str = "poisson", n_boot: int = 0,
-                 random_state: int | None = None, max_iter: int = 2000,
-                 init: np.ndarray | None = None) -> None:
-        super().__init__(link=link, family=family, n_boot=n_boot, random_state=random_state,
-                         max_iter=max_iter)
-        self.init = init
-
-    def _start(self, spec, y):
-        theta = super()._start(spec, y)
-        if self.init is not None:
-            init = np.asarray(self.init, dtype=float)
-            if init.shape == theta.shape and np.isfinite(init).all():
-                return init
-        return theta
+__all__ = ["LevelHawkes", "trailing_level"]
 
 
 def trailing_level(y: np.ndarray, window: int) -> np.ndarray:
@@ -80,8 +53,6 @@ class LevelHawkes:
     family : {"poisson", "negbin"}
     random_state : None or int
     max_iter : int
-    init : ndarray, optional
-        Starting parameters (a previous fit's ``params_``), see :class:`WarmDailyHawkes`.
 
     Attributes
     ----------
@@ -94,13 +65,11 @@ class LevelHawkes:
     """
 
     def __init__(self, level_window: int = 90, family: str = "negbin",
-                 random_state: int | None = None, max_iter: int = 2000,
-                 init: np.ndarray | None = None) -> None:
+                 random_state: int | None = None, max_iter: int = 2000) -> None:
         self.level_window = level_window
         self.family = family
         self.random_state = random_state
         self.max_iter = max_iter
-        self.init = init
 
     def fit(self, y: Any, covariates: Any = None) -> LevelHawkes:
         """Fit the Hawkes model with the trailing level as its covariates.
@@ -115,15 +84,13 @@ class LevelHawkes:
                              f"{self.level_window!r}", field="level_window", expected="e.g. 90")
         y_arr, names, _ = check_counts(y)
         level = np.log1p(trailing_level(y_arr, int(self.level_window)))
-        self.model_ = WarmDailyHawkes(link="identity", family=self.family,
-                                      random_state=self.random_state, max_iter=self.max_iter,
-                                      init=self.init)
+        self.model_ = DailyHawkes(link="identity", family=self.family,
+                                  random_state=self.random_state, max_iter=self.max_iter)
         self.model_.fit(y_arr, covariates=level[:-1])
         self._next_level = level[-1:]
         self.stream_names_ = names
         self.level_coef_ = self.model_.coef_
         self.converged_ = self.model_.converged_
-        self.params_ = self.model_.params_
         self.diagnostics_ = getattr(self.model_, "diagnostics_", None)
         return self
 
