@@ -169,6 +169,12 @@ CODES: dict[str, Code] = {
         ("backtest.heavy_tail", "info",
          "A forecast put noticeable probability above the largest count scored; the count "
          "grid was widened."),
+        ("benchmark.unit_unscored", "warning",
+         "No origin of a unit could be scored (too short, or no events in any training "
+         "window); the unit is left out of every table."),
+        ("benchmark.zero_reference", "info",
+         "A reference model's CRPS is zero on a unit (no events, none forecast): skill against "
+         "it is undefined there, so the unit is left out of that skill and counted."),
     ]),
     # --- reports -----------------------------------------------------------------
     **_codes("reports", [

@@ -140,3 +140,84 @@ def test_backtest_widens_the_count_grid_for_runaway_forecasts():
     # exact CRPS of Poisson(200) at y = 3 is about 189 (E|X - y| - E|X - X'|/2); the old
     # 50-count grid capped it near 48
     assert 185 < crps < 195
+
+
+class _Spy:
+    """Records what it is shown; forecasts a Poisson(1) pmf; fails when told to."""
+
+    seen: list = []
+
+    def __init__(self, fail_at_len=None):
+        self.fail_at_len = fail_at_len
+
+    def fit(self, y, covariates=None):
+        y = pd.DataFrame(y)
+        if self.fail_at_len is not None and len(y) == self.fail_at_len:
+            raise ModelError("spy refuses this fold", field="y", expected="another fold")
+        self.last_day = y.index[-1]
+        self.d = y.shape[1]
+        self.x_train = None if covariates is None else np.asarray(covariates)
+        return self
+
+    def predictive_pmf(self, horizon, max_count, n_paths=1, random_state=None, covariates=None):
+        _Spy.seen.append((self.last_day, self.x_train, None if covariates is None
+                          else np.asarray(covariates)))
+        return np.broadcast_to(stats.poisson.pmf(np.arange(max_count + 1), 1.0),
+                               (horizon, self.d, max_count + 1)).copy()
+
+
+def test_no_model_sees_the_origin_day_or_later():
+    days = pd.date_range("2023-01-01", periods=120)
+    y = pd.DataFrame({"a": np.arange(120) % 3}, index=days)
+    # The covariate is the day number: a leak of any future value is visible.
+    x = pd.DataFrame({"t": np.arange(120.0)}, index=days)
+    _Spy.seen = []
+    origins = ["2023-02-15", "2023-03-01", "2023-03-20"]
+    res = rolling_origin(y, {"spy": _Spy}, horizon=10, origins=origins, covariates=x,
+                         reference="spy", n_boot=0)
+    assert len(_Spy.seen) == 3 and not res.conditional_on_covariates
+    for (last, x_train, x_future), origin in zip(_Spy.seen, origins):
+        o = pd.Timestamp(origin)
+        assert last == o - pd.Timedelta(days=1)
+        pos = days.get_loc(o)
+        assert x_train[:, 0].max() == pos - 1
+        # Held covariates: the forecast days see the day before the origin, nothing later.
+        assert (x_future[:, 0] == pos - 1).all()
+    _Spy.seen = []
+    res = rolling_origin(y, {"spy": _Spy}, horizon=10, origins=origins[:1], covariates=x,
+                         reference="spy", n_boot=0, future_covariates="observed")
+    assert res.conditional_on_covariates and "conditional" in repr(res)
+    assert _Spy.seen[0][2][0, 0] == days.get_loc(pd.Timestamp(origins[0]))
+
+
+def test_a_failed_fold_is_dropped_for_every_model():
+    y = _exciting_data(300)
+    # The spy fails on the fold whose training data has 200 days (origin row 200).
+    res = rolling_origin(y, {"spy": lambda: _Spy(fail_at_len=200), "negbin": NegBinBaseline},
+                         horizon=7, origins=[150, 200, 250], n_boot=0)
+    assert res.scores.origin.nunique() == 2
+    assert pd.Timestamp(y.index[200]) not in set(res.scores.origin)
+    counts = res.scores.groupby("model").size()
+    assert counts.nunique() == 1  # the same folds for every model
+    assert res.diagnostics.has("backtest.fold_failed")
+    assert not res.scores["value"].isna().any()
+    assert (res.summary["n"] == 2 * 2).all()
+
+
+def test_block_bootstrap_interval_brackets_the_skill_and_narrows_with_origins():
+    from redline.models.backtest import block_bootstrap_indices
+
+    idx = block_bootstrap_indices(10, 3, 500, np.random.default_rng(0))
+    assert idx.shape == (500, 10) and idx.min() >= 0 and idx.max() <= 9
+    # Runs of consecutive origins survive inside a replicate.
+    assert (np.diff(idx[:, :3], axis=1) == 1).all()
+    y = _exciting_data(900, seed=3)
+    kw = dict(horizon=14, n_paths=200, metrics=("crps",), random_state=1)
+    few = rolling_origin(y, {"negbin": NegBinBaseline}, n_origins=6, **kw)
+    many = rolling_origin(y, {"negbin": NegBinBaseline}, n_origins=24, **kw)
+    for res in (few, many):
+        row = res.summary.set_index("model").loc["negbin"]
+        assert row.skill_lo <= row.skill <= row.skill_hi
+    width = [r.summary.set_index("model").loc["negbin"].pipe(lambda s: s.skill_hi - s.skill_lo)
+             for r in (few, many)]
+    assert width[1] < width[0]

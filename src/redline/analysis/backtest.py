@@ -16,14 +16,18 @@ __all__ = ["backtest_case"]
 
 def backtest_case(store, case: Case | str, horizon: int = 14, origins: str | int = "weekly",
                   start: str | dt.date | None = None, end: str | dt.date | None = None,
-                  streams: list[str] | None = None, n_paths: int = 500, random_state: int = 1):
+                  streams: list[str] | None = None, n_paths: int = 500, random_state: int = 1,
+                  future_covariates: str = "hold"):
     """Fit on data before each origin, forecast ``horizon`` days, score (CRPS, log score).
 
     Models: DailyHawkes (the case's link, with its covariates), PoissonBaseline,
     NegBinBaseline and Persistence(7).  ``origins`` is ``"weekly"`` (every 7 days
     between ``start`` and ``end``) or a number of evenly spaced origins.  The
     default span runs from the middle of the case window to ``horizon`` days before
-    its end, so every forecast can be scored.
+    its end, so every forecast can be scored.  ``future_covariates`` is passed to
+    :func:`~redline.models.rolling_origin`: ``"hold"`` (default) keeps each
+    covariate at its value on the day before the origin; ``"observed"`` gives the
+    model the realised values and labels the result conditional on them.
 
     Returns
     -------
@@ -69,21 +73,8 @@ def backtest_case(store, case: Case | str, horizon: int = 14, origins: str | int
         "negbin": NegBinBaseline,
         "persistence": lambda: Persistence(k=7),
     }
-    import warnings
-
-    from redline.errors import ConvergenceWarning
-    # Dozens of refits on short windows: report unidentified parameters once, not per fit.
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        result = rolling_origin(counts, models, horizon=horizon, origins=chosen, covariates=cov,
-                                n_paths=n_paths, random_state=random_state)
-    n = sum(issubclass(w.category, ConvergenceWarning) for w in caught)
-    if n:
-        warnings.warn(f"{n} of the {len(chosen)} Hawkes refits had a parameter the window cannot "
-                      "identify (e.g. the decay of a stream that excites nothing); their forecasts "
-                      "and scores stand, only their standard errors would not", ConvergenceWarning,
-                      stacklevel=2)
-    for w in caught:
-        if not issubclass(w.category, ConvergenceWarning):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return result
+    # Fits that did not converge are counted on the result's diagnostics by
+    # rolling_origin (not relabelled here as "unidentified parameters").
+    return rolling_origin(counts, models, horizon=horizon, origins=chosen, covariates=cov,
+                          n_paths=n_paths, random_state=random_state,
+                          future_covariates=future_covariates)

@@ -109,8 +109,12 @@ def backtest(
                                streams=_split(streams), n_paths=n_paths, random_state=seed)
     if as_json:
         print(json.dumps({"summary": result.summary.to_dict(orient="records"),
-                          "origins": [str(o) for o in result.scores["origin"].unique()]}, indent=1, default=str))
+                          "origins": [str(o) for o in result.scores["origin"].unique()],
+                          "conditional_on_covariates": result.conditional_on_covariates,
+                          "diagnostics": result.diagnostics.to_list()}, indent=1, default=str))
         return
+    for d in result.diagnostics:
+        console.print(f"[yellow]{d}[/yellow]")
     console.print(frame_table(result.summary, title=f"Backtest: {result.scores['origin'].nunique()} origins, {horizon}-day horizon "
                               "(lower scores are better; skill = 1 - score / Poisson's)"))
 

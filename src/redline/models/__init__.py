@@ -5,7 +5,7 @@ store, plotting or the CLI.
 """
 
 from redline.models.backtest import BacktestResult, rolling_origin
-from redline.models.baselines import NegBinBaseline, Persistence, PoissonBaseline
+from redline.models.baselines import Conflictology, NegBinBaseline, Persistence, PoissonBaseline
 from redline.models.hawkes import (
     FATALITIES,
     DailyHawkes,
@@ -30,6 +30,7 @@ from redline.models.scoring import crps_from_pmf, crps_from_samples, log_score_f
 __all__ = [
     "FATALITIES",
     "BacktestResult",
+    "Conflictology",
     "DailyHawkes",
     "DailyParams",
     "DailySimulation",

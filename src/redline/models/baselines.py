@@ -1,6 +1,6 @@
 """Baselines every claim about a Hawkes model is compared with.
 
-All three share the estimator interface of :class:`~redline.models.DailyHawkes`
+All four share the estimator interface of :class:`~redline.models.DailyHawkes`
 (``fit``, ``log_likelihood``, ``score``, ``simulate``, ``forecast``,
 ``predictive_pmf``) and ignore covariates (accepted so that a backtest can call
 every model the same way).
@@ -19,7 +19,7 @@ from redline.errors import ModelError
 from redline.models import scoring
 from redline.models._checks import as_rng, check_counts, check_fitted, check_horizon
 
-__all__ = ["PoissonBaseline", "NegBinBaseline", "Persistence"]
+__all__ = ["PoissonBaseline", "NegBinBaseline", "Persistence", "Conflictology"]
 
 
 class _CountBaseline:
@@ -223,3 +223,64 @@ class Persistence(_CountBaseline):
 
     def __repr__(self) -> str:
         return f"Persistence(k={self.k})"
+
+
+class Conflictology:
+    """Tomorrow is a day drawn from the unit's own recent past.
+
+    ViEWS's "conflictology" reference: the predictive distribution of every
+    future day is the **empirical distribution of the daily counts of the last
+    ``window`` days** (each past day weighted equally).  Counts never seen in the
+    window get probability zero, so a log score can hit its floor (1e-12); CRPS
+    is unaffected.  Not built on ``_CountBaseline``: its pmf is not Poisson.
+
+    Parameters
+    ----------
+    window : int
+        Trailing window, days.
+
+    Attributes
+    ----------
+    pmf_ : ndarray of shape (n_streams, max_observed + 1)
+        Share of window days with each count.
+    """
+
+    def __init__(self, window: int = 365) -> None:
+        self.window = window
+
+    def fit(self, y: Any, covariates: Any = None) -> Conflictology:
+        """Tabulate the counts of the last ``window`` days of each stream."""
+        if int(self.window) != self.window or self.window < 1:
+            raise ModelError(f"window must be a whole number of days >= 1, got {self.window!r}",
+                             field="window", expected="e.g. 365")
+        y_arr, names, index = check_counts(y, allow_all_zero=True)
+        self.stream_names_ = names
+        self._index = index
+        recent = y_arr[-int(self.window):].astype(np.int64)
+        top = int(recent.max()) if recent.size else 0
+        self.pmf_ = np.stack([np.bincount(recent[:, j], minlength=top + 1) / recent.shape[0]
+                              for j in range(recent.shape[1])])
+        return self
+
+    def predictive_pmf(self, horizon: int, max_count: int, n_paths: int = 1000,
+                       random_state: Any = None, covariates: Any = None,
+                       history: Any = None) -> np.ndarray:
+        """Exact predictive pmf, shape (horizon, n_streams, max_count + 1)."""
+        check_fitted(self, "stream_names_")
+        horizon = check_horizon(horizon)
+        out = np.zeros((len(self.stream_names_), max_count + 1))
+        k = min(max_count + 1, self.pmf_.shape[1])
+        out[:, :k] = self.pmf_[:, :k]
+        return np.broadcast_to(out, (horizon,) + out.shape).copy()
+
+    def simulate(self, horizon: int, n_paths: int = 1000, random_state: Any = None,
+                 history: Any = None, covariates: Any = None) -> np.ndarray:
+        """Independent daily draws, shape (n_paths, horizon, n_streams)."""
+        check_fitted(self, "stream_names_")
+        horizon = check_horizon(horizon)
+        rng = as_rng(random_state)
+        cols = [rng.choice(self.pmf_.shape[1], size=(n_paths, horizon), p=p) for p in self.pmf_]
+        return np.stack(cols, axis=-1)
+
+    def __repr__(self) -> str:
+        return f"Conflictology(window={self.window})"

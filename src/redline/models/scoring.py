@@ -48,7 +48,8 @@ def crps_from_pmf(pmf: np.ndarray, y: Any) -> np.ndarray:
         Probabilities of 0..max_count; mass beyond ``max_count`` is taken as
         negligible (choose ``max_count`` well above the plausible counts).
     y : array broadcastable to ``pmf.shape[:-1]``
-        Observed counts.
+        Observed counts (counts above the grid are scored exactly, taking the
+        forecast's CDF as 1 beyond it).
 
     Returns
     -------
@@ -59,7 +60,10 @@ def crps_from_pmf(pmf: np.ndarray, y: Any) -> np.ndarray:
     k = np.arange(pmf.shape[-1])
     cdf = np.cumsum(pmf, axis=-1)
     ind = (k >= y[..., None]).astype(float)
-    return ((cdf - ind) ** 2).sum(axis=-1)
+    # Counts above the grid: there F = 1 (all mass is on the grid) while the
+    # indicator is still 0 up to y - 1, one unit of squared error per count.
+    beyond = np.maximum(y - pmf.shape[-1], 0.0)
+    return ((cdf - ind) ** 2).sum(axis=-1) + beyond
 
 
 def crps_from_samples(samples: np.ndarray, y: Any) -> np.ndarray:
