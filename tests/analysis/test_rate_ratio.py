@@ -67,12 +67,12 @@ def test_equal_rates_over_unequal_windows_are_not_a_change():
 def test_rate_ratio_p_values_calibrated_under_equal_rates():
     """Under equal rates, P(p <= level) is at most the level and not far below it.
 
-    5000 pairs with 2 events a day over windows of 6 and 20 days (about 50
+    3000 pairs with 2 events a day over windows of 6 and 20 days (about 50
     events a pair, so the test's discreteness costs little size). Tolerance:
-    4 binomial standard deviations of a share estimated from 5000 draws.
+    4 binomial standard deviations of a share estimated from 3000 draws.
     """
     rng = np.random.default_rng(16)
-    t_a, t_b, rate, n_sim = 6.0, 20.0, 2.0, 5000
+    t_a, t_b, rate, n_sim = 6.0, 20.0, 2.0, 3000
     a = rng.poisson(rate * t_a, n_sim)
     b = rng.poisson(rate * t_b, n_sim)
     p = np.array([rate_ratio_ci(int(x), t_a, int(y), t_b)[3] for x, y in zip(a, b)])
@@ -83,8 +83,8 @@ def test_rate_ratio_p_values_calibrated_under_equal_rates():
     # and the rate-ratio intervals cover the true ratio 1 as often as they claim (or more:
     # exact intervals are conservative), but not always
     covered = np.mean([lo <= 1 <= hi for _, lo, hi, _ in
-                       (rate_ratio_ci(int(x), t_a, int(y), t_b) for x, y in zip(a[:2000], b[:2000]))])
-    tol = 4 * np.sqrt(0.05 * 0.95 / 2000)
+                       (rate_ratio_ci(int(x), t_a, int(y), t_b) for x, y in zip(a[:1500], b[:1500]))])
+    tol = 4 * np.sqrt(0.05 * 0.95 / 1500)
     assert 0.95 - tol <= covered <= 0.995, covered
 
 
