@@ -91,7 +91,56 @@ options:
 {red_line("attacks", "p_never")}"""
 
 
-def write_synthetic_scenario(folder: Path) -> Path:
+METRICS_YAML = f"""\
+name: synthetic_metrics
+title: Metrics on a synthetic case
+case: case
+actor: home
+decision_day: {START + dt.timedelta(days=N_DAYS - 1)}
+horizon_days: 30
+model:
+  streams: [attacks, strikes]
+  covariates: []
+  link: identity
+fatalities: {{stream: attacks, prior: [1, 1]}}
+metrics:
+  - {{id: attacks, label: Attacks, kind: count, stream: attacks}}
+  - {{id: pause, label: Two quiet weeks, kind: p_pause, stream: attacks, min_days: 14}}
+  - {{id: strike_soon, label: A strike within 5 days, kind: p_any, stream: strikes, days: 5}}
+  - {{id: p_fatal, label: Any fatal attack, kind: p_fatality}}
+  - {{id: retaliation, label: Retaliation, kind: p_assumed_event, base_probability: p_base}}
+  - {{id: escalation, label: Escalation, kind: p_assumed_event, per_event: {{stream: strikes, probability: p_q}}}}
+assumptions:
+  - {{id: p_base, value: 0.2, justification: "A base risk, for the test."}}
+  - {{id: p_q, value: 0.3, justification: "A risk per strike, for the test."}}
+  - {{id: p_half, value: 0.5, justification: "Half the worlds, for the test."}}
+options:
+  - id: nothing
+    label: Nothing
+  - id: silence
+    label: Attacks stop
+    interventions:
+      - {{type: set_baseline, stream: attacks, rate: 0}}
+      - {{type: set_coupling, source: attacks, target: attacks, value: 0}}
+      - {{type: set_coupling, source: strikes, target: attacks, value: 0}}
+  - id: half
+    label: Attacks stop in half the worlds
+    interventions:
+      - {{type: set_baseline, stream: attacks, rate: 0, probability: p_half}}
+      - {{type: set_coupling, source: attacks, target: attacks, value: 0}}
+      - {{type: set_coupling, source: strikes, target: attacks, value: 0}}
+  - id: risky
+    label: A risky step
+    interventions:
+      - {{type: event_risk, metric: retaliation, probability: p_half}}
+  - id: wave
+    label: A strike wave
+    interventions:
+      - {{type: inject, stream: strikes, day: 2, count: 4}}
+"""
+
+
+def write_synthetic_scenario(folder: Path, scenario: str = SCENARIO_YAML) -> Path:
     """Write case/ (case.yaml, events.csv) and scenario.yaml under ``folder``; return the scenario."""
     rng = np.random.default_rng(11)
     case_dir = folder / "case"
@@ -117,7 +166,7 @@ def write_synthetic_scenario(folder: Path) -> Path:
             row["date"] = (START + dt.timedelta(days=e["day"])).isoformat()
             w.writerow(row)
     path = folder / "scenario.yaml"
-    path.write_text(SCENARIO_YAML, encoding="utf-8")
+    path.write_text(scenario, encoding="utf-8")
     return path
 
 
@@ -128,6 +177,18 @@ def synthetic_scenario(tmp_path_factory):
     from redline.scenarios import load_scenario
     folder = tmp_path_factory.mktemp("synthetic_scenario")
     spec, case = load_scenario(write_synthetic_scenario(folder))
+    store = DuckDBStore(folder / "events.duckdb")
+    store.ingest(folder / "case")
+    return spec, case, store
+
+
+@pytest.fixture(scope="module")
+def synthetic_metrics_scenario(tmp_path_factory):
+    """(spec, case, store) of the metrics scenario on the same synthetic case."""
+    from redline.data.store import DuckDBStore
+    from redline.scenarios import load_scenario
+    folder = tmp_path_factory.mktemp("synthetic_metrics")
+    spec, case = load_scenario(write_synthetic_scenario(folder, METRICS_YAML))
     store = DuckDBStore(folder / "events.duckdb")
     store.ingest(folder / "case")
     return spec, case, store
