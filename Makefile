@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # The models' matrices are small: BLAS threads only compete with each other.
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: demo test install install-test bench clean assets web-assets
+.PHONY: demo test install install-test bench clean assets web-assets mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,12 @@ web-assets:
 
 bench: $(TEST_STAMP)
 	for f in bench/*.py; do $(BIN)/python $$f || exit 1; done
+
+# Mutation testing (slow, not part of `make test`): a seeded sample of mutants of each
+# module listed in mutants.toml, niced; rerun to continue, the score per module is printed.
+mutants: $(TEST_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	PATH=$(abspath $(BIN)):$$PATH nice -n 10 $(BIN)/python scripts/mutants.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -45,13 +45,18 @@ def test_phases(result):
     assert seg["events"].sum() == result.totals().set_index("scope").loc["militia_attacks_on_us", "events"]
     assert seg["start"].iloc[0] == pd.Timestamp("2023-10-01") and seg["end"].iloc[-1] == pd.Timestamp("2024-03-31")
     assert (seg["start"].iloc[1:].to_numpy() == (seg["end"].iloc[:-1] + pd.Timedelta(days=1)).to_numpy()).all()
+    # where the changes fall is checked on planted changes (test_escalation.py), not on
+    # this case's narrative; here: each change point agrees with the phases around it
     cps = ph.change_points
-    onset = cps.iloc[0]
-    assert onset["direction"] == "rise"
-    assert pd.Timestamp("2023-10-10") <= onset["date"] <= pd.Timestamp("2023-10-24")
-    falls = cps[cps["direction"] == "fall"]
-    assert ((falls["date"] >= pd.Timestamp("2024-01-20")) & (falls["date"] <= pd.Timestamp("2024-02-20"))).any()
-    assert cps["p_value"].between(0, 1).all()
+    assert len(cps) == len(seg) - 1 >= 1
+    for k, cp in enumerate(cps.itertuples()):
+        assert cp.date == seg["start"].iloc[k + 1]
+        assert cp.rate_before == pytest.approx(seg["rate_per_day"].iloc[k])
+        assert cp.rate_after == pytest.approx(seg["rate_per_day"].iloc[k + 1])
+        assert cp.direction == ("rise" if cp.rate_after > cp.rate_before else "fall")
+        # a Monte Carlo p-value is (1 + draws at least as extreme) / (n_sim + 1)
+        draws = cp.p_value * (ph.n_sim + 1)
+        assert draws == pytest.approx(round(draws)) and 1 <= round(draws) <= ph.n_sim + 1
 
 
 def test_reciprocity_shapes(store, result):
@@ -60,7 +65,9 @@ def test_reciprocity_shapes(store, result):
     assert ("us_strikes_on_militias", "militia_attacks_on_us") in pairs
     for r in result.reciprocity:
         assert len(r.pairs) == r.summary["actions"]
-        assert r.by_k["p_value"].between(0, 1).all()
+        # exact over the shifts: (1 + shifts at least as extreme) / (1 + shifts)
+        shifts = r.by_k["p_value"] * (1 + r.n_shifts)
+        assert (shifts.round() - shifts).abs().max() < 1e-6 and shifts.round().min() >= 1
         assert r.by_k["observed"].is_monotonic_increasing
         assert r.lag_counts["actions"].sum() == r.summary["with_reaction"]
 
@@ -79,7 +86,9 @@ def test_deterrence_waves(result):
     assert [w["window_days"] for w in feb] == [7, 14, 28]
     assert any("kh_suspension" in c for w in feb for c in w["confounders"])
     fit = d["model"]["fits"][0]
-    assert fit["low"] <= fit["effect"] <= fit["high"]
+    verdict = ("inhibits (deterrence)" if fit["high"] < 0 else
+               "excites (provocation)" if fit["low"] > 0 else "unclear")
+    assert fit["verdict"] == verdict
     assert any("association" in s for s in d["statements"])
 
 
@@ -92,7 +101,11 @@ def test_network_and_json(result):
     den = net["deniability"]
     assert sum(c["attacks"] for c in den["claims"]) == den["attacks"]
     assert sum(c["attacks"] for c in den["attribution"]) == den["attacks"]
-    assert 0 <= den["deniable_share_low"] <= den["deniable_share"] <= den["deniable_share_high"] <= 1
+    k = sum(c["attacks"] for c in den["claims"] if c["deniable"])
+    assert den["deniable_attacks"] == k
+    assert den["deniable_share"] == pytest.approx(k / den["attacks"])
+    from scipy import stats
+    assert den["deniable_share_low"] == pytest.approx(stats.beta.ppf(0.025, k, den["attacks"] - k + 1))
 
 
 def test_bad_input(store):

@@ -44,14 +44,12 @@ def test_planted_drop_after_wave(make_case):
     assert any("association" in s for s in res.statements)
 
 
-def test_model_view_reports_signed_effect(make_case):
+def test_model_view_lists_its_fits_and_unadjusted_covariates(make_case):
+    # the sign of the effect is checked on planted couplings in test_model_view.py
     store, case = make_case(_planted_drop(), 150, extra=EXTRA)
     res = deterrence(store, case, windows=(14,), fit_model=True)
     fits = res.model["fits"]
     assert [f["label"] for f in fits] == ["without covariates"]     # the case's model has none
-    f = fits[0]
-    assert f["low"] <= f["effect"] <= f["high"]
-    assert f["verdict"] in ("inhibits (deterrence)", "excites (provocation)", "unclear")
     assert res.model["covariates_not_adjusted"] == ["announced_pause"]
 
 

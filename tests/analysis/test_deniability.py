@@ -1,0 +1,45 @@
+"""Deniable share of attacks with every claim class present, unattributed ones included.
+
+20 planted attacks: 3 unclaimed, 4 claimed by the umbrella (through an alias),
+5 claimed by "Unknown gunmen" (an actor of kind unattributed), 6 by a named
+group and 2 by a name the case does not know.  Deniable = unclaimed + umbrella
++ unattributed = 12 of 20, with the exact Clopper-Pearson interval.
+"""
+
+from __future__ import annotations
+
+import pytest
+from scipy import stats
+
+from redline.analysis import analyze_network as network
+
+
+def _attacks() -> list[dict]:
+    ev = []
+    plan = [("", "brigade", 3), ("Front Umbrella", "front", 4), ("Unknown gunmen", "unknowns", 5),
+            ("Brigade", "brigade", 6), ("Somebody Else", "cell", 2)]
+    day = 0
+    for claim, actor, n in plan:
+        for _ in range(n):
+            ev.append({"day": day, "actor": actor, "target": "home", "claimed_by": claim})
+            day += 2
+    ev.append({"day": 45, "actor": "home", "target": "brigade", "mode": "aerial"})
+    return ev
+
+
+def test_deniable_share_counts_unattributed_claims(make_case):
+    store, case = make_case(_attacks(), 60)
+    d = network(store, case).deniability
+    claims = d["claims"].set_index("class")
+    assert dict(claims["attacks"]) == {"unclaimed": 3, "umbrella": 4, "unattributed": 5,
+                                       "named_group": 6, "other_claimant": 2}
+    assert dict(claims["deniable"]) == {"unclaimed": True, "umbrella": True, "unattributed": True,
+                                        "named_group": False, "other_claimant": False}
+    assert (d["attacks"], d["deniable_attacks"]) == (20, 12)
+    assert d["deniable_share"] == pytest.approx(0.6)
+    assert d["deniable_share_low"] == pytest.approx(stats.beta.ppf(0.025, 12, 9))
+    assert d["deniable_share_high"] == pytest.approx(stats.beta.ppf(0.975, 13, 8))
+    assert claims.loc["unattributed", "share"] == pytest.approx(0.25)
+    # the attribution view classes the attacking actors themselves
+    attribution = d["attribution"].set_index("class")
+    assert dict(attribution["attacks"]) == {"umbrella": 4, "unattributed": 5, "named_group": 11}

@@ -1,0 +1,93 @@
+"""Red lines in the compiled day loop: what triggers them and how often they answer.
+
+The fixtures separate what a bug would merge: attacks are frequent but fatal
+ones rare (or impossible on some paths), and a rule's probability is neither 0
+nor 1.  With one-day windows and a one-day delay every trigger and response can
+be matched day by day, so these checks are exact rather than statistical where
+possible; the probability check uses a tolerance of 4 binomial standard
+deviations for the number of triggers simulated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from redline.scenarios._engine import SERIES_FATALITIES, RuleArrays, simulate_batch
+
+HORIZON = 40
+
+
+def _rule(series: int, prob: float, at_least: int = 1, window: int = 1) -> dict:
+    # respond with one event of stream 1 exactly one day later, as often as triggered
+    return {"series": series, "at_least": at_least, "window": window, "prob": prob,
+            "stream": 1, "count": 1, "dmin": 1, "dmax": 1, "max_fires": 10_000}
+
+
+def _run(rule: dict, p_fatal: np.ndarray, n_paths: int, attack_rate: float = 3.0, seed: int = 1):
+    # stream 0: attacks at a constant rate; stream 1: responses only (rate 0, no coupling)
+    mu = np.tile([attack_rate, 0.0], (HORIZON, 1))
+    return simulate_batch(seed, mu, np.zeros((2, 2)), np.ones(2), np.zeros(2),
+                          np.zeros((HORIZON, 2), dtype=np.int64), n_paths, link="identity",
+                          p_fatal=p_fatal, fatal_stream=0, rules=RuleArrays([rule]))
+
+
+def test_fatality_red_line_answers_fatal_days_only():
+    n = 400
+    p_fatal = np.where(np.arange(n) < n // 2, 0.0, 0.05)
+    counts, fatal, fires = _run(_rule(SERIES_FATALITIES, 1.0), p_fatal, n)
+    attacks, responses = counts[:, :, 0], counts[:, :, 1]
+    assert attacks[: n // 2].sum() > 1000          # many attacks on the paths that cannot kill
+    assert fatal[: n // 2].sum() == 0 and fires[: n // 2].sum() == 0
+    assert responses[: n // 2].sum() == 0
+    fatal_days = fatal > 0
+    assert fatal_days.sum() > 500
+    # every fatal day, and only those, is answered the next day
+    np.testing.assert_array_equal(responses[:, 1:] > 0, fatal_days[:, :-1])
+    np.testing.assert_array_equal(fires[:, 0], fatal_days.sum(axis=1))
+    # fatal attacks are a binomial thinning of the attacks with the path's probability
+    share = fatal[n // 2:].sum() / attacks[n // 2:].sum()
+    tol = 4 * np.sqrt(0.05 * 0.95 / attacks[n // 2:].sum())
+    assert abs(share - 0.05) < tol
+    assert (fatal <= attacks).all()
+
+
+def test_attack_red_line_answers_attack_days_not_fatal_ones():
+    n = 100
+    counts, fatal, fires = _run(_rule(0, 1.0), np.zeros(n), n)
+    attack_days = counts[:, :, 0] > 0
+    np.testing.assert_array_equal(counts[:, 1:, 1] > 0, attack_days[:, :-1])
+    np.testing.assert_array_equal(fires[:, 0], attack_days.sum(axis=1))
+
+
+@pytest.mark.parametrize("prob", [0.0, 0.3, 0.8])
+def test_red_line_answers_with_its_probability(prob):
+    n = 1000
+    counts, _, fires = _run(_rule(0, prob), np.zeros(n), n, seed=7)
+    triggers = int((counts[:, :, 0] > 0).sum())
+    share = fires.sum() / triggers
+    tol = 4 * np.sqrt(max(prob * (1 - prob), 1e-12) / triggers)
+    assert abs(share - prob) <= tol, (share, prob, triggers)
+
+
+def test_window_and_threshold_make_one_incident_one_decision():
+    """At least 3 attacks within 5 days; after a check that met it, 5 quiet days of the rule."""
+    n = 200
+    rule = _rule(0, 1.0, at_least=3, window=5)
+    counts, _, fires = _run(rule, np.zeros(n), n, attack_rate=0.6, seed=3)
+    att = counts[:, :, 0]
+    expected_fires = np.zeros(n, dtype=int)
+    expected_resp = np.zeros_like(att)
+    for p in range(n):
+        next_check = 0
+        for t in range(HORIZON):
+            if t < next_check:
+                continue
+            if att[p, max(0, t - 4): t + 1].sum() >= 3:
+                next_check = t + 5
+                expected_fires[p] += 1
+                if t + 1 < HORIZON:
+                    expected_resp[p, t + 1] += 1
+    assert expected_fires.sum() > 100
+    np.testing.assert_array_equal(fires[:, 0], expected_fires)
+    np.testing.assert_array_equal(counts[:, :, 1], expected_resp)
