@@ -99,6 +99,8 @@ def _resolve(m: Mention | None, s: Sentence, lex: Any, doc_text: str) -> tuple[s
         return None, None
     a, b = s.char_span(m.start, m.end)
     raw = doc_text[a:b] or m.text
+    if m.value is None and "world" in m.flags:
+        return raw, raw  # a typed raw actor: its code goes to actor_code / target_code
     if m.value is None and "government" in m.flags:
         for p in s.places:
             gov = lex.governments.get(p.value.country)
@@ -106,6 +108,18 @@ def _resolve(m: Mention | None, s: Sentence, lex: Any, doc_text: str) -> tuple[s
                 return gov, raw
         return raw, raw
     return m.value, raw
+
+
+def _code(m: Mention | None, lex: Any) -> str | None:
+    """CAMEO-style code of a mention: its world code, or the country code of the
+    case actor it names."""
+    if m is None:
+        return None
+    if m.code:
+        return m.code
+    from redline.reading.mentions import _country_code
+
+    return _country_code(m, lex)
 
 
 def _confidence(c: Candidate, actor: str | None, recipient: str | None, known: set[str]) -> float:
@@ -216,6 +230,8 @@ def read_text(text: str, date: Any = None, case: Any = None,
                 hedged=c.hedged,
                 document=document,
                 document_date=ref,
+                actor_code=_code(c.actor, lex) if actor_raw is not None or c.actor is not None else None,
+                target_code=_code(c.recipient, lex) if recipient is not None else None,
             )
             if c.claimed and c.actor is not None:
                 spans_["claimed_by"] = spans_["actor"]
