@@ -37,7 +37,12 @@ NOUN_FOLLOW = frozenset({"on", "against", "in", "at", "by", "of", "that", "which
 BE = frozenset({"was", "were", "been", "being", "is", "are", "be", "got", "get"})
 MODALS = frozenset({"would", "could", "may", "might", "will", "shall", "should", "can", "must",
                     "to", "wo", "ca"})
-NEG = frozenset({"not", "n't", "never", "no", "without", "nor"})
+NEG = frozenset({"not", "n't", "never", "no", "without", "nor", "failed", "fails", "fail",
+                 "failing", "unable"})
+# words before an event noun that make it a prospect, not a fact
+UNREAL = frozenset({"considering", "considers", "considered", "weighing", "mulling", "possible",
+                    "potential", "proposed", "planned", "threatened", "prospect", "risk",
+                    "avoid", "prevent", "averting", "avert"})
 RECIP_PREPS = frozenset({"on", "against", "at", "targeting", "targeted", "toward", "towards",
                          "to", "hitting", "upon"})
 HEDGES = frozenset({"reportedly", "allegedly", "suspected", "reports", "reported",
@@ -143,7 +148,7 @@ def _subject(s: Sentence, pos: int, bounds: list[int], lex: Lexicon, exclude: se
     cands = [a for a in s.actors if left < a.start and a.end <= pos and a.start not in exclude
              and a.end not in exclude
              and "anti" not in a.flags and "locative" not in a.flags
-             and not (a.start > 0 and s.lower[a.start - 1] in RECIP_PREPS | {"with", "by", "for"})]
+             and not (a.start > 0 and _prev_word(s, a.start) in RECIP_PREPS | {"with", "by", "for"})]
     if not cands and left >= 0 and (s.lower[left] in ("that", ",") or s.lower[left] in lex.reporting_verbs) and left > 0:
         if s.lower[left] in lex.reporting_verbs:
             return _subject(s, left, bounds, lex, exclude)
@@ -156,6 +161,14 @@ def _subject(s: Sentence, pos: int, bounds: list[int], lex: Lexicon, exclude: se
     named = [a for a in cands if a.named]
     pool = named or cands
     return pool[0]
+
+
+def _prev_word(s: Sentence, i: int) -> str:
+    """The word before token ``i``, skipping an article ("to the president")."""
+    j = i - 1
+    if j >= 0 and s.lower[j] in ("the", "a", "an"):
+        j -= 1
+    return s.lower[j] if j >= 0 else ""
 
 
 def _agent(s: Sentence, end: int) -> Mention | None:
@@ -316,6 +329,10 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
         if any(w in NEG for w in window):
             negated_at.append(t.end)
             continue
+        if noun and any(w in UNREAL for w in window):
+            continue  # "is considering sanctions", "possible strikes": not (yet) an event
+        if not noun and info.pos == "v" and window and window[-1] in ("a", "an", "the"):
+            continue  # "demanded an end": a verb-only trigger used as a noun
         if any(0 <= t.start - e <= 3 for e in negated_at) and (not noun or info.form == "ing"):
             continue  # "has not ruled out striking": the content of a negated act
         if not noun and info.form in ("base", "ed") and window and (
@@ -385,6 +402,8 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
             for a in s.actors:
                 if a.start < t.end or a.start >= right or a is c.actor:
                     continue
+                if "agent" in a.flags:
+                    continue  # "killed a soldier": an unnamed victim is no recipient
                 if a.end < n and s.lower[a.end] in lex.reporting_verbs:
                     continue  # ", the Iraqi military said": the speaker
                 if a.start and s.lower[a.start - 1] in ("to", "into") and any(

@@ -167,7 +167,9 @@ def build_lexicon(case: Any) -> Lexicon:
                 triggers[f].append(TriggerInfo(cat, "vn", base, mode or nouns[0].mode, form))
             else:
                 triggers.setdefault(f, []).append(TriggerInfo(cat, "v", base, mode, form))
-    _add_cameo_verbs(triggers)
+    _add_cameo_verbs(triggers, frozenset(
+        f.lower() for key in ("light_verbs", "reporting_verbs") for e in trig.get(key, []) or []
+        for f in inflect_verb(str(e))[1]) | _NOT_EVENTS | _CASUALTY_WORDS)
     trigger_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     for f, doc in zip(triggers, nlp.tokenizer.pipe(list(triggers))):
         trigger_matcher.add(f, [doc])
@@ -253,22 +255,19 @@ def build_lexicon(case: Any) -> Lexicon:
     )
 
 
-def _add_cameo_verbs(triggers: dict[str, list[TriggerInfo]]) -> None:
-    """Add the CAMEO verb forms: a form the hand-written lexicon already has keeps
-    its category but learns its CAMEO block (whose patterns may refine it); a new
-    form gets its block's default category, or ``"?"`` when only a pattern can
-    give one."""
-    from dataclasses import replace
+def _add_cameo_verbs(triggers: dict[str, list[TriggerInfo]], skip: frozenset[str]) -> None:
+    """Add the CAMEO verb forms the hand-written lexicon lacks (``skip``: light
+    and reporting verbs, which carry an event noun or a statement rather than an
+    event).  A form gets its block's default category, or ``"?"`` when only a
+    pattern of its block can give one (:func:`redline.reading.mentions._refine`)."""
 
     from redline.reading.world import get_world, plover_of
 
     world = get_world()
     for form, (lemma, block, code, kind) in world.verbs.items():
-        have = triggers.get(form)
-        if have:
-            triggers[form] = [replace(t, block=block) if t.pos != "n" and t.block is None else t for t in have]
-            continue
-        cat = plover_of(code) if code != "---" else None
+        if form in triggers or form.split(" ")[0] in skip:
+            continue  # the hand-written lexicon is tuned on the reference analysis: it wins
+        cat = plover_of(code) if code != "---" and lemma not in _PATTERN_ONLY else None
         triggers[form] = [TriggerInfo(cat or "?", "v", lemma, None, kind, block)]
 
 
@@ -303,6 +302,35 @@ class PhraseFinder:
             else:
                 i += 1
         return out
+
+
+# forms that open phrases far more often than they state an event
+_NOT_EVENTS = frozenset({"according", "including", "regarding", "concerning", "following", "given",
+                         "based", "linked", "related", "called", "known", "aimed", "involving",
+                         "considering", "pending", "fail", "failed", "fails", "failing", "try",
+                         "tried", "tries", "trying", "attempt", "attempted", "attempts", "seek",
+                         "seeks", "sought", "seeking", "want", "wants", "wanted", "plan",
+                         "plans", "planned", "planning", "expect", "expected", "expects", "hope",
+                         "hoped", "hopes", "intend", "intended", "intends", "prepare",
+                         "prepared", "prepares", "preparing", "continue", "continued",
+                         "continues", "continuing", "begin", "began", "begun", "start",
+                         "started", "starts", "let", "lets", "help", "helped", "helps",
+                         "further", "post", "posted", "suspected", "suspect", "alleged",
+                         "remain", "remained", "remains", "stay", "stayed", "use", "used",
+                         "uses", "using"})
+
+
+# verbs of many senses: an event only where a CAMEO pattern fits ("took control of")
+_PATTERN_ONLY = frozenset({"take", "give", "get", "make", "put", "set", "keep", "hold", "bring",
+                           "come", "go", "see", "show", "turn", "run", "leave", "move", "open",
+                           "close", "raise", "lead", "carry", "draw", "pass", "meet", "reach",
+                           "cut", "push", "pull", "play", "mark", "face", "handle", "deal",
+                           "suggest", "say", "tell", "note", "add", "compare", "link", "escalate",
+                           "heighten", "boost", "increase", "further", "summon", "end"})
+# casualty words: the coder counts them, they are no events of their own
+_CASUALTY_WORDS = frozenset({"die", "died", "dies", "dying", "hurt", "hurts", "hurting", "wound",
+                             "wounded", "wounds", "wounding", "injure", "injured", "injures",
+                             "injuring", "kill", "killed", "kills", "killing"})
 
 
 # sectors that make a country's code resolve to the case's actor for that country

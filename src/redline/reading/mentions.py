@@ -109,24 +109,51 @@ def _sponsored(lex: Lexicon, lower: list[str], toks: list[str]) -> list[Mention]
 _NOUN_DETS = frozenset({"a", "an", "the", "its", "their", "his", "her", "this", "these", "those"})
 
 
+_NOUNISH_PREV = frozenset({"a", "an", "the", "this", "these", "those", "its", "their", "his", "her",
+                           "our", "my", "your", "of", "'s", "any", "no", "some", "every", "each",
+                           "such", "further", "more", "most", "new", "for", "in", "on", "with",
+                           "at", "from", "into", "about", "than", "as", "and", "or"})
+_VERB_PREV = frozenset({"he", "she", "it", "they", "we", "i", "you", "who", "to", "will", "would",
+                        "could", "can", "may", "might", "must", "shall", "should", "did", "does",
+                        "do", "not", "n't", "also", "then", "later", "jointly", "reportedly"})
+_AUX = frozenset({"is", "are", "was", "were", "been", "be", "being", "'s", "'re", "has", "have",
+                  "had"})
+
+
+def _verb_evidence(lower: list[str], start: int, kind: str, actor_ends: set[int]) -> bool:
+    """Whether a CAMEO-only verb form is used as a verb here (a blank tokenizer has
+    no part of speech): the word before it decides."""
+    prev = lower[start - 1] if start else ""
+    if prev in _NOUNISH_PREV:
+        return False
+    if kind == "ed":
+        return True
+    if prev in _AUX and kind == "ing":
+        return True
+    return start in actor_ends or prev in _VERB_PREV or prev.endswith("ly")
+
+
 def _refine(infos: list[TriggerInfo], lower: list[str], norms: list[str], start: int,
-            end: int) -> list[TriggerInfo]:
+            end: int, actor_ends: set[int]) -> list[TriggerInfo]:
     """Apply the CAMEO patterns of a verb trigger's block: a pattern that fits the
     words around it gives the category ("reached agreement": AGREE), a pattern coded
-    as no event removes it, and a CAMEO verb without a default needs a pattern."""
+    as no event removes it, and a CAMEO verb without a default needs a pattern.
+    A CAMEO-only form needs evidence that it is a verb here ("the forces", "plans"
+    are nouns)."""
     from dataclasses import replace
 
     from redline.reading.world import match_pattern
 
     out = []
     for t in infos:
-        if t.block is None or (start and lower[start - 1] in _NOUN_DETS):
-            if t.category != "?":
-                out.append(t)
+        if t.block is None:
+            out.append(t)
             continue
+        if start and lower[start - 1] in _NOUNISH_PREV:
+            continue  # "the attack", "of support": a noun
         p = match_pattern(norms, start, end, t.block)
         if p is None:
-            if t.category != "?":
+            if t.category != "?" and _verb_evidence(lower, start, t.form, actor_ends):
                 out.append(t)
         elif p.category is not None:
             out.append(replace(t, category=p.category))
@@ -302,6 +329,7 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
     trig_ms = []
     ignored = [(s, e) for _, s, e in lex.ignore_matcher(doc)] if lex.ignore_matcher is not None else []
     norms: list[str] | None = None
+    actor_ends = {m.end for m in actor_ms}
     for sp in filter_spans(trig_spans):
         if any(a.start <= sp.start and sp.end <= a.end for a in actor_ms):
             continue
@@ -310,7 +338,7 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
         infos: list[TriggerInfo] = lex.triggers.get(sp.text.lower(), [])
         if norms is None:
             norms = [norm(w) for w in lower]
-        infos = _refine(infos, lower, norms, sp.start, sp.end)
+        infos = _refine(infos, lower, norms, sp.start, sp.end, actor_ends)
         if infos:
             trig_ms.append(Mention("trigger", sp.start, sp.end, sp.text, infos))
 
