@@ -284,14 +284,17 @@ class PhraseFinder:
         self.first = {p.split(" ", 1)[0].split("-", 1)[0] for p in phrases}
         self.max_words = max_words
 
-    def __call__(self, text_lower: str, idx: list[int], toks: list[str]) -> list[tuple[int, int]]:
+    def __call__(self, text_lower: str, idx: list[int], toks: list[str],
+                 lower: list[str]) -> list[tuple[int, int]]:
         """Token spans ``(start, end)`` of the phrases in a sentence, longest first, no overlaps."""
         n = len(toks)
         out = []
         i = 0
+        first = self.first
         while i < n:
             hit = None
-            if toks[i].lower().split("-", 1)[0] in self.first:
+            w = lower[i]
+            if w in first or ("-" in w and w.split("-", 1)[0] in first):
                 for j in range(min(n, i + self.max_words), i, -1):
                     if text_lower[idx[i]:idx[j - 1] + len(toks[j - 1])] in self.phrases:
                         hit = j

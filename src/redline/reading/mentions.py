@@ -160,7 +160,7 @@ def _refine(infos: list[TriggerInfo], lower: list[str], norms: list[str], start:
     return out
 
 
-def _world_mentions(doc: Any, toks: list[str], lower: list[str], lex: Lexicon,
+def _world_mentions(text: str, idx: list[int], toks: list[str], lower: list[str], lex: Lexicon,
                     actor_ms: list[Mention], modifiers: list[Mention]) -> list[Mention]:
     """Add the actors the case does not name but the world tables do, and join a
     country with the agent after it ("Iraqi troops", "Serbia's army", "the Chinese
@@ -169,27 +169,26 @@ def _world_mentions(doc: Any, toks: list[str], lower: list[str], lex: Lexicon,
         return actor_ms
     taken = [(m.start, m.end) for m in actor_ms + modifiers]
     found: list[Mention] = []
-    low = doc.text.lower()
-    idx = [t.idx for t in doc]
-    for s0, e0 in lex.world_matcher(low, idx, toks):
-        sp = doc[s0:e0]
-        if any(sp.start < e and s < sp.end for s, e in taken):
+    low = text.lower()
+    for s0, e0 in lex.world_matcher(low, idx, toks, lower):
+        if any(s0 < e and s < e0 for s, e in taken):
             continue
-        code, kind = lex.world_lookup.get(low[idx[s0]:idx[e0 - 1] + len(toks[e0 - 1])], (None, None))
+        surface = text[idx[s0]:idx[e0 - 1] + len(toks[e0 - 1])]
+        code, kind = lex.world_lookup.get(surface.lower(), (None, None))
         if code is None:
             continue
         if kind != "agent":
-            if not toks[sp.start][:1].isupper():
+            if not toks[s0][:1].isupper():
                 continue  # "turkey", "chad", "may": a common word, not a name
-            if kind == "person" and sp.end - sp.start == 1 and sp.start == 0:
+            if kind == "person" and e0 - s0 == 1 and s0 == 0:
                 continue  # a capitalised first word is weak evidence of a surname
-        if sp.end + 1 < len(lower) and lower[sp.end] == "-" and lower[sp.end + 1] in SPONSOR_LINK:
+        if e0 + 1 < len(lower) and lower[e0] == "-" and lower[e0 + 1] in SPONSOR_LINK:
             continue
         value = lex.code_to_case.get(code)
         flags = {"world"} if value is None else set()
         if kind == "agent":
             flags.add("agent")
-        found.append(Mention("actor", sp.start, sp.end, sp.text, value, named=kind != "agent",
+        found.append(Mention("actor", s0, e0, surface, value, named=kind != "agent",
                              flags=flags, code=code))
     allm = sorted(actor_ms + found, key=lambda m: m.start)
     out: list[Mention] = []
@@ -252,8 +251,8 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
     toks, lower, idx = [], [], []
     for t in doc:
         toks.append(t.text)
-        lower.append(t.lower_)
         idx.append(t.idx)
+    lower = [w.lower() for w in toks]
 
     # actors
     spans = []
@@ -284,7 +283,7 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
                     i < m.end and m.start < i + len(words) for m in actor_ms):
                 actor_ms.append(Mention("actor", i, i + len(words), " ".join(toks[i:i + len(words)]),
                                         None, named=True, flags={"government"}))
-    actor_ms = _world_mentions(doc, toks, lower, lex, actor_ms, modifiers)
+    actor_ms = _world_mentions(text, idx, toks, lower, lex, actor_ms, modifiers)
     for m in actor_ms:
         if m.start >= 2 and lower[m.start - 1] == "-" and lower[m.start - 2] == "anti":
             m.flags.add("anti")

@@ -172,9 +172,11 @@ def read_text(text: str, date: Any = None, case: Any = None,
     for i, (doc, (s0, e0)) in enumerate(zip(lex.nlp.pipe(texts, batch_size=256), spans)):
         if _is_title(norm[s0:e0]):
             continue  # a title or headline repeats the story the sentences below tell
+        stext = norm[s0:e0]
         if len(doc) > MAX_TOKENS:
             doc = doc[:MAX_TOKENS].as_doc()
-        sent = analyse(doc, doc.text, s0, i, lex, gaz, ref)
+            stext = doc.text
+        sent = analyse(doc, stext, s0, i, lex, gaz, ref)
         cands = code_sentence(sent, lex, state)
         for c in cands:
             actor, actor_raw = _resolve(c.actor, sent, lex, norm)
