@@ -344,10 +344,12 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
         if not noun and info.form == "ing" and window and window[-1] in ("to", "for", "of", "from"):
             continue
         req = lex.requires_object.get(info.category)
-        if req is not None and req:
+        if req is not None and req and info.block is None:  # CAMEO forms passed their patterns
             after = s.lower[t.end:min(n, t.end + 5)]
-            if not any(w.rstrip("s") in req or w in req for w in after):
-                continue
+            if not any(w.rstrip("s") in req or w in req for w in after) and not (
+                    info.category in ("SUPPORT", "RETREAT")
+                    and any(t.end <= a.start < t.end + 4 and "agent" not in a.flags for a in s.actors)):
+                continue  # "praised Egypt", "released the journalist" name their object
         cands.append(c)
 
     kill_cands = [c for c in cands if c.category == "ASSAULT" and c.info.lemma == "kill"]
