@@ -576,7 +576,21 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
                 c.category != "ASSAULT" or (c.place is None and not s.dates and c.killed is None
                                             and c.injured is None)):
             c.drop = True
-    return _merge([c for c in cands if not c.drop])
+    merged = _merge([c for c in cands if not c.drop])
+    # the main clause's event first: background clauses ("after X attacked",
+    # "where 28 people were killed") explain it
+    return sorted(merged, key=lambda c: (_background(s, bounds, c.trigger.start), c.trigger.start))
+
+
+BACKGROUND = frozenset({"after", "following", "since", "when", "who", "which", "whom", "where",
+                        "amid", "despite", "because", "although", "though", "while", "whereas",
+                        "if", "unless", "before", "("})
+
+
+def _background(s: Sentence, bounds: list[int], pos: int) -> bool:
+    """Whether the token at ``pos`` sits in a subordinate (background) clause."""
+    left, _ = _clause(bounds, pos, len(s.lower))
+    return left >= 0 and s.lower[left] in BACKGROUND
 
 
 def _key(m: Mention | None) -> Any:

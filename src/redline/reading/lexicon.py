@@ -168,8 +168,9 @@ def build_lexicon(case: Any) -> Lexicon:
             else:
                 triggers.setdefault(f, []).append(TriggerInfo(cat, "v", base, mode, form))
     _add_cameo_verbs(triggers, frozenset(
-        f.lower() for key in ("light_verbs", "reporting_verbs") for e in trig.get(key, []) or []
-        for f in inflect_verb(str(e))[1]) | _NOT_EVENTS | _CASUALTY_WORDS)
+        f.lower() for e in trig.get("reporting_verbs", []) or []
+        for f in inflect_verb(str(e))[1]) | _NOT_EVENTS | _CASUALTY_WORDS, frozenset(
+        f.lower() for e in trig.get("light_verbs", []) or [] for f in inflect_verb(str(e))[1]))
     trigger_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     for f, doc in zip(triggers, nlp.tokenizer.pipe(list(triggers))):
         trigger_matcher.add(f, [doc])
@@ -255,7 +256,8 @@ def build_lexicon(case: Any) -> Lexicon:
     )
 
 
-def _add_cameo_verbs(triggers: dict[str, list[TriggerInfo]], skip: frozenset[str]) -> None:
+def _add_cameo_verbs(triggers: dict[str, list[TriggerInfo]], skip: frozenset[str],
+                     light: frozenset[str]) -> None:
     """Add the CAMEO verb forms the hand-written lexicon lacks (``skip``: light
     and reporting verbs, which carry an event noun or a statement rather than an
     event).  A form gets its block's default category, or ``"?"`` when only a
@@ -267,6 +269,11 @@ def _add_cameo_verbs(triggers: dict[str, list[TriggerInfo]], skip: frozenset[str
     for form, (lemma, block, code, kind) in world.verbs.items():
         if form in triggers or form.split(" ")[0] in skip:
             continue  # the hand-written lexicon is tuned on the reference analysis: it wins
+        if form in light:
+            # a light verb is an event only through a pattern ("imposed a curfew");
+            # with an event noun after it the noun's own trigger speaks
+            triggers[form] = [TriggerInfo("?", "v", lemma, None, kind, block)]
+            continue
         cat = plover_of(code) if code != "---" and lemma not in _PATTERN_ONLY else None
         triggers[form] = [TriggerInfo(cat or "?", "v", lemma, None, kind, block)]
 

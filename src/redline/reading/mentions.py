@@ -341,6 +341,12 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
         if infos:
             trig_ms.append(Mention("trigger", sp.start, sp.end, sp.text, infos))
 
+    # a CAMEO verb whose pattern reached an event noun the hand lexicon knows
+    # ("imposed sanctions") leaves the event to that noun
+    hand_nouns = [m.start for m in trig_ms if m.value[0].block is None and m.value[0].pos != "v"]
+    trig_ms = [m for m in trig_ms if m.value[0].block is None
+               or not any(m.end <= h <= m.end + 5 for h in hand_nouns)]
+
     # modes
     mode_ms = []
     for match_id, s, e in lex.mode_matcher(doc):
