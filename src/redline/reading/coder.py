@@ -39,6 +39,12 @@ MODALS = frozenset({"would", "could", "may", "might", "will", "shall", "should",
                     "to", "wo", "ca"})
 NEG = frozenset({"not", "n't", "never", "no", "without", "nor", "failed", "fails", "fail",
                  "failing", "unable"})
+# objects that make "launch", "fire" and "hit" no attack
+NOT_ATTACKED = frozenset({"investigation", "investigations", "inquiry", "probe", "appeal", "campaign",
+                          "program", "programme", "initiative", "website", "satellite", "plan",
+                          "bid", "review", "study", "fundraiser", "minister", "official", "coach",
+                          "employee", "staff", "workers", "manager", "crisis", "record", "market",
+                          "talks", "dialogue", "process", "product", "service", "app", "drive"})
 # words before an event noun that make it a prospect, not a fact
 UNREAL = frozenset({"considering", "considers", "considered", "weighing", "mulling", "possible",
                     "potential", "proposed", "planned", "threatened", "prospect", "risk",
@@ -343,6 +349,9 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
                 continue
         if not noun and info.form == "ing" and window and window[-1] in ("to", "for", "of", "from"):
             continue
+        if info.category == "ASSAULT" and not noun and info.lemma in ("launch", "fire", "hit") and any(
+                w in NOT_ATTACKED for w in s.lower[t.end:min(n, t.end + 4)]):
+            continue  # "launched an investigation", "fired the minister", "hit by a crisis"
         req = lex.requires_object.get(info.category)
         if req is not None and req and info.block is None:  # CAMEO forms passed their patterns
             after = s.lower[t.end:min(n, t.end + 5)]
