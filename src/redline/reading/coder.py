@@ -39,6 +39,9 @@ MODALS = frozenset({"would", "could", "may", "might", "will", "shall", "should",
                     "to", "wo", "ca"})
 NEG = frozenset({"not", "n't", "never", "no", "without", "nor", "failed", "fails", "fail",
                  "failing", "unable"})
+# verbs after which "to <verb>" reports an act that took place (or was tried)
+REAL_BEFORE_TO = frozenset({"attempted", "tried", "began", "started", "moved", "managed",
+                            "continued", "resumed", "proceeded", "went", "voted", "decided"})
 # objects that make "launch", "fire" and "hit" no attack
 NOT_ATTACKED = frozenset({"investigation", "investigations", "inquiry", "probe", "appeal", "campaign",
                           "program", "programme", "initiative", "website", "satellite", "plan",
@@ -345,7 +348,9 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
                 window[-1] in MODALS or (len(window) > 1 and window[-2] in MODALS
                                          and (window[-1].endswith("ly") or window[-1] == "have"))):
             reported = any(w in lex.reporting_verbs for w in s.lower[max(0, t.start - 5):t.start])
-            if not (reported and info.category not in ("ASSAULT", "COERCE")):
+            # "attempted to assassinate", "began to withdraw": the act took place
+            real = window[-1] == "to" and len(window) > 1 and window[-2] in REAL_BEFORE_TO
+            if not real and not (reported and info.category not in ("ASSAULT", "COERCE")):
                 continue
         if not noun and info.form == "ing" and window and window[-1] in ("to", "for", "of", "from"):
             continue
@@ -392,6 +397,12 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
                 c.recipient = _subject(s, t.start, bounds, lex, noun_at)
             else:
                 c.actor = _subject(s, t.start, bounds, lex, noun_at)
+                if c.info.lemma == "receive":
+                    # "Iran received weapons from Russia": the giver is the actor
+                    giver = next((a for a in s.actors if t.end < a.start <= t.end + 8
+                                  and s.lower[a.start - 1] == "from"), None)
+                    if giver is not None:
+                        c.actor, c.recipient = giver, c.actor
             c.explicit_actor = c.actor is not None
         else:
             pre, c.definite = _premodifier(s, t, modes, lex)
