@@ -246,13 +246,18 @@ def _country_code(m: Mention, lex: Lexicon) -> str | None:
 
 
 def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gazetteer,
-            ref: dt.date | None) -> Sentence:
-    """Find every mention in one sentence (``doc`` is its spaCy Doc)."""
-    toks, lower, idx = [], [], []
-    for t in doc:
-        toks.append(t.text)
-        idx.append(t.idx)
-    lower = [w.lower() for w in toks]
+            ref: dt.date | None,
+            tokens: tuple[list[str], list[str], list[int]] | None = None) -> Sentence:
+    """Find every mention in one sentence (``doc`` is its spaCy Doc; ``tokens``, when
+    given, its token texts, lower-cased texts and character offsets)."""
+    if tokens is not None:
+        toks, lower, idx = tokens
+    else:
+        toks, idx = [], []
+        for t in doc:
+            toks.append(t.text)
+            idx.append(t.idx)
+        lower = [w.lower() for w in toks]
 
     # actors
     spans = []

@@ -176,12 +176,14 @@ def read_text(text: str, date: Any = None, case: Any = None,
         if len(doc) > MAX_TOKENS:
             doc = doc[:MAX_TOKENS].as_doc()
             stext = doc.text
-        low = stext.lower()
-        toks = [t.text for t in doc]
-        if lex.discard_finder is not None and lex.discard_finder(low, [t.idx for t in doc], toks,
-                                                                 [w.lower() for w in toks]):
+        toks, idx = [], []
+        for t in doc:
+            toks.append(t.text)
+            idx.append(t.idx)
+        lower = [w.lower() for w in toks]
+        if lex.discard_finder is not None and lex.discard_finder(stext.lower(), idx, toks, lower):
             continue  # sports, entertainment, disease: no political event
-        sent = analyse(doc, stext, s0, i, lex, gaz, ref)
+        sent = analyse(doc, stext, s0, i, lex, gaz, ref, tokens=(toks, lower, idx))
         cands = code_sentence(sent, lex, state)
         for c in cands:
             actor, actor_raw = _resolve(c.actor, sent, lex, norm)
