@@ -259,7 +259,10 @@ def build_agents(src: Path, out_path: Path) -> int:
         if not m:
             continue
         phrase, code = m.group(1).strip(), m.group(2)
-        alts = [phrase]
+        # "POLICE {}": no plural; "MAN {MEN}": the listed plural forms
+        braces = re.findall(r"\{([^}]*)\}", phrase)
+        phrase = re.sub(r"\{[^}]*\}", "", phrase).strip()
+        alts = [phrase] + [b for group in braces for b in group.split()]
         for mac, subs in macros.items():
             if mac in phrase:
                 alts = [a.replace(mac, s) for a in alts for s in subs]
