@@ -39,6 +39,13 @@ MODALS = frozenset({"would", "could", "may", "might", "will", "shall", "should",
                     "to", "wo", "ca"})
 NEG = frozenset({"not", "n't", "never", "no", "without", "nor", "failed", "fails", "fail",
                  "failing", "unable"})
+# categories of cooperation: refused, they are REJECT; intended, AGREE
+COOPERATIVE = frozenset({"RETREAT", "CONCEDE", "AID", "COOPERATE", "AGREE", "CONSULT", "SUPPORT"})
+REFUSAL = frozenset({"not", "n't", "never"})
+INTENT_MODALS = frozenset({"will", "shall", "'ll"})
+INTENT_BEFORE_TO = frozenset({"ready", "willing", "prepared", "committed", "determined", "plans",
+                              "planned", "intends", "intended", "pledged", "promised", "offered",
+                              "agreed", "agrees", "decided", "expected", "set", "due", "going"})
 # verbs after which "to <verb>" reports an act that took place (or was tried)
 REAL_BEFORE_TO = frozenset({"attempted", "tried", "began", "started", "moved", "managed",
                             "continued", "resumed", "proceeded", "went", "voted", "decided"})
@@ -337,6 +344,9 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
                 window = window[len(window) - window[::-1].index(cut):]
         if any(w in NEG for w in window):
             negated_at.append(t.end)
+            if not noun and info.category in COOPERATIVE and any(w in REFUSAL for w in window):
+                c.category = "REJECT"  # "will not release the soldiers": a refusal
+                cands.append(c)
             continue
         if noun and any(w in UNREAL for w in window):
             continue  # "is considering sanctions", "possible strikes": not (yet) an event
@@ -350,7 +360,17 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
             reported = any(w in lex.reporting_verbs for w in s.lower[max(0, t.start - 5):t.start])
             # "attempted to assassinate", "began to withdraw": the act took place
             real = window[-1] == "to" and len(window) > 1 and window[-2] in REAL_BEFORE_TO
-            if not real and not (reported and info.category not in ("ASSAULT", "COERCE")):
+            intent = window[-1] in INTENT_MODALS or (
+                window[-1] == "to" and len(window) > 1 and window[-2] in INTENT_BEFORE_TO)
+            if intent and not reported and not real:
+                # a stated intention: to cooperate is AGREE, to use force is THREATEN
+                if info.category in COOPERATIVE:
+                    c.category = "AGREE"
+                elif info.category in ("ASSAULT", "COERCE", "SANCTION"):
+                    c.category = "THREATEN"
+                else:
+                    continue
+            elif not real and not (reported and info.category not in ("ASSAULT", "COERCE")):
                 continue
         if not noun and info.form == "ing" and window and window[-1] in ("to", "for", "of", "from"):
             continue
