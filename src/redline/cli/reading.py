@@ -24,7 +24,7 @@ def read(
     fmt: str = typer.Option("table", "--format", help="table, csv, jsonl or plover (PLOVER JSON lines)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default: standard output)."),
     ingest: bool = typer.Option(False, "--ingest", help="Add the coded events to the store (machine-coded, idempotent)."),
-    evaluate: Optional[Path] = typer.Option(None, "--evaluate", help="Score the reader on a gold file instead: precision, recall, F1 per field."),
+    evaluate: Optional[Path] = typer.Option(None, "--evaluate", help="Score the reader on a labelled file instead: gold JSON lines (.jsonl: P/R/F1 per field), pentacode sentences (.tsv) or PETRARCH-2 validation records (.xml) (P/R/F1 per label, one label per sentence); with coverage and the false-alarm rate."),
 ) -> None:
     """Code events from text: type, mode, actor, recipient, place, date, casualties, with provenance."""
     import pandas as pd
@@ -33,9 +33,16 @@ def read(
     from redline.reading import read_paths, records_to_events, to_frame, to_plover
 
     if evaluate is not None:
-        table = run_evaluation(evaluate, case=case)
-        console.print(frame_table(table.reset_index() if "field" not in table.columns else table,
-                                  title=f"Reader against {evaluate}"))
+        if evaluate.suffix.lower() in (".tsv", ".xml"):
+            from redline.reading.devsets import evaluate_devset
+
+            table = evaluate_devset(evaluate, case=case)
+            title = f"Reader against {evaluate} ({table.attrs['format']}, first event per sentence)"
+        else:
+            table = run_evaluation(evaluate, case=case)
+            title = f"Reader against {evaluate}"
+        console.print(frame_table(table.round(3).reset_index(), title=title))
+        console.print(_evaluation_footer(table.attrs))
         return
     if not paths:
         raise InputError("no files given", field="PATHS", expected="one or more text/HTML files or folders")
@@ -81,6 +88,19 @@ def read(
     else:
         output.write_text(text, encoding="utf-8")
         console.print(f"wrote {len(frame)} events to {output}")
+
+
+def _evaluation_footer(attrs: dict) -> str:
+    """Coverage and false alarms under the table (NaN: the file has no such sentences)."""
+    def pct(x: float) -> str:
+        return "n/a (no such sentences)" if x != x else f"{100 * x:.1f}%"
+
+    parts = [f"sentences: {attrs.get('n')}", f"coverage (sentences with an event): {pct(attrs.get('coverage', float('nan')))}",
+             f"false alarms on no-event sentences: {pct(attrs.get('false_alarm', float('nan')))}"]
+    if "micro_1_4" in attrs:
+        m = attrs["micro_1_4"]
+        parts.append(f"micro F1 without class 0 (no PLOVER category): {m['f1']:.3f}")
+    return "; ".join(parts)
 
 
 def _compact(records):

@@ -37,7 +37,28 @@ NOUN_FOLLOW = frozenset({"on", "against", "in", "at", "by", "of", "that", "which
 BE = frozenset({"was", "were", "been", "being", "is", "are", "be", "got", "get"})
 MODALS = frozenset({"would", "could", "may", "might", "will", "shall", "should", "can", "must",
                     "to", "wo", "ca"})
-NEG = frozenset({"not", "n't", "never", "no", "without", "nor"})
+NEG = frozenset({"not", "n't", "never", "no", "without", "nor", "failed", "fails", "fail",
+                 "failing", "unable"})
+# categories of cooperation: refused, they are REJECT; intended, AGREE
+COOPERATIVE = frozenset({"RETREAT", "CONCEDE", "AID", "COOPERATE", "AGREE", "CONSULT", "SUPPORT"})
+REFUSAL = frozenset({"not", "n't", "never"})
+INTENT_MODALS = frozenset({"will", "shall", "'ll"})
+INTENT_BEFORE_TO = frozenset({"ready", "willing", "prepared", "committed", "determined", "plans",
+                              "planned", "intends", "intended", "pledged", "promised", "offered",
+                              "agreed", "agrees", "decided", "expected", "set", "due", "going"})
+# verbs after which "to <verb>" reports an act that took place (or was tried)
+REAL_BEFORE_TO = frozenset({"attempted", "tried", "began", "started", "moved", "managed",
+                            "continued", "resumed", "proceeded", "went", "voted", "decided"})
+# objects that make "launch", "fire" and "hit" no attack
+NOT_ATTACKED = frozenset({"investigation", "investigations", "inquiry", "probe", "appeal", "campaign",
+                          "program", "programme", "initiative", "website", "satellite", "plan",
+                          "bid", "review", "study", "fundraiser", "minister", "official", "coach",
+                          "employee", "staff", "workers", "manager", "crisis", "record", "market",
+                          "talks", "dialogue", "process", "product", "service", "app", "drive"})
+# words before an event noun that make it a prospect, not a fact
+UNREAL = frozenset({"considering", "considers", "considered", "weighing", "mulling", "possible",
+                    "potential", "proposed", "planned", "threatened", "prospect", "risk",
+                    "avoid", "prevent", "averting", "avert"})
 RECIP_PREPS = frozenset({"on", "against", "at", "targeting", "targeted", "toward", "towards",
                          "to", "hitting", "upon"})
 HEDGES = frozenset({"reportedly", "allegedly", "suspected", "reports", "reported",
@@ -143,7 +164,7 @@ def _subject(s: Sentence, pos: int, bounds: list[int], lex: Lexicon, exclude: se
     cands = [a for a in s.actors if left < a.start and a.end <= pos and a.start not in exclude
              and a.end not in exclude
              and "anti" not in a.flags and "locative" not in a.flags
-             and not (a.start > 0 and s.lower[a.start - 1] in RECIP_PREPS | {"with", "by", "for"})]
+             and not (a.start > 0 and _prev_word(s, a.start) in RECIP_PREPS | {"with", "by", "for"})]
     if not cands and left >= 0 and (s.lower[left] in ("that", ",") or s.lower[left] in lex.reporting_verbs) and left > 0:
         if s.lower[left] in lex.reporting_verbs:
             return _subject(s, left, bounds, lex, exclude)
@@ -156,6 +177,14 @@ def _subject(s: Sentence, pos: int, bounds: list[int], lex: Lexicon, exclude: se
     named = [a for a in cands if a.named]
     pool = named or cands
     return pool[0]
+
+
+def _prev_word(s: Sentence, i: int) -> str:
+    """The word before token ``i``, skipping an article ("to the president")."""
+    j = i - 1
+    if j >= 0 and s.lower[j] in ("the", "a", "an"):
+        j -= 1
+    return s.lower[j] if j >= 0 else ""
 
 
 def _agent(s: Sentence, end: int) -> Mention | None:
@@ -315,24 +344,58 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
                 window = window[len(window) - window[::-1].index(cut):]
         if any(w in NEG for w in window):
             negated_at.append(t.end)
+            if not noun and info.category in COOPERATIVE and any(w in REFUSAL for w in window):
+                c.category = "REJECT"  # "will not release the soldiers": a refusal
+                cands.append(c)
             continue
+        if noun and any(w in UNREAL for w in window):
+            continue  # "is considering sanctions", "possible strikes": not (yet) an event
+        if not noun and info.pos == "v" and window and window[-1] in ("a", "an", "the"):
+            continue  # "demanded an end": a verb-only trigger used as a noun
         if any(0 <= t.start - e <= 3 for e in negated_at) and (not noun or info.form == "ing"):
             continue  # "has not ruled out striking": the content of a negated act
         if not noun and info.form in ("base", "ed") and window and (
                 window[-1] in MODALS or (len(window) > 1 and window[-2] in MODALS
                                          and (window[-1].endswith("ly") or window[-1] == "have"))):
             reported = any(w in lex.reporting_verbs for w in s.lower[max(0, t.start - 5):t.start])
-            if not (reported and info.category not in ("ASSAULT", "COERCE")):
+            # "attempted to assassinate", "began to withdraw": the act took place
+            real = window[-1] == "to" and len(window) > 1 and window[-2] in REAL_BEFORE_TO
+            intent = window[-1] in INTENT_MODALS or (
+                window[-1] == "to" and len(window) > 1 and window[-2] in INTENT_BEFORE_TO)
+            if intent and not reported and not real:
+                # a stated intention: to cooperate is AGREE, to use force is THREATEN
+                if info.category in COOPERATIVE:
+                    c.category = "AGREE"
+                elif info.category in ("ASSAULT", "COERCE", "SANCTION"):
+                    c.category = "THREATEN"
+                else:
+                    continue
+            elif not real and not (reported and info.category not in ("ASSAULT", "COERCE")):
                 continue
         if not noun and info.form == "ing" and window and window[-1] in ("to", "for", "of", "from"):
             continue
+        if info.category == "ASSAULT" and not noun and info.lemma in ("launch", "fire", "hit") and any(
+                w in NOT_ATTACKED for w in s.lower[t.end:min(n, t.end + 4)]):
+            continue  # "launched an investigation", "fired the minister", "hit by a crisis"
         req = lex.requires_object.get(info.category)
-        if req is not None and req:
+        if req is not None and req and info.block is None:  # CAMEO forms passed their patterns
             after = s.lower[t.end:min(n, t.end + 5)]
-            if not any(w.rstrip("s") in req or w in req for w in after):
-                continue
+            if not any(w.rstrip("s") in req or w in req for w in after) and not (
+                    info.category in ("SUPPORT", "RETREAT")
+                    and any(t.end <= a.start < t.end + 4 and "agent" not in a.flags for a in s.actors)):
+                continue  # "praised Egypt", "released the journalist" name their object
         cands.append(c)
 
+    words = set(s.lower)
+    if words & lex.disaster_words:
+        # "floods hit Bangladesh", "a bus crash killed 12": no attacker, no attack
+        d = min(j for j, w in enumerate(s.lower) if w in lex.disaster_words)
+        cands = [c for c in cands if c.category != "ASSAULT" or any(
+            a.named and a.end <= min(d, c.trigger.start) for a in s.actors)]
+    if words & lex.labour_words or any(s.lower[j:j + 2] == ["on", "strike"] for j in range(n - 1)):
+        for c in cands:
+            if c.category == "ASSAULT" and c.info.lemma == "strike" and not s.modes:
+                c.category = "PROTEST"  # a labour strike
     kill_cands = [c for c in cands if c.category == "ASSAULT" and c.info.lemma == "kill"]
     others = [c for c in cands if c not in kill_cands]
     assaults = [c for c in others if c.category == "ASSAULT"]
@@ -354,6 +417,12 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
                 c.recipient = _subject(s, t.start, bounds, lex, noun_at)
             else:
                 c.actor = _subject(s, t.start, bounds, lex, noun_at)
+                if c.info.lemma == "receive":
+                    # "Iran received weapons from Russia": the giver is the actor
+                    giver = next((a for a in s.actors if t.end < a.start <= t.end + 8
+                                  and s.lower[a.start - 1] == "from"), None)
+                    if giver is not None:
+                        c.actor, c.recipient = giver, c.actor
             c.explicit_actor = c.actor is not None
         else:
             pre, c.definite = _premodifier(s, t, modes, lex)
@@ -385,6 +454,8 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
             for a in s.actors:
                 if a.start < t.end or a.start >= right or a is c.actor:
                     continue
+                if "agent" in a.flags:
+                    continue  # "killed a soldier": an unnamed victim is no recipient
                 if a.end < n and s.lower[a.end] in lex.reporting_verbs:
                     continue  # ", the Iraqi military said": the speaker
                 if a.start and s.lower[a.start - 1] in ("to", "into") and any(
@@ -555,7 +626,21 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
                 c.category != "ASSAULT" or (c.place is None and not s.dates and c.killed is None
                                             and c.injured is None)):
             c.drop = True
-    return _merge([c for c in cands if not c.drop])
+    merged = _merge([c for c in cands if not c.drop])
+    # the main clause's event first: background clauses ("after X attacked",
+    # "where 28 people were killed") explain it
+    return sorted(merged, key=lambda c: (_background(s, bounds, c.trigger.start), c.trigger.start))
+
+
+BACKGROUND = frozenset({"after", "following", "since", "when", "who", "which", "whom", "where",
+                        "amid", "despite", "because", "although", "though", "while", "whereas",
+                        "if", "unless", "before", "("})
+
+
+def _background(s: Sentence, bounds: list[int], pos: int) -> bool:
+    """Whether the token at ``pos`` sits in a subordinate (background) clause."""
+    left, _ = _clause(bounds, pos, len(s.lower))
+    return left >= 0 and s.lower[left] in BACKGROUND
 
 
 def _key(m: Mention | None) -> Any:

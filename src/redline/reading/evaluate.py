@@ -91,6 +91,10 @@ def _pair(sys_events: list[dict], gold_events: list[dict]) -> list[tuple[dict | 
 def evaluate(gold_path: str | Path, case: Any = None, details: bool = False) -> pd.DataFrame:
     """Per-field precision, recall, F1 (and tp, fp, fn) of the reader on a gold file.
 
+    ``attrs`` holds ``n`` (sentences), ``coverage`` (share with at least one coded
+    event) and ``false_alarm`` (share of the sentences without a gold event that got
+    one; NaN when there are none).
+
     With ``details=True`` the frame's ``attrs["pairs"]`` holds every (sentence id,
     system event, gold event) pairing for error analysis.
     """
@@ -98,9 +102,15 @@ def evaluate(gold_path: str | Path, case: Any = None, details: bool = False) -> 
 
     counts = {f: [0, 0, 0] for f in FIELDS}
     log = []
+    n_items = n_emitted = n_empty = n_false = 0
     for item in load_gold(gold_path):
         recs = read_text(item["text"], date=item.get("date"), case=case,
                          document=str(item.get("id", "<gold>")))
+        n_items += 1
+        n_emitted += bool(recs)
+        if not item.get("events"):
+            n_empty += 1
+            n_false += bool(recs)
         sys_events = [_system_event(r) for r in recs]
         for s, g in _pair(sys_events, item.get("events", [])):
             log.append((item.get("id"), s, g))
@@ -131,6 +141,9 @@ def evaluate(gold_path: str | Path, case: Any = None, details: bool = False) -> 
         f1 = 2 * p * r / (p + r) if (tp + fp and tp + fn and p + r) else float("nan")
         rows.append({"field": f, "precision": p, "recall": r, "f1": f1, "tp": tp, "fp": fp, "fn": fn})
     df = pd.DataFrame(rows).set_index("field")
+    df.attrs["n"] = n_items
+    df.attrs["coverage"] = n_emitted / n_items if n_items else float("nan")
+    df.attrs["false_alarm"] = n_false / n_empty if n_empty else float("nan")
     if details:
         df.attrs["pairs"] = log
     return df

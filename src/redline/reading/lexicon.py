@@ -56,29 +56,18 @@ def pluralize(noun: str) -> list[str]:
 def inflect_verb(entry: str) -> tuple[str, list[str]]:
     """``"strike|struck"`` -> ("strike", [strike, strikes, striking, struck, ...]).
 
-    The first word inflects regularly (phrasal verbs keep their particle); the forms
-    after ``|`` are added as they are.
+    The first word is inflected by lemminflect (phrasal verbs keep their
+    particle); the forms after ``|`` are added as they are.
     """
+    from lemminflect import getAllInflections, getAllInflectionsOOV
+
     base, *extra = [p.strip() for p in entry.split("|")]
     first, _, rest = base.partition(" ")
     tail = " " + rest if rest else ""
     forms = {base}
-    if first.endswith("e") and not first.endswith("ee"):
-        ing, ed = first[:-1] + "ing", first + "d"
-    elif first.endswith("y") and first[-2:-1] not in _VOWELS:
-        ing, ed = first + "ing", first[:-1] + "ied"
-    elif (len(first) >= 3 and first[-1] not in _VOWELS | {"w", "x", "y"}
-          and first[-2] in _VOWELS and first[-3] not in _VOWELS and len(first) <= 4):
-        ing, ed = first + first[-1] + "ing", first + first[-1] + "ed"
-    else:
-        ing, ed = first + "ing", first + "ed"
-    if first.endswith(("s", "x", "z", "ch", "sh")):
-        s = first + "es"
-    elif first.endswith("y") and first[-2:-1] not in _VOWELS:
-        s = first[:-1] + "ies"
-    else:
-        s = first + "s"
-    forms.update(f + tail for f in (s, ing, ed))
+    infl = getAllInflections(first, upos="VERB") or getAllInflectionsOOV(first, upos="VERB")
+    for tag, words in infl.items():
+        forms.update(w + tail for w in words)
     forms.update(extra)
     return base, sorted(forms)
 
@@ -92,6 +81,7 @@ class TriggerInfo:
     lemma: str
     mode: str | None
     form: str  # "base", "s", "ed", "ing", "noun"
+    block: str | None = None  # CAMEO verb block whose patterns may refine the category
 
 
 def _split_mode(entry: Any) -> tuple[str, str | None]:
@@ -124,6 +114,12 @@ class Lexicon:
     actor_names: dict[str, str]
     only_as_noun: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     ignore_matcher: Any = None
+    world_matcher: Any = None
+    world_lookup: dict[str, tuple[str, str]] = field(default_factory=dict)  # phrase -> (code, kind)
+    code_to_case: dict[str, str] = field(default_factory=dict)  # world code -> case actor id
+    discard_finder: Any = None  # sports, entertainment, disease: no political event
+    disaster_words: frozenset[str] = field(default_factory=frozenset)
+    labour_words: frozenset[str] = field(default_factory=frozenset)
 
 
 def _is_exact(phrase: str) -> bool:
@@ -174,9 +170,13 @@ def build_lexicon(case: Any) -> Lexicon:
                 triggers[f].append(TriggerInfo(cat, "vn", base, mode or nouns[0].mode, form))
             else:
                 triggers.setdefault(f, []).append(TriggerInfo(cat, "v", base, mode, form))
+    _add_cameo_verbs(triggers, frozenset(
+        f.lower() for e in trig.get("reporting_verbs", []) or []
+        for f in inflect_verb(str(e))[1]) | _NOT_EVENTS | _CASUALTY_WORDS, frozenset(
+        f.lower() for e in trig.get("light_verbs", []) or [] for f in inflect_verb(str(e))[1]))
     trigger_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    for f in triggers:
-        trigger_matcher.add(f, [nlp.make_doc(f)])
+    for f, doc in zip(triggers, nlp.tokenizer.pipe(list(triggers))):
+        trigger_matcher.add(f, [doc])
 
     mode_words: dict[str, str] = {}
     for mode, words in modes.items():
@@ -222,6 +222,7 @@ def build_lexicon(case: Any) -> Lexicon:
         else:
             lower_m.add(norm.lower(), [nlp.make_doc(norm.lower())])
             lookup[norm.lower()] = val
+    world_m, world_lookup, code_to_case = _world_actors(nlp, case, governments, actor_kind)
     sponsored = [s for s in (actors.get("sponsored") or [])
                  if ids is None or s.get("actor") in ids]
 
@@ -252,7 +253,142 @@ def build_lexicon(case: Any) -> Lexicon:
         actor_kind=actor_kind,
         actor_names=actor_names,
         only_as_noun=frozenset(only),
+        world_matcher=world_m,
+        discard_finder=PhraseFinder({p: True for p in _discards(trig)}),
+        disaster_words=frozenset(str(w).lower() for w in trig.get("disasters", []) or []),
+        labour_words=frozenset(str(w).lower() for w in trig.get("labour", []) or []),
+        world_lookup=world_lookup,
+        code_to_case=code_to_case,
     )
+
+
+def _add_cameo_verbs(triggers: dict[str, list[TriggerInfo]], skip: frozenset[str],
+                     light: frozenset[str]) -> None:
+    """Add the CAMEO verb forms the hand-written lexicon lacks (``skip``: light
+    and reporting verbs, which carry an event noun or a statement rather than an
+    event).  A form gets its block's default category, or ``"?"`` when only a
+    pattern of its block can give one (:func:`redline.reading.mentions._refine`)."""
+
+    from redline.reading.world import get_world, plover_of
+
+    world = get_world()
+    for form, (lemma, block, code, kind) in world.verbs.items():
+        if form in triggers or form.split(" ")[0] in skip:
+            continue  # the hand-written lexicon is tuned on the reference analysis: it wins
+        if form in light:
+            # a light verb is an event only through a pattern ("imposed a curfew");
+            # with an event noun after it the noun's own trigger speaks
+            triggers[form] = [TriggerInfo("?", "v", lemma, None, kind, block)]
+            continue
+        cat = plover_of(code) if code != "---" and lemma not in _PATTERN_ONLY else None
+        triggers[form] = [TriggerInfo(cat or "?", "v", lemma, None, kind, block)]
+
+
+def _discards(trig: dict[str, Any]) -> set[str]:
+    from redline.reading.world import get_world
+
+    keep = {str(p).lower() for p in trig.get("not_discards", []) or []}
+    return (set(get_world().discards) | {str(p).lower() for p in trig.get("discards", []) or []}) - keep
+
+
+class PhraseFinder:
+    """Longest-match lookup of lower-case phrases over a tokenised sentence.
+
+    Tens of thousands of names would cost a spaCy ``PhraseMatcher`` seconds to
+    build (one lexeme per new word); a dictionary of surface strings keyed by their
+    first word is built in milliseconds and matches as fast.
+    """
+
+    def __init__(self, phrases: dict[str, Any], max_words: int = 8) -> None:
+        self.phrases = phrases
+        self.first = {p.split(" ", 1)[0].split("-", 1)[0] for p in phrases}
+        self.max_words = max_words
+
+    def __call__(self, text_lower: str, idx: list[int], toks: list[str],
+                 lower: list[str]) -> list[tuple[int, int]]:
+        """Token spans ``(start, end)`` of the phrases in a sentence, longest first, no overlaps."""
+        n = len(toks)
+        out = []
+        i = 0
+        first = self.first
+        while i < n:
+            hit = None
+            w = lower[i]
+            if w in first or ("-" in w and w.split("-", 1)[0] in first):
+                for j in range(min(n, i + self.max_words), i, -1):
+                    if text_lower[idx[i]:idx[j - 1] + len(toks[j - 1])] in self.phrases:
+                        hit = j
+                        break
+            if hit:
+                out.append((i, hit))
+                i = hit
+            else:
+                i += 1
+        return out
+
+
+# forms that open phrases far more often than they state an event
+_NOT_EVENTS = frozenset({"according", "including", "regarding", "concerning", "following", "given",
+                         "based", "linked", "related", "called", "known", "aimed", "involving",
+                         "considering", "pending", "fail", "failed", "fails", "failing", "try",
+                         "tried", "tries", "trying", "attempt", "attempted", "attempts", "seek",
+                         "seeks", "sought", "seeking", "want", "wants", "wanted", "plan",
+                         "plans", "planned", "planning", "expect", "expected", "expects", "hope",
+                         "hoped", "hopes", "intend", "intended", "intends", "prepare",
+                         "prepared", "prepares", "preparing", "continue", "continued",
+                         "continues", "continuing", "begin", "began", "begun", "start",
+                         "started", "starts", "let", "lets", "help", "helped", "helps",
+                         "further", "post", "posted", "suspected", "suspect", "alleged",
+                         "remain", "remained", "remains", "stay", "stayed", "use", "used",
+                         "uses", "using"})
+
+
+# verbs of many senses: an event only where a CAMEO pattern fits ("took control of")
+_PATTERN_ONLY = frozenset({"take", "give", "get", "make", "put", "set", "keep", "hold", "bring",
+                           "come", "go", "see", "show", "turn", "run", "leave", "move", "open",
+                           "close", "raise", "lead", "carry", "draw", "pass", "meet", "reach",
+                           "cut", "push", "pull", "play", "mark", "face", "handle", "deal",
+                           "suggest", "say", "tell", "note", "add", "compare", "link", "escalate",
+                           "heighten", "boost", "increase", "further", "summon", "end"})
+# casualty words: the coder counts them, they are no events of their own
+_CASUALTY_WORDS = frozenset({"die", "died", "dies", "dying", "hurt", "hurts", "hurting", "wound",
+                             "wounded", "wounds", "wounding", "injure", "injured", "injures",
+                             "injuring", "kill", "killed", "kills", "killing"})
+
+
+# sectors that make a country's code resolve to the case's actor for that country
+_STATE_SECTORS = frozenset({"", "GOV", "MIL", "SPY", "LEG", "JUD", "ELI"})
+
+
+def _world_actors(nlp: Any, case: Any, governments: dict[str, str],
+                  actor_kind: dict[str, str]) -> tuple["PhraseFinder", dict[str, tuple[str, str]], dict[str, str]]:
+    """A matcher over the world actor and agent phrases, their (code, kind), and
+    the world codes the case knows (``IRQ``, ``IRQGOV`` -> ``iraq_government``)."""
+    from redline.reading.world import get_world
+
+    world = get_world()
+    lookup: dict[str, tuple[str, str]] = dict(world.actors)
+    for p, sector in world.agents.items():
+        lookup.setdefault(p, (sector, "agent"))
+    m = PhraseFinder(lookup)
+    code_to_case: dict[str, str] = {}
+    if case is not None:
+        by_country: dict[str, str] = {}
+        for a in case.actors:
+            if a.country and a.kind in ("state", "government") and a.country not in by_country:
+                by_country[a.country] = a.id
+        for iso3, cname in world.iso3_country.items():
+            aid = by_country.get(cname)
+            if aid is None:
+                continue
+            for sec in _STATE_SECTORS:
+                code_to_case[iso3 + sec] = aid
+            if cname in governments:
+                code_to_case[iso3 + "GOV"] = governments[cname]
+        # the case's own names of organisations win over the world table
+        for a in case.actors:
+            code_to_case.setdefault(a.id, a.id)
+    return m, lookup, code_to_case
 
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',

@@ -15,6 +15,7 @@ from spacy.util import filter_spans
 from redline.reading.gazetteer import Gazetteer
 from redline.reading.lexicon import Lexicon, TriggerInfo
 from redline.reading.quantities import find_dates, find_numbers
+from redline.reading.world import norm
 
 __all__ = ["Sentence", "Mention", "analyse"]
 
@@ -34,6 +35,7 @@ class Mention:
     value: Any = None
     named: bool = True
     flags: set[str] = field(default_factory=set)
+    code: str | None = None  # CAMEO-style actor code (world knowledge), when known
 
 
 @dataclass
@@ -104,14 +106,158 @@ def _sponsored(lex: Lexicon, lower: list[str], toks: list[str]) -> list[Mention]
     return out
 
 
+_NOUN_DETS = frozenset({"a", "an", "the", "its", "their", "his", "her", "this", "these", "those"})
+
+
+_NOUNISH_PREV = frozenset({"a", "an", "the", "this", "these", "those", "its", "their", "his", "her",
+                           "our", "my", "your", "of", "'s", "any", "no", "some", "every", "each",
+                           "such", "further", "more", "most", "new", "for", "in", "on", "with",
+                           "at", "from", "into", "about", "than", "as", "and", "or"})
+_VERB_PREV = frozenset({"he", "she", "it", "they", "we", "i", "you", "who", "to", "will", "would",
+                        "could", "can", "may", "might", "must", "shall", "should", "did", "does",
+                        "do", "not", "n't", "also", "then", "later", "jointly", "reportedly"})
+_AUX = frozenset({"is", "are", "was", "were", "been", "be", "being", "'s", "'re", "has", "have",
+                  "had"})
+
+
+def _verb_evidence(lower: list[str], start: int, kind: str, actor_ends: set[int]) -> bool:
+    """Whether a CAMEO-only verb form is used as a verb here (a blank tokenizer has
+    no part of speech): the word before it decides."""
+    prev = lower[start - 1] if start else ""
+    if prev in _NOUNISH_PREV:
+        return False
+    if kind == "ed":
+        return True
+    if prev in _AUX and kind == "ing":
+        return True
+    return start in actor_ends or prev in _VERB_PREV or prev.endswith("ly")
+
+
+def _refine(infos: list[TriggerInfo], lower: list[str], norms: list[str], start: int,
+            end: int, actor_ends: set[int]) -> list[TriggerInfo]:
+    """Apply the CAMEO patterns of a verb trigger's block: a pattern that fits the
+    words around it gives the category ("reached agreement": AGREE), a pattern coded
+    as no event removes it, and a CAMEO verb without a default needs a pattern.
+    A CAMEO-only form needs evidence that it is a verb here ("the forces", "plans"
+    are nouns)."""
+    from dataclasses import replace
+
+    from redline.reading.world import match_pattern
+
+    out = []
+    for t in infos:
+        if t.block is None:
+            out.append(t)
+            continue
+        if start and lower[start - 1] in _NOUNISH_PREV:
+            continue  # "the attack", "of support": a noun
+        p = match_pattern(norms, start, end, t.block)
+        if p is None:
+            if t.category != "?" and _verb_evidence(lower, start, t.form, actor_ends):
+                out.append(t)
+        elif p.category is not None:
+            out.append(replace(t, category=p.category))
+    return out
+
+
+def _world_mentions(text: str, idx: list[int], toks: list[str], lower: list[str], lex: Lexicon,
+                    actor_ms: list[Mention], modifiers: list[Mention]) -> list[Mention]:
+    """Add the actors the case does not name but the world tables do, and join a
+    country with the agent after it ("Iraqi troops", "Serbia's army", "the Chinese
+    government") into one typed actor (``IRQMIL``)."""
+    if lex.world_matcher is None:
+        return actor_ms
+    taken = [(m.start, m.end) for m in actor_ms + modifiers]
+    found: list[Mention] = []
+    low = text.lower()
+    for s0, e0 in lex.world_matcher(low, idx, toks, lower):
+        if any(s0 < e and s < e0 for s, e in taken):
+            continue
+        surface = text[idx[s0]:idx[e0 - 1] + len(toks[e0 - 1])]
+        code, kind = lex.world_lookup.get(surface.lower(), (None, None))
+        if code is None:
+            continue
+        if kind != "agent":
+            if not toks[s0][:1].isupper():
+                continue  # "turkey", "chad", "may": a common word, not a name
+            if kind == "person" and e0 - s0 == 1 and s0 == 0:
+                continue  # a capitalised first word is weak evidence of a surname
+        if e0 + 1 < len(lower) and lower[e0] == "-" and lower[e0 + 1] in SPONSOR_LINK:
+            continue
+        value = lex.code_to_case.get(code)
+        flags = {"world"} if value is None else set()
+        if kind == "agent":
+            flags.add("agent")
+        found.append(Mention("actor", s0, e0, surface, value, named=kind != "agent",
+                             flags=flags, code=code))
+    allm = sorted(actor_ms + found, key=lambda m: m.start)
+    out: list[Mention] = []
+    i = 0
+    while i < len(allm):
+        m = allm[i]
+        nxt = allm[i + 1] if i + 1 < len(allm) else None
+        gap = lower[m.end:nxt.start] if nxt is not None else []
+        country = _country_code(m, lex)
+        if (nxt is not None and country and nxt.code and nxt.value is None and "world" in nxt.flags
+                and _is_agent(nxt, lex) and gap in ([], ["'s"], ["'"])):
+            code = country + nxt.code
+            value = lex.code_to_case.get(code)
+            if value is None and m.value is not None and nxt.code in ("GOV", "MIL") \
+                    and lex.actor_kind.get(m.value) in ("state", "government"):
+                value = m.value
+            out.append(Mention("actor", m.start, nxt.end, " ".join(toks[m.start:nxt.end]), value,
+                               named=True, flags={"world"} if value is None else set(), code=code))
+            i += 2
+            continue
+        if (m.code and _is_agent(m, lex) and nxt is not None and gap == ["of"]
+                and (cc := _country_code(nxt, lex))):
+            code = cc + m.code  # "the government of Iraq"
+            value = lex.code_to_case.get(code)
+            out.append(Mention("actor", m.start, nxt.end, " ".join(toks[m.start:nxt.end]), value,
+                               named=True, flags={"world"} if value is None else set(), code=code))
+            i += 2
+            continue
+        out.append(m)
+        i += 1
+    return out
+
+
+def _iso3() -> dict[str, str]:
+    from redline.reading.world import get_world
+
+    return get_world().iso3_country
+
+
+def _is_agent(m: Mention, lex: Lexicon) -> bool:
+    return "agent" in m.flags
+
+
+def _country_code(m: Mention, lex: Lexicon) -> str | None:
+    """Three-letter country code of a mention that names a country (or a case
+    actor that is one), else None."""
+    if m.code and len(m.code) == 3 and "agent" not in m.flags and m.code.isalpha() and m.code.isupper() \
+            and m.code in _iso3():
+        return m.code
+    if m.value is not None and lex.actor_kind.get(m.value) in ("state", "government"):
+        from redline.reading.world import get_world
+
+        return get_world().country_iso3.get(lex.actor_country.get(m.value) or "")
+    return None
+
+
 def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gazetteer,
-            ref: dt.date | None) -> Sentence:
-    """Find every mention in one sentence (``doc`` is its spaCy Doc)."""
-    toks, lower, idx = [], [], []
-    for t in doc:
-        toks.append(t.text)
-        lower.append(t.lower_)
-        idx.append(t.idx)
+            ref: dt.date | None,
+            tokens: tuple[list[str], list[str], list[int]] | None = None) -> Sentence:
+    """Find every mention in one sentence (``doc`` is its spaCy Doc; ``tokens``, when
+    given, its token texts, lower-cased texts and character offsets)."""
+    if tokens is not None:
+        toks, lower, idx = tokens
+    else:
+        toks, idx = [], []
+        for t in doc:
+            toks.append(t.text)
+            idx.append(t.idx)
+        lower = [w.lower() for w in toks]
 
     # actors
     spans = []
@@ -142,6 +288,7 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
                     i < m.end and m.start < i + len(words) for m in actor_ms):
                 actor_ms.append(Mention("actor", i, i + len(words), " ".join(toks[i:i + len(words)]),
                                         None, named=True, flags={"government"}))
+    actor_ms = _world_mentions(text, idx, toks, lower, lex, actor_ms, modifiers)
     for m in actor_ms:
         if m.start >= 2 and lower[m.start - 1] == "-" and lower[m.start - 2] == "anti":
             m.flags.add("anti")
@@ -185,14 +332,25 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
         trig_spans.append(doc[s:e])
     trig_ms = []
     ignored = [(s, e) for _, s, e in lex.ignore_matcher(doc)] if lex.ignore_matcher is not None else []
+    norms: list[str] | None = None
+    actor_ends = {m.end for m in actor_ms}
     for sp in filter_spans(trig_spans):
         if any(a.start <= sp.start and sp.end <= a.end for a in actor_ms):
             continue
         if any(s <= sp.start and sp.end <= e for s, e in ignored):
             continue
         infos: list[TriggerInfo] = lex.triggers.get(sp.text.lower(), [])
+        if norms is None:
+            norms = [norm(w) for w in lower]
+        infos = _refine(infos, lower, norms, sp.start, sp.end, actor_ends)
         if infos:
             trig_ms.append(Mention("trigger", sp.start, sp.end, sp.text, infos))
+
+    # a CAMEO verb whose pattern reached an event noun the hand lexicon knows
+    # ("imposed sanctions") leaves the event to that noun
+    hand_nouns = [m.start for m in trig_ms if m.value[0].block is None and m.value[0].pos != "v"]
+    trig_ms = [m for m in trig_ms if m.value[0].block is None
+               or not any(m.end <= h <= m.end + 5 for h in hand_nouns)]
 
     # modes
     mode_ms = []

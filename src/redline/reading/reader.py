@@ -99,6 +99,8 @@ def _resolve(m: Mention | None, s: Sentence, lex: Any, doc_text: str) -> tuple[s
         return None, None
     a, b = s.char_span(m.start, m.end)
     raw = doc_text[a:b] or m.text
+    if m.value is None and "world" in m.flags:
+        return raw, raw  # a typed raw actor: its code goes to actor_code / target_code
     if m.value is None and "government" in m.flags:
         for p in s.places:
             gov = lex.governments.get(p.value.country)
@@ -106,6 +108,18 @@ def _resolve(m: Mention | None, s: Sentence, lex: Any, doc_text: str) -> tuple[s
                 return gov, raw
         return raw, raw
     return m.value, raw
+
+
+def _code(m: Mention | None, lex: Any) -> str | None:
+    """CAMEO-style code of a mention: its world code, or the country code of the
+    case actor it names."""
+    if m is None:
+        return None
+    if m.code:
+        return m.code
+    from redline.reading.mentions import _country_code
+
+    return _country_code(m, lex)
 
 
 def _confidence(c: Candidate, actor: str | None, recipient: str | None, known: set[str]) -> float:
@@ -158,9 +172,18 @@ def read_text(text: str, date: Any = None, case: Any = None,
     for i, (doc, (s0, e0)) in enumerate(zip(lex.nlp.pipe(texts, batch_size=256), spans)):
         if _is_title(norm[s0:e0]):
             continue  # a title or headline repeats the story the sentences below tell
+        stext = norm[s0:e0]
         if len(doc) > MAX_TOKENS:
             doc = doc[:MAX_TOKENS].as_doc()
-        sent = analyse(doc, doc.text, s0, i, lex, gaz, ref)
+            stext = doc.text
+        toks, idx = [], []
+        for t in doc:
+            toks.append(t.text)
+            idx.append(t.idx)
+        lower = [w.lower() for w in toks]
+        if lex.discard_finder is not None and lex.discard_finder(stext.lower(), idx, toks, lower):
+            continue  # sports, entertainment, disease: no political event
+        sent = analyse(doc, stext, s0, i, lex, gaz, ref, tokens=(toks, lower, idx))
         cands = code_sentence(sent, lex, state)
         for c in cands:
             actor, actor_raw = _resolve(c.actor, sent, lex, norm)
@@ -216,6 +239,8 @@ def read_text(text: str, date: Any = None, case: Any = None,
                 hedged=c.hedged,
                 document=document,
                 document_date=ref,
+                actor_code=_code(c.actor, lex) if actor_raw is not None or c.actor is not None else None,
+                target_code=_code(c.recipient, lex) if recipient is not None else None,
             )
             if c.claimed and c.actor is not None:
                 spans_["claimed_by"] = spans_["actor"]

@@ -21,6 +21,8 @@ class EventRecord:
     ``date``, ``killed``, ``injured``, ``mode``, ``claimed_by``, ``sentence``) to
     ``[start, end]`` character offsets in the document (end exclusive).
     ``actor``/``recipient`` are case actor ids when they resolve, else the raw text.
+    ``actor_code``/``target_code`` are CAMEO-style codes (country + sector, e.g.
+    ``IRQMIL``; an organisation, ``IGOUNO``; a bare sector, ``COP``) when known.
     """
 
     event_type: str
@@ -46,6 +48,8 @@ class EventRecord:
     hedged: bool = False
     document: str = "<text>"
     document_date: dt.date | None = None
+    actor_code: str | None = None
+    target_code: str | None = None
 
     @property
     def event_id(self) -> str:
