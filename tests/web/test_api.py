@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from tests.web.conftest import CASE
+from tests.web.conftest import CASE, LOCAL
 
 C = f"/cases/{CASE}"
 PAGES = ["/", C, f"{C}/events", f"{C}/events/facets", f"{C}/actors", f"{C}/actors/kataib_hezbollah",
@@ -141,14 +141,19 @@ def test_exports_carry_provenance(client):
     q = "type=ASSAULT&from=2024-01-01"
     csv = client.get(f"{C}/export/events.csv?{q}")
     assert csv.status_code == 200 and "attachment" in csv.headers["content-disposition"]
-    head = [ln for ln in csv.text.splitlines() if ln.startswith("#")]
-    assert any(ln.startswith("# filters:") and "ASSAULT" in ln for ln in head)
-    assert any(ln.startswith("# store:") for ln in head) and any("exported_at" in ln for ln in head)
-    df = pd.read_csv(io.StringIO(csv.text), comment="#")
+    # A plain table a spreadsheet opens: the header row first, no comment lines.
+    assert csv.text.splitlines()[0].startswith("event_id,date,")
+    assert not any(ln.startswith("#") for ln in csv.text.splitlines())
+    prov = json.loads(csv.headers["x-redline-provenance"])
+    assert prov["filters"]["event_types"] == ["ASSAULT"] and prov["exported_at"]
+    df = pd.read_csv(io.StringIO(csv.text))
     assert len(df) and set(df["event_type"]) == {"ASSAULT"}
     js = client.get(f"{C}/export/events.json?{q}").json()
     assert js["provenance"]["filters"]["event_types"] == ["ASSAULT"]
     assert len(js["rows"]) == len(df)
+    # The store is named by its file name: the server's folders stay private.
+    assert js["provenance"]["store"] == "store.duckdb"
+    assert "/" not in js["provenance"]["store"] and "\\" not in js["provenance"]["store"]
     pqt = pq.read_table(io.BytesIO(client.get(f"{C}/export/events.parquet?{q}").content))
     meta = json.loads(pqt.schema.metadata[b"redline.provenance"])
     assert meta["view"] == "events" and pqt.num_rows == len(df)
@@ -157,6 +162,48 @@ def test_exports_carry_provenance(client):
         assert r.status_code == 200 and r.json()["provenance"]["view"] == view, view
     dy = client.get(f"{C}/export/dyads.csv?actor=kataib_hezbollah")
     assert dy.status_code == 200 and "kataib_hezbollah" in dy.text
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+def test_empty_exports_are_files_not_errors(client, fmt):
+    """No event of type AID by Hamas: an empty table, with its header, is still a 200."""
+    r = client.get(f"{C}/export/events.{fmt}?actor=hamas&type=AID")
+    assert r.status_code == 200, r.text[:300]
+    if fmt == "csv":
+        assert r.text.splitlines() == [r.text.splitlines()[0]] and "event_id" in r.text
+    elif fmt == "json":
+        assert r.json()["rows"] == []
+    else:
+        assert pq.read_table(io.BytesIO(r.content)).num_rows == 0
+
+
+def test_dyads_export_of_every_actor_answers(client):
+    from redline.data.case import load_case
+    case = load_case(CASE)
+    for a in case.actors:
+        r = client.get(f"{C}/export/dyads.csv?actor={a.id}")
+        assert r.status_code == 200, (a.id, r.text[:200])
+
+
+@pytest.mark.parametrize("url", [f"{C}.json?asof=0001-01-01", f"{C}/export/change.csv?asof=0001-01-01",
+                                 f"{C}/export/change.json?asof=9999-12-31",
+                                 f"{C}/events.json?from=0001-01-01"])
+def test_extreme_dates_are_a_clear_400(client, url):
+    r = client.get(url, headers={"Accept": "application/json"})
+    assert r.status_code == 400, r.text[:300]
+    assert "between" in r.json()["error"]["expected"]
+
+
+def test_csv_cells_cannot_run_as_formulas():
+    from redline.web.respond import spreadsheet_safe
+    df = pd.DataFrame({"summary": ["=cmd|' /C calc'!A0", "@SUM(A1:A2)", "+1", "-2+3", "plain",
+                                   None], "n": [1, -2, 3, -4, 5, 6],
+                       "sources": [["=HYPERLINK(\"x\")"], ["a", "b"], [], ["c"], ["d"], ["e"]]})
+    out = spreadsheet_safe(df)
+    assert out["summary"].tolist()[:5] == ["'=cmd|' /C calc'!A0", "'@SUM(A1:A2)", "'+1", "'-2+3",
+                                           "plain"]
+    assert out["n"].tolist() == [1, -2, 3, -4, 5, 6]  # numbers stay numbers
+    assert out["sources"].tolist()[:2] == ["'=HYPERLINK(\"x\")", "a | b"]
 
 
 def test_read_only_unless_allowed(client):
@@ -173,7 +220,7 @@ def ingest_client(tmp_path):
     from redline.web import create_app
     store = DuckDBStore(tmp_path / "up.duckdb")
     store.ingest(CASE)
-    with TestClient(create_app(store, allow_ingest=True, max_upload_bytes=4096)) as c:
+    with TestClient(create_app(store, allow_ingest=True, max_upload_bytes=4096), base_url=LOCAL) as c:
         yield c, store
 
 
@@ -233,7 +280,7 @@ def test_other_sites_cannot_post_and_other_hosts_are_refused(web_store):
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
     from redline.web.app import create_app
-    with TestClient(create_app(web_store, allow_ingest=True)) as c:
+    with TestClient(create_app(web_store, allow_ingest=True), base_url=LOCAL) as c:
         r = c.post("/ingest", headers={"Origin": "https://evil.example"},
                    files={"file": ("x.csv", b"date,actor,event_type\n2024-01-01,iran,ASSAULT\n")})
         assert r.status_code == 403
@@ -242,6 +289,22 @@ def test_other_sites_cannot_post_and_other_hosts_are_refused(web_store):
         assert r.status_code == 403
         assert c.get("/index.json", headers={"Host": "attacker.example"}).status_code == 400
         assert c.get("/index.json").status_code == 200
+        # Another server on this machine is another site: the port must match too.
+        r = c.post(f"/cases/{CASE}/options/run", headers={"Origin": "http://127.0.0.1:9999"},
+                   data={"paths": "100"})
+        assert r.status_code == 403
+        # The test client's default host name is not special to the app.
+        assert c.get("/index.json", headers={"Host": "testserver"}).status_code == 400
+
+
+def test_same_origin_compares_host_and_port():
+    from redline.web.app import same_origin
+    assert same_origin("http://127.0.0.1:8000", "127.0.0.1:8000")
+    assert same_origin("http://localhost", "localhost:80")
+    assert same_origin("http://[::1]:8000/x", "[::1]:8000")
+    assert not same_origin("http://127.0.0.1:9999", "127.0.0.1:8000")
+    assert not same_origin("http://127.0.0.1:8000", "localhost:8000")
+    assert not same_origin("null", "127.0.0.1:8000")
 
 
 def test_run_form_values_get_the_scenario_files_checks(client):

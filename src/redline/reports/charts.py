@@ -120,31 +120,41 @@ def timeline_spec(daily: Sequence[dict], labels: dict[str, str], key_events: Seq
                               "tooltip": [{"field": "phase"}, {"field": "start"},
                                           {"field": "end"}]}},
             ]})
+    span = _span_days(daily, key_events)
+    # A label needs about 14 px; closer key events go on a second or third row.
+    label_rows = _stagger(key_events, min_days=14.0 * span / max(width, 1))
     for i, name in enumerate(names):
-        rows = [r for r in daily if r["stream"] == name]
+        # Each day is a rectangle from its date to the next: one day wide at any width, so
+        # days without events stay visibly empty (a bar of fixed pixel width would cover them).
+        rows = [{**r, "end": _next_day(r["date"])} for r in daily if r["stream"] == name]
         top = max([r["count"] for r in rows] + [1])
         layers: list[SpecDict] = []
         if waves:
             layers.append({"data": {"values": list(waves)},
                            "mark": {"type": "rect", "color": STRIKE, "opacity": 0.13},
                            "encoding": {"x": {**x, "field": "start"}, "x2": {"field": "end"}}})
-        layers.append({"data": {"values": rows},
-                       "mark": {"type": "bar", "color": colours[i], "width": {"band": 1}},
-                       "encoding": {"x": x, "y": {"field": "count", "type": "quantitative",
-                                                  "title": "events per day",
-                                                  "scale": {"domain": [0, top]},
-                                                  "axis": {"tickMinStep": 1, "format": "d"}}}})
+        layers.append({"name": "days", "data": {"values": rows},
+                       "mark": {"type": "rect", "color": colours[i]},
+                       "encoding": {"x": x, "x2": {"field": "end"},
+                                    "y": {"field": "count", "type": "quantitative",
+                                          "title": "events per day",
+                                          "scale": {"domain": [0, top]},
+                                          "axis": {"values": integer_ticks(top), "format": "d"}},
+                                    "tooltip": [{"field": "date", "type": "temporal",
+                                                 "format": "%d %b %Y", "title": "day"},
+                                                {"field": "count", "title": "events"}]}})
         layers.append({"data": {"values": list(key_events)},
                        "mark": {"type": "rule", "color": "#555", "strokeDash": [3, 3]},
                        "encoding": {"x": x}})
         if i == 0:
-            layers.append({"data": {"values": list(key_events)},
-                           "mark": {"type": "text", "dy": -4, "baseline": "bottom",
-                                    "fontSize": 11, "fontWeight": "bold", "color": "#222"},
-                           "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "n"}}})
+            for row, members in enumerate(label_rows):
+                layers.append({"data": {"values": members},
+                               "mark": {"type": "text", "dy": -4 - 12 * row, "baseline": "bottom",
+                                        "fontSize": 11, "fontWeight": "bold", "color": "#222"},
+                               "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "n"}}})
         panels.append({"height": 120, "width": width, "layer": layers,
                        "title": {"text": labels[name], "fontSize": 12, "fontWeight": "normal",
-                                 "offset": 14 if i == 0 else 4}})
+                                 "offset": (4 + 12 * len(label_rows)) if i == 0 else 4}})
     if others:
         panels.append({
             "height": 18 * max(1, len({r["stream"] for r in others})), "width": width,
@@ -154,6 +164,46 @@ def timeline_spec(daily: Sequence[dict], labels: dict[str, str], key_events: Seq
             "mark": {"type": "tick", "thickness": 2, "color": "#444"},
             "encoding": {"x": x, "y": {"field": "stream", "type": "nominal", "title": None}}})
     return _spec({"vconcat": panels, "spacing": 10, "resolve": {"scale": {"x": "shared"}}})
+
+
+def _next_day(day: Any) -> str:
+    """The ISO date of the day after ``day`` (a date or ISO text)."""
+    import datetime as dt
+    d = dt.date.fromisoformat(str(day)[:10])
+    return (d + dt.timedelta(days=1)).isoformat()
+
+
+def _span_days(daily: Sequence[dict], key_events: Sequence[dict]) -> float:
+    """Days between the first and the last date the timeline draws (at least 1)."""
+    import datetime as dt
+    days = [dt.date.fromisoformat(str(r["date"])[:10]) for r in list(daily) + list(key_events)]
+    return max((max(days) - min(days)).days + 1, 1) if days else 1
+
+
+def integer_ticks(top: float, most: int = 5) -> list[int]:
+    """Whole-number tick values from 0 to ``top`` (counts have no halves), at most ``most``+1."""
+    top = max(int(math.ceil(top)), 1)
+    step = max(1, int(math.ceil(top / most)))
+    return list(range(0, top + 1, step))
+
+
+def _stagger(key_events: Sequence[dict], min_days: float) -> list[list[dict]]:
+    """Key events split into label rows so that no two labels of a row are closer than
+    ``min_days`` (markers 5 and 6 two days apart must not read as "56")."""
+    import datetime as dt
+    rows: list[list[dict]] = []
+    last: list[dt.date] = []
+    for k in sorted(key_events, key=lambda k: str(k["date"])):
+        d = dt.date.fromisoformat(str(k["date"])[:10])
+        for r, prev in enumerate(last):
+            if (d - prev).days >= min_days:
+                rows[r].append(dict(k))
+                last[r] = d
+                break
+        else:
+            rows.append([dict(k)])
+            last.append(d)
+    return rows
 
 
 # --------------------------------------------------------------------- map

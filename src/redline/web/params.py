@@ -23,6 +23,10 @@ MAX_PER_PAGE = 500
 #: The furthest row a page may start at (10 million: past any page a person reads).
 MAX_OFFSET = 10_000_000
 _MAX_TEXT = 200
+#: Dates the pages accept: wide enough for any event record, narrow enough that a window
+#: of weeks around them stays a valid date (``0001-01-01`` minus 55 days is not).
+FIRST_DAY = dt.date(1000, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
 
 
 def parse_date(value: str | None, field: str) -> dt.date | None:
@@ -30,9 +34,13 @@ def parse_date(value: str | None, field: str) -> dt.date | None:
     if value is None or not value.strip():
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise InputError(f"invalid date {value!r}", field=field, expected="YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:  # windows reach weeks before and after a date
+        raise InputError(f"date {value!r} is out of range", field=field,
+                         expected=f"YYYY-MM-DD between {FIRST_DAY} and {LAST_DAY}")
+    return day
 
 
 def check_event_types(value: str | None) -> None:
