@@ -78,6 +78,7 @@ class FilterParams:
     start: str | None = None
     end: str | None = None
     text: str | None = None
+    stream: str | None = None
 
     @classmethod
     def dep(
@@ -90,10 +91,13 @@ class FilterParams:
         start: str | None = Query(None, alias="from", description="First date, YYYY-MM-DD."),
         end: str | None = Query(None, alias="to", description="Last date, YYYY-MM-DD."),
         text: str | None = Query(None, description="Words in the summary (case-insensitive)."),
+        stream: str | None = Query(None, description="A stream of the case (its name): its "
+                                   "filter, ANDed with the others."),
     ) -> "FilterParams":
         return cls(*(_clean(v, f) for v, f in (
             (actor, "actor"), (target, "target"), (type, "type"), (mode, "mode"),
-            (country, "country"), (start, "from"), (end, "to"), (text, "text"))))
+            (country, "country"), (start, "from"), (end, "to"), (text, "text"),
+            (stream, "stream"))))
 
     def to_filter(self, **override: Any) -> EventFilter:
         check_event_types(self.type)
@@ -110,7 +114,8 @@ class FilterParams:
     def query(self) -> dict[str, str]:
         """The parameters as they appear in the URL (for links that keep the view)."""
         out = {"actor": self.actor, "target": self.target, "type": self.type, "mode": self.mode,
-               "country": self.country, "from": self.start, "to": self.end, "text": self.text}
+               "country": self.country, "from": self.start, "to": self.end, "text": self.text,
+               "stream": self.stream}
         return {k: v for k, v in out.items() if v}
 
 
