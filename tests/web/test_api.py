@@ -109,7 +109,33 @@ def test_dynamics_has_the_fit_with_intervals(client):
     d = client.get(f"{C}/dynamics.json").json()
     rows = d["model"]["coupling"]
     assert rows and all(r["low"] <= r["effect"] <= r["high"] for r in rows)
-    assert d["phases"]["segments"] and d["reciprocity"] and "rates" in d["deterrence"]
+    assert d["phases"]["segments"] and d["reciprocity"] and d["deterrence"]["rows"]
+    # Effects in counts too, each inside its own interval.
+    assert all(r["extra_low"] <= r["extra_events"] <= r["extra_high"] for r in rows)
+    # Event-id lists became counts with links: no row carries a list of ids.
+    for r in d["deterrence"]["rows"]:
+        assert not any(isinstance(v, list) for v in r.values())
+        assert r["before_query"]["stream"] == d["deterrence"]["attack"]
+
+
+def test_effects_in_events_match_closed_forms():
+    import math
+
+    from redline.web.units import extra_events, first_day_change_pct
+    # Identity link: the coupling is already the expected number of extra events.
+    assert extra_events(0.7, 2.0, 0.3, link="identity") == 0.7
+    # Softplus, small coupling: the slope of softplus at the baseline is 1 - exp(-baseline).
+    b = 0.8
+    assert math.isclose(extra_events(1e-4, b, 0.5) / 1e-4, 1 - math.exp(-b), rel_tol=1e-3)
+    # Signs and order follow the coupling; a large negative one cannot remove more events
+    # than the baseline would have had over the kernel's reach.
+    assert extra_events(-1.0, b, 0.5) < 0 < extra_events(1.0, b, 0.5)
+    assert extra_events(2.0, b, 0.5) > extra_events(1.0, b, 0.5)
+    assert first_day_change_pct(0.0, b, 0.5) == 0.0
+    # First day: softplus(c + alpha (1 - e^-decay)) / baseline - 1, by hand.
+    c = math.log(math.expm1(b))
+    by_hand = 100 * (math.log1p(math.exp(c + 1.5 * (1 - math.exp(-0.5)))) / b - 1)
+    assert math.isclose(first_day_change_pct(1.5, b, 0.5), by_hand, rel_tol=1e-9)
 
 
 @pytest.mark.parametrize("path", [

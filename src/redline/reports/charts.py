@@ -411,10 +411,12 @@ def network_spec(nodes: Sequence[dict], edges: Sequence[dict], width: int = 720,
 
 # ------------------------------------------------------- dynamics and fit
 
-def coupling_spec(rows: Sequence[dict], width: int = 560) -> SpecDict:
+def coupling_spec(rows: Sequence[dict], width: int = 560,
+                  title: str = "effect of one source event (95% interval)") -> SpecDict:
     """Forest plot: ``{pair, effect, low, high, verdict}`` per source -> target pair.
 
     A ``pair`` may hold ``\n``: the axis label then breaks there (one line per stream).
+    ``title`` names the x axis (with its unit).
     """
     verdicts = ["excites", "inhibits", "unclear"]
     lines = max((str(r["pair"]).count("\n") + 1 for r in rows), default=1)
@@ -428,7 +430,7 @@ def coupling_spec(rows: Sequence[dict], width: int = 560) -> SpecDict:
              "encoding": {"x": {"datum": 0}, "y": None}},
             {"mark": {"type": "rule", "strokeWidth": 2.2},
              "encoding": {"x": {"field": "low", "type": "quantitative",
-                                "title": "effect of one source event (95% interval)"},
+                                "title": title},
                           "x2": {"field": "high"},
                           "color": {"field": "verdict", "type": "nominal", "title": None,
                                     "scale": {"domain": verdicts,

@@ -55,6 +55,14 @@ templates.env.filters["num"] = _num
 templates.env.globals["qs"] = _qs
 
 
+def _term(key: str, text: str | None = None):
+    from redline.web.glossary import term_link
+    return term_link(key, text)
+
+
+templates.env.globals["term"] = _term
+
+
 def wants_json(request: Request) -> bool:
     """True for ``….json`` URLs and for clients that ask for JSON rather than HTML."""
     if request.url.path.endswith(".json"):
