@@ -93,20 +93,28 @@ INTERNAL = [re.compile(p) for p in (r"\w+\(\)", r"ScenarioResult|fit_case|coupli
 
 
 class _Visible(HTMLParser):
-    """The text a reader sees (no script, style, attributes)."""
+    """The text a reader sees (no script, style, attributes; the address of an outside page
+    shown as a link's text is the source's own name, not ours)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
         self._skip = 0
+        self._links: list[bool] = []
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "datalist", "code"):
             self._skip += 1
+        if tag == "a":
+            outside = (dict(attrs).get("href") or "").startswith(("http://", "https://"))
+            self._links.append(outside)
+            self._skip += outside
 
     def handle_endtag(self, tag):
         if tag in ("script", "style", "datalist", "code"):
             self._skip -= 1
+        if tag == "a" and self._links:
+            self._skip -= self._links.pop()
 
     def handle_data(self, data):
         if not self._skip:

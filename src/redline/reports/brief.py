@@ -34,7 +34,7 @@ from redline.data.case import Case, load_case
 from redline.data.filters import EventFilter
 from redline.errors import RedlineError, ReportError
 from redline.reports import charts, judgments as J, sections
-from redline.reports.sources import SourceList
+from redline.reports.sources import RELIABILITY_NOTE, SourceList, case_grades
 
 __all__ = ["BriefResults", "Brief", "compute_results", "build_brief", "write_brief",
            "SECTION_IDS"]
@@ -333,7 +333,7 @@ def select_judgments(res: BriefResults) -> list[J.Judgment]:
 def build_brief(res: BriefResults, title: str | None = None) -> Brief:
     """Compose the brief from computed results (see :func:`compute_results`)."""
     t0 = time.perf_counter()
-    src = SourceList()
+    src = SourceList(grades=case_grades(res.case))
     judgments = select_judgments(res)
     key = [{"key": j.key, "html": j.html(src), "section": j.section, "basis": j.basis}
            for j in judgments]
@@ -355,6 +355,7 @@ def build_brief(res: BriefResults, title: str | None = None) -> Brief:
     ctx["documents"] = src.documents
     ctx["links"] = src.links
     ctx["sources"] = src.sources
+    ctx["reliability_note"] = RELIABILITY_NOTE
     ctx["font_css"] = _font_css()
     ctx["timings"] = res.timings
     html = _env().get_template("brief.html.j2").render(**ctx)

@@ -63,6 +63,14 @@ def _term(key: str, text: str | None = None):
 templates.env.globals["term"] = _term
 
 
+def _named(text, names):
+    from redline.web.plain import named
+    return named(str(text), names or {})
+
+
+templates.env.filters["named"] = _named
+
+
 def wants_json(request: Request) -> bool:
     """True for ``….json`` URLs and for clients that ask for JSON rather than HTML."""
     if request.url.path.endswith(".json"):
