@@ -263,6 +263,8 @@ def test_uploads_use_the_ingest_validation(ingest_client):
     r = c.post("/ingest", files={"file": ("bad.csv", bad.encode())},
                headers={"Accept": "application/json"})
     assert r.status_code == 400 and "date" in r.json()["error"]["message"]
+    # The error names the file as the user called it, never the server's temporary folder.
+    assert "bad.csv" in r.text and "redline-upload-" not in r.text and "/tmp" not in r.text
     assert store.count() == before + 1
     big = c.post("/ingest", files={"file": ("big.csv", good.encode() * 100)},
                  headers={"Accept": "application/json"})
@@ -270,6 +272,37 @@ def test_uploads_use_the_ingest_validation(ingest_client):
     evil = c.post("/ingest", files={"file": ("../../evil.csv", good.encode())},
                   headers={"Accept": "application/json"})
     assert evil.status_code == 200 and evil.json()["result"]["file"] == "evil.csv"
+
+
+def test_zip_bombs_are_refused_before_extraction(ingest_client, tmp_path):
+    import zipfile
+    c, store = ingest_client
+    before = store.count()
+    bomb = tmp_path / "20240101000000.export.CSV.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("20240101000000.export.CSV", b"\0" * 200_000)  # 200 kB -> a few hundred bytes
+    assert bomb.stat().st_size < 4096
+    r = c.post("/ingest", files={"file": (bomb.name, bomb.read_bytes())},
+               headers={"Accept": "application/json"})
+    assert r.status_code == 400 and "unpack" in r.json()["error"]["message"]
+    assert r.json()["error"]["message"].startswith(bomb.name) or bomb.name in r.text
+    assert store.count() == before
+
+
+def test_archives_compressed_past_the_ratio_are_refused(tmp_path):
+    import zipfile
+
+    from redline.errors import InputError
+    from redline.web.routes.home import MAX_RATIO, check_archive
+    path = tmp_path / "x.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("x.csv", b"a" * (4 << 20))
+    with pytest.raises(InputError, match=f"at most {MAX_RATIO} to 1"):
+        check_archive(path, "x.zip", 1 << 30)
+    ok = tmp_path / "ok.zip"
+    with zipfile.ZipFile(ok, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("y.csv", bytes(range(256)) * 64)
+    check_archive(ok, "ok.zip", 1 << 30)  # ordinary archives pass
 
 
 def test_serve_warns_off_loopback(monkeypatch, tmp_path):
