@@ -321,6 +321,25 @@ def test_serve_warns_off_loopback(monkeypatch, tmp_path):
     assert r.exit_code == 0 and "warning" in r.output and seen["host"] == "0.0.0.0"
 
 
+def test_serve_ingests_nothing_and_says_what_the_store_holds(monkeypatch, tmp_path):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from redline.cli.app import app, register_commands
+    from redline.data.store import DuckDBStore
+    register_commands()
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: None)
+    store = tmp_path / "s.duckdb"
+    r = CliRunner().invoke(app, ["--store", str(store), "serve", "--no-warm"])
+    assert r.exit_code == 0, r.output
+    assert f"case {CASE}: 0 events" in r.output and f"redline ingest {CASE}" in r.output
+    assert not store.exists()  # nothing was added (or created) unasked
+    DuckDBStore(store).ingest(CASE)
+    r = CliRunner().invoke(app, ["--store", str(store), "serve", "--no-warm"])
+    n = DuckDBStore(store).count()
+    assert f"{n:,} events" in r.output and "redline ingest" not in r.output
+
+
 def test_borders_are_served_from_the_briefs_assets(client):
     """The map's borders are the brief's package data, served once at /static/borders/."""
     r = client.get("/static/borders/countries-50m.json")

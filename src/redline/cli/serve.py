@@ -23,6 +23,32 @@ def _quietly(fn, *args) -> None:
         pass
 
 
+def store_summary(store, cases: dict) -> list[str]:
+    """Lines saying what the store holds in all and for each case, with the command that
+    adds a case's events when it has none."""
+    from redline.data.case import load_case
+    from redline.data.filters import EventFilter
+    from redline.errors import RedlineError
+    where = getattr(store, "path", store)
+    try:
+        ov = store.overview()
+    except RedlineError:  # no store file yet: it holds nothing
+        ov = None
+    if ov is None:
+        out = [f"store {esc(str(where))}: no events yet"]
+    else:
+        first, last = ov.get("first"), ov.get("last")
+        span = f", {str(first)[:10]} to {str(last)[:10]}" if ov.get("events") else ""
+        out = [f"store {esc(str(where))}: {ov.get('events', 0):,} events{span}"]
+    for name, folder in cases.items():
+        c = load_case(folder)
+        n = 0 if ov is None else store.count(EventFilter(
+            scope_prefix=f"{c.name}:", scope_actors=tuple(a.id for a in c.actors)))
+        hint = "" if n else f" — add them with [bold]redline ingest {esc(name)}[/]"
+        out.append(f"  case {esc(name)}: {n:,} events{hint}")
+    return out
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on; anything but loopback is "
@@ -52,11 +78,9 @@ def serve(
     for folder in case or []:
         c = load_case(folder)  # validates the folder; the app then knows it only by name
         cases[c.name] = c.folder
-    if hasattr(store, "ingest"):
-        for name in builtin_cases():
-            result = store.ingest(name)
-            if result.rows_added:
-                console.print(f"[green]✓[/] {esc(str(result))} into {esc(str(store.path))}")
+    # Nothing is ingested unasked: say what the store holds, and how to add a case.
+    for line in store_summary(store, cases):
+        console.print(line, highlight=False, soft_wrap=True)
     web_app = create_app(store, cases=cases, allow_ingest=allow_ingest,
                          max_upload_bytes=max_upload_mb * 1024 * 1024,
                          host=None if host in LOOPBACK else host)

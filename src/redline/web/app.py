@@ -221,8 +221,6 @@ def warm(app: FastAPI, case: str, pages: bool = True) -> None:
     The brief's key judgments (the overview loads them; thousands of simulated paths)
     come last.
     """
-    import warnings
-
     from redline.web.routes.actors import actor_table
     from redline.web.routes.dynamics import analysis, fitted
     st: WebState = app.state.web
@@ -234,17 +232,15 @@ def warm(app: FastAPI, case: str, pages: bool = True) -> None:
             render(app, path)
             if not path.endswith(".json"):
                 render(app, ("/index" if path == "/" else path) + ".json")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        st.cached(("actors", c.name), lambda: actor_table(st.store, c))
-        if pages:
-            render_all(["/"] + [base + p for p in WARM_PAGES]
-                       + [f"{base}/actors/{a.id}" for a in c.actors])
-            warm_event_types(app, case)
-        fitted(st, c)
-        analysis(st, c)
-        if pages:
-            render_all([base + p for p in WARM_FITTED])  # the judgments last
+    st.cached(("actors", c.name), lambda: actor_table(st.store, c))
+    if pages:
+        render_all(["/"] + [base + p for p in WARM_PAGES]
+                   + [f"{base}/actors/{a.id}" for a in c.actors])
+        warm_event_types(app, case)
+    fitted(st, c)
+    analysis(st, c)
+    if pages:
+        render_all([base + p for p in WARM_FITTED])  # the judgments last
 
 
 def warm_event_types(app: FastAPI, case: str) -> None:
