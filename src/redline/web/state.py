@@ -44,7 +44,7 @@ class WebState:
     def __init__(self, store, cases: dict[str, Path] | None = None, allow_ingest: bool = False,
                  max_upload_bytes: int = MAX_UPLOAD_BYTES) -> None:
         from redline.data.case import builtin_cases
-        from redline.web.pool import pooled
+        from redline.data.pool import pooled
         self.store = pooled(store)
         self.cases = dict(builtin_cases() if cases is None else cases)
         self.allow_ingest = allow_ingest

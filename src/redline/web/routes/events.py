@@ -76,12 +76,8 @@ class DayIndex:
 
     @classmethod
     def of(cls, store, filt: EventFilter) -> "DayIndex":
-        from redline.data.queries import filter_predicate
-
-        def build(t):
-            e = t.filter(filter_predicate(t, filt))
-            return e.group_by("date").aggregate(n=e.count()).order_by("date")
-        days = store.execute(build)
+        from redline.data.webqueries import events_per_day
+        days = events_per_day(store, filt)
         dates = tuple(pd.Timestamp(d).date() for d in days["date"])
         return cls(dates, np.cumsum(days["n"].to_numpy(dtype="int64")))
 
@@ -109,10 +105,9 @@ class DayIndex:
         if not self.dates or not getattr(store, "native_offset", True):
             rows = self.rows(store, filt, offset, limit)
             return rows[[c for c in TABLE_COLUMNS if c in rows.columns]]
-        from redline.data.queries import filter_events
+        from redline.data.webqueries import event_columns
         window, inner = self.window(filt, offset, limit)
-        return store.execute(lambda t: filter_events(t, window).select(TABLE_COLUMNS)
-                             .limit(limit, offset=inner))
+        return event_columns(store, window, TABLE_COLUMNS, limit, inner)
 
     def page(self, store, filt: EventFilter, offset: int, limit: int,
              cached=None) -> pd.DataFrame:
