@@ -149,12 +149,12 @@ def timeline_spec(daily: Sequence[dict], labels: dict[str, str], key_events: Seq
         if i == 0:
             for row, members in enumerate(label_rows):
                 layers.append({"data": {"values": members},
-                               "mark": {"type": "text", "dy": -4 - 12 * row, "baseline": "bottom",
+                               "mark": {"type": "text", "dy": -3 - 14 * row, "baseline": "bottom",
                                         "fontSize": 11, "fontWeight": "bold", "color": "#222"},
                                "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "n"}}})
         panels.append({"height": 120, "width": width, "layer": layers,
                        "title": {"text": labels[name], "fontSize": 12, "fontWeight": "normal",
-                                 "offset": (4 + 12 * len(label_rows)) if i == 0 else 4}})
+                                 "offset": (4 + 14 * len(label_rows)) if i == 0 else 4}})
     if others:
         panels.append({
             "height": 18 * max(1, len({r["stream"] for r in others})), "width": width,
