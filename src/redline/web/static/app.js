@@ -35,10 +35,14 @@
       if (th.dataset.sortable) { return; }
       th.dataset.sortable = "1";
       th.setAttribute("aria-sort", "none");
+      // A button of its own beside the heading (a heading may hold a glossary link, and a
+      // link inside a button is not allowed).
       var button = document.createElement("button");
       button.type = "button";
       button.className = "sort";
-      while (th.firstChild) { button.appendChild(th.firstChild); }
+      button.textContent = "\u21C5";
+      button.setAttribute("aria-label", "Sort by " + th.textContent.trim());
+      th.appendChild(document.createTextNode(" "));
       th.appendChild(button);
       button.addEventListener("click", function () {
         var table = th.closest("table"), body = table.tBodies[0];
