@@ -361,6 +361,21 @@ TIE_COLOURS = {"sponsors": OKABE_ITO["vermillion"], "member_of": OKABE_ITO["oran
                "allied_with": OKABE_ITO["sky"], "hostile_to": OKABE_ITO["purple"]}
 
 
+#: Node fill per kind of actor (the web app's network.js uses the same colours).
+KIND_COLOURS = dict.fromkeys(["state"], "#0072B2") | {
+    "government": "#56B4E9", "armed group": "#D55E00", "umbrella": "#E69F00",
+    "state force": "#009E73", "legislature": "#CC79A7", "unattributed": "#999999",
+    "organisation": "#F0E442", "coalition": "#ffffff"}
+
+
+class _KindColours(dict):
+    def __missing__(self, key: str) -> str:  # a kind added later: light grey, not a crash
+        return "#dddddd"
+
+
+KIND_COLOURS = _KindColours(KIND_COLOURS)
+
+
 def network_spec(nodes: Sequence[dict], edges: Sequence[dict], width: int = 720,
                  height: int = 440) -> SpecDict:
     """Actors and ties from precomputed positions.
@@ -370,6 +385,8 @@ def network_spec(nodes: Sequence[dict], edges: Sequence[dict], width: int = 720,
     head sits and ``angle`` its direction in degrees (0 = up, clockwise).
     """
     kinds = [k.replace("_", " ") for k in TIE_COLOURS if any(e["tie"] == k.replace("_", " ") for e in edges)]
+    # Node colours by kind of actor, the same as the web app's graph (and its legend).
+    node_kinds = sorted({str(n["actor_kind"]) for n in nodes})
     xs = {"type": "quantitative", "axis": None, "scale": {"domain": [-0.08, 1.08]}}
     ys = {"type": "quantitative", "axis": None, "scale": {"domain": [1.1, -0.1]}}
     colour = {"field": "tie", "type": "nominal", "title": "tie",
@@ -396,9 +413,8 @@ def network_spec(nodes: Sequence[dict], edges: Sequence[dict], width: int = 720,
              "mark": {"type": "circle", "size": 260, "stroke": "#222", "strokeWidth": 1},
              "encoding": {"x": {**xs, "field": "x"}, "y": {**ys, "field": "y"},
                           "fill": {"field": "actor_kind", "type": "nominal", "title": "actor",
-                                   "scale": {"range": ["#ffffff", "#dddddd", "#aaaaaa",
-                                                       "#666666", "#333333", "#f5f5f5",
-                                                       "#bbbbbb", "#888888"]},
+                                   "scale": {"domain": node_kinds,
+                                             "range": [KIND_COLOURS[k] for k in node_kinds]},
                                    "legend": {"orient": "bottom"}},
                           "tooltip": [{"field": "name"}, {"field": "actor_kind"}]}},
             {"data": {"values": list(nodes)},
