@@ -17,6 +17,8 @@ from urllib.parse import urlparse
 import pytest
 
 CASE = "us-iran-proxies-2023"
+#: The test client names the server as a browser on this machine would (no test-only host).
+LOCAL = "http://127.0.0.1"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = os.environ.get("REDLINE_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -44,7 +46,7 @@ def client(web_app):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
-    with TestClient(web_app) as c:
+    with TestClient(web_app, base_url=LOCAL) as c:
         yield c
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from tests.web.conftest import CASE
+from tests.web.conftest import CASE, LOCAL
 
 C = f"/cases/{CASE}"
 PAGES = ["/", C, f"{C}/events", f"{C}/events/facets", f"{C}/actors", f"{C}/actors/kataib_hezbollah",
@@ -111,7 +111,33 @@ def test_dynamics_has_the_fit_with_intervals(client):
     d = client.get(f"{C}/dynamics.json").json()
     rows = d["model"]["coupling"]
     assert rows and all(r["low"] <= r["effect"] <= r["high"] for r in rows)
-    assert d["phases"]["segments"] and d["reciprocity"] and "rates" in d["deterrence"]
+    assert d["phases"]["segments"] and d["reciprocity"] and d["deterrence"]["rows"]
+    # Effects in counts too, each inside its own interval.
+    assert all(r["extra_low"] <= r["extra_events"] <= r["extra_high"] for r in rows)
+    # Event-id lists became counts with links: no row carries a list of ids.
+    for r in d["deterrence"]["rows"]:
+        assert not any(isinstance(v, list) for v in r.values())
+        assert r["before_query"]["stream"] == d["deterrence"]["attack"]
+
+
+def test_effects_in_events_match_closed_forms():
+    import math
+
+    from redline.web.units import extra_events, first_day_change_pct
+    # Identity link: the coupling is already the expected number of extra events.
+    assert extra_events(0.7, 2.0, 0.3, link="identity") == 0.7
+    # Softplus, small coupling: the slope of softplus at the baseline is 1 - exp(-baseline).
+    b = 0.8
+    assert math.isclose(extra_events(1e-4, b, 0.5) / 1e-4, 1 - math.exp(-b), rel_tol=1e-3)
+    # Signs and order follow the coupling; a large negative one cannot remove more events
+    # than the baseline would have had over the kernel's reach.
+    assert extra_events(-1.0, b, 0.5) < 0 < extra_events(1.0, b, 0.5)
+    assert extra_events(2.0, b, 0.5) > extra_events(1.0, b, 0.5)
+    assert first_day_change_pct(0.0, b, 0.5) == 0.0
+    # First day: softplus(c + alpha (1 - e^-decay)) / baseline - 1, by hand.
+    c = math.log(math.expm1(b))
+    by_hand = 100 * (math.log1p(math.exp(c + 1.5 * (1 - math.exp(-0.5)))) / b - 1)
+    assert math.isclose(first_day_change_pct(1.5, b, 0.5), by_hand, rel_tol=1e-9)
 
 
 @pytest.mark.parametrize("path", [
@@ -143,14 +169,19 @@ def test_exports_carry_provenance(client):
     q = "type=ASSAULT&from=2024-01-01"
     csv = client.get(f"{C}/export/events.csv?{q}")
     assert csv.status_code == 200 and "attachment" in csv.headers["content-disposition"]
-    head = [ln for ln in csv.text.splitlines() if ln.startswith("#")]
-    assert any(ln.startswith("# filters:") and "ASSAULT" in ln for ln in head)
-    assert any(ln.startswith("# store:") for ln in head) and any("exported_at" in ln for ln in head)
-    df = pd.read_csv(io.StringIO(csv.text), comment="#")
+    # A plain table a spreadsheet opens: the header row first, no comment lines.
+    assert csv.text.splitlines()[0].startswith("event_id,date,")
+    assert not any(ln.startswith("#") for ln in csv.text.splitlines())
+    prov = json.loads(csv.headers["x-redline-provenance"])
+    assert prov["filters"]["event_types"] == ["ASSAULT"] and prov["exported_at"]
+    df = pd.read_csv(io.StringIO(csv.text))
     assert len(df) and set(df["event_type"]) == {"ASSAULT"}
     js = client.get(f"{C}/export/events.json?{q}").json()
     assert js["provenance"]["filters"]["event_types"] == ["ASSAULT"]
     assert len(js["rows"]) == len(df)
+    # The store is named by its file name: the server's folders stay private.
+    assert js["provenance"]["store"] == "store.duckdb"
+    assert "/" not in js["provenance"]["store"] and "\\" not in js["provenance"]["store"]
     pqt = pq.read_table(io.BytesIO(client.get(f"{C}/export/events.parquet?{q}").content))
     meta = json.loads(pqt.schema.metadata[b"redline.provenance"])
     assert meta["view"] == "events" and pqt.num_rows == len(df)
@@ -159,6 +190,48 @@ def test_exports_carry_provenance(client):
         assert r.status_code == 200 and r.json()["provenance"]["view"] == view, view
     dy = client.get(f"{C}/export/dyads.csv?actor=kataib_hezbollah")
     assert dy.status_code == 200 and "kataib_hezbollah" in dy.text
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+def test_empty_exports_are_files_not_errors(client, fmt):
+    """No event of type AID by Hamas: an empty table, with its header, is still a 200."""
+    r = client.get(f"{C}/export/events.{fmt}?actor=hamas&type=AID")
+    assert r.status_code == 200, r.text[:300]
+    if fmt == "csv":
+        assert r.text.splitlines() == [r.text.splitlines()[0]] and "event_id" in r.text
+    elif fmt == "json":
+        assert r.json()["rows"] == []
+    else:
+        assert pq.read_table(io.BytesIO(r.content)).num_rows == 0
+
+
+def test_dyads_export_of_every_actor_answers(client):
+    from redline.data.case import load_case
+    case = load_case(CASE)
+    for a in case.actors:
+        r = client.get(f"{C}/export/dyads.csv?actor={a.id}")
+        assert r.status_code == 200, (a.id, r.text[:200])
+
+
+@pytest.mark.parametrize("url", [f"{C}.json?asof=0001-01-01", f"{C}/export/change.csv?asof=0001-01-01",
+                                 f"{C}/export/change.json?asof=9999-12-31",
+                                 f"{C}/events.json?from=0001-01-01"])
+def test_extreme_dates_are_a_clear_400(client, url):
+    r = client.get(url, headers={"Accept": "application/json"})
+    assert r.status_code == 400, r.text[:300]
+    assert "between" in r.json()["error"]["expected"]
+
+
+def test_csv_cells_cannot_run_as_formulas():
+    from redline.web.respond import spreadsheet_safe
+    df = pd.DataFrame({"summary": ["=cmd|' /C calc'!A0", "@SUM(A1:A2)", "+1", "-2+3", "plain",
+                                   None], "n": [1, -2, 3, -4, 5, 6],
+                       "sources": [["=HYPERLINK(\"x\")"], ["a", "b"], [], ["c"], ["d"], ["e"]]})
+    out = spreadsheet_safe(df)
+    assert out["summary"].tolist()[:5] == ["'=cmd|' /C calc'!A0", "'@SUM(A1:A2)", "'+1", "'-2+3",
+                                           "plain"]
+    assert out["n"].tolist() == [1, -2, 3, -4, 5, 6]  # numbers stay numbers
+    assert out["sources"].tolist()[:2] == ["'=HYPERLINK(\"x\")", "a | b"]
 
 
 def test_read_only_unless_allowed(client):
@@ -175,7 +248,7 @@ def ingest_client(tmp_path):
     from redline.web import create_app
     store = DuckDBStore(tmp_path / "up.duckdb")
     store.ingest(CASE)
-    with TestClient(create_app(store, allow_ingest=True, max_upload_bytes=4096)) as c:
+    with TestClient(create_app(store, allow_ingest=True, max_upload_bytes=4096), base_url=LOCAL) as c:
         yield c, store
 
 
@@ -192,6 +265,8 @@ def test_uploads_use_the_ingest_validation(ingest_client):
     r = c.post("/ingest", files={"file": ("bad.csv", bad.encode())},
                headers={"Accept": "application/json"})
     assert r.status_code == 400 and "date" in r.json()["error"]["message"]
+    # The error names the file as the user called it, never the server's temporary folder.
+    assert "bad.csv" in r.text and "redline-upload-" not in r.text and "/tmp" not in r.text
     assert store.count() == before + 1
     big = c.post("/ingest", files={"file": ("big.csv", good.encode() * 100)},
                  headers={"Accept": "application/json"})
@@ -199,6 +274,37 @@ def test_uploads_use_the_ingest_validation(ingest_client):
     evil = c.post("/ingest", files={"file": ("../../evil.csv", good.encode())},
                   headers={"Accept": "application/json"})
     assert evil.status_code == 200 and evil.json()["result"]["file"] == "evil.csv"
+
+
+def test_zip_bombs_are_refused_before_extraction(ingest_client, tmp_path):
+    import zipfile
+    c, store = ingest_client
+    before = store.count()
+    bomb = tmp_path / "20240101000000.export.CSV.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("20240101000000.export.CSV", b"\0" * 200_000)  # 200 kB -> a few hundred bytes
+    assert bomb.stat().st_size < 4096
+    r = c.post("/ingest", files={"file": (bomb.name, bomb.read_bytes())},
+               headers={"Accept": "application/json"})
+    assert r.status_code == 400 and "unpack" in r.json()["error"]["message"]
+    assert r.json()["error"]["message"].startswith(bomb.name) or bomb.name in r.text
+    assert store.count() == before
+
+
+def test_archives_compressed_past_the_ratio_are_refused(tmp_path):
+    import zipfile
+
+    from redline.errors import InputError
+    from redline.web.routes.home import MAX_RATIO, check_archive
+    path = tmp_path / "x.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("x.csv", b"a" * (4 << 20))
+    with pytest.raises(InputError, match=f"at most {MAX_RATIO} to 1"):
+        check_archive(path, "x.zip", 1 << 30)
+    ok = tmp_path / "ok.zip"
+    with zipfile.ZipFile(ok, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("y.csv", bytes(range(256)) * 64)
+    check_archive(ok, "ok.zip", 1 << 30)  # ordinary archives pass
 
 
 def test_serve_warns_off_loopback(monkeypatch, tmp_path):
@@ -215,6 +321,25 @@ def test_serve_warns_off_loopback(monkeypatch, tmp_path):
     assert "warning" not in r.output
     r = CliRunner().invoke(app, ["--store", store, "serve", "--no-warm", "--host", "0.0.0.0"])
     assert r.exit_code == 0 and "warning" in r.output and seen["host"] == "0.0.0.0"
+
+
+def test_serve_ingests_nothing_and_says_what_the_store_holds(monkeypatch, tmp_path):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from redline.cli.app import app, register_commands
+    from redline.data.store import DuckDBStore
+    register_commands()
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: None)
+    store = tmp_path / "s.duckdb"
+    r = CliRunner().invoke(app, ["--store", str(store), "serve", "--no-warm"])
+    assert r.exit_code == 0, r.output
+    assert f"case {CASE}: 0 events" in r.output and f"redline ingest {CASE}" in r.output
+    assert not store.exists()  # nothing was added (or created) unasked
+    DuckDBStore(store).ingest(CASE)
+    r = CliRunner().invoke(app, ["--store", str(store), "serve", "--no-warm"])
+    n = DuckDBStore(store).count()
+    assert f"{n:,} events" in r.output and "redline ingest" not in r.output
 
 
 def test_borders_are_served_from_the_briefs_assets(client):
@@ -235,7 +360,7 @@ def test_other_sites_cannot_post_and_other_hosts_are_refused(web_store):
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
     from redline.web.app import create_app
-    with TestClient(create_app(web_store, allow_ingest=True)) as c:
+    with TestClient(create_app(web_store, allow_ingest=True), base_url=LOCAL) as c:
         r = c.post("/ingest", headers={"Origin": "https://evil.example"},
                    files={"file": ("x.csv", b"date,actor,event_type\n2024-01-01,iran,ASSAULT\n")})
         assert r.status_code == 403
@@ -244,6 +369,22 @@ def test_other_sites_cannot_post_and_other_hosts_are_refused(web_store):
         assert r.status_code == 403
         assert c.get("/index.json", headers={"Host": "attacker.example"}).status_code == 400
         assert c.get("/index.json").status_code == 200
+        # Another server on this machine is another site: the port must match too.
+        r = c.post(f"/cases/{CASE}/options/run", headers={"Origin": "http://127.0.0.1:9999"},
+                   data={"paths": "100"})
+        assert r.status_code == 403
+        # The test client's default host name is not special to the app.
+        assert c.get("/index.json", headers={"Host": "testserver"}).status_code == 400
+
+
+def test_same_origin_compares_host_and_port():
+    from redline.web.app import same_origin
+    assert same_origin("http://127.0.0.1:8000", "127.0.0.1:8000")
+    assert same_origin("http://localhost", "localhost:80")
+    assert same_origin("http://[::1]:8000/x", "[::1]:8000")
+    assert not same_origin("http://127.0.0.1:9999", "127.0.0.1:8000")
+    assert not same_origin("http://127.0.0.1:8000", "localhost:8000")
+    assert not same_origin("null", "127.0.0.1:8000")
 
 
 def test_run_form_values_get_the_scenario_files_checks(client):

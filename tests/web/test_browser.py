@@ -133,3 +133,97 @@ def test_run_a_scenario_to_completion(page):
     page.wait_for_load_state("networkidle")
     shot(page, "options-run")
     assert axe_violations(page) == []
+
+
+# ---------------------------------------------------------------- as an analyst sees it
+
+def _chart_geometry(page, selector: str) -> dict:
+    """Bar widths, numeric axis labels per axis, and the key-event number boxes of a chart."""
+    return page.evaluate("""(sel) => {
+        const svg = document.querySelector(sel + ' svg');
+        const bars = [...svg.querySelectorAll('g.mark-rect.role-mark path')]
+            .map(p => p.getBBox()).filter(b => b.height > 0).map(b => b.width);
+        const axes = [...svg.querySelectorAll('g.role-axis')].map(a =>
+            [...a.querySelectorAll('g.role-axis-label text')].map(t => t.textContent));
+        const marks = [...svg.querySelectorAll('g.mark-text.role-mark text')]
+            .filter(t => /^\\d+$/.test(t.textContent)).map(t => {
+                const b = t.getBoundingClientRect();
+                return {n: t.textContent, x0: b.left, x1: b.right, y0: b.top, y1: b.bottom};
+            });
+        return {bars, axes, marks};
+    }""", selector)
+
+
+def test_timeline_bars_are_a_day_wide_with_whole_ticks_and_apart_markers(page):
+    import datetime as dt
+    import json
+    page.goto(C)
+    page.wait_for_load_state("networkidle")
+    wait_charts(page)
+    spec = json.loads(page.locator("#timeline-spec").get_attribute("data-vega"))
+    panel = spec["vconcat"][0]
+    days = [dt.date.fromisoformat(r[k]) for layer in panel["layer"]
+            for r in layer["data"]["values"] for k in ("date", "end") if k in r]
+    per_day = panel["width"] / (max(days) - min(days)).days
+    g = _chart_geometry(page, "#timeline-spec")
+    assert g["bars"], "no bars drawn"
+    # A day's bar is no wider than a day (plus anti-aliasing), so empty days stay visible.
+    assert max(g["bars"]) <= per_day + 0.6, (max(g["bars"]), per_day)
+    for labels in g["axes"]:
+        nums = [x for x in labels if x.replace(",", "").lstrip("-").isdigit()]
+        assert len(nums) == len(set(nums)), labels  # no "0, 1, 1, 2, 2"
+    marks = g["marks"]
+    assert len(marks) >= 5
+    for i, a in enumerate(marks):
+        for b in marks[i + 1:]:
+            apart = a["x1"] <= b["x0"] or b["x1"] <= a["x0"] or a["y1"] <= b["y0"] or b["y1"] <= a["y0"]
+            assert apart, (a, b)  # markers 5 and 6 must not read as "56"
+
+
+#: Heights at 1280 px a reader can scroll (the dynamics page was 57,457 px).
+HEIGHTS = {"": 4000, "/events": 7000, "/dynamics": 8000, "/options": 4000}
+
+
+@pytest.mark.parametrize("path,limit", HEIGHTS.items())
+def test_page_heights_are_sane(page, path, limit):
+    page.goto(C + path)
+    page.wait_for_load_state("networkidle")
+    if path == "/dynamics":
+        page.wait_for_selector("#backtest-body", timeout=90000, state="attached")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < limit, height
+
+
+@pytest.mark.parametrize("path", ["", "/events", f"/events/{CASE}:USP-0153", "/actors",
+                                  "/actors/kataib_hezbollah", "/dynamics", "/options"])
+def test_phone_layout_fits_390px(browser, live_server, path):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server)
+    try:
+        pg = ctx.new_page()
+        pg.goto(C + path)
+        pg.wait_for_load_state("networkidle")
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        shot(pg, "phone" + (path.replace("/", "-") or "-overview").replace(":", "_"))
+        assert width <= 392, width  # nothing wider than the screen: tables scroll in their box
+    finally:
+        ctx.close()
+
+
+def test_map_tooltips_are_text_not_markup(page, web_app):
+    import pandas as pd
+    frame = pd.DataFrame([{"event_id": f"{CASE}:XSS-1", "date": pd.Timestamp("2024-01-10").date(),
+                           # no case actor and no stream's type: the models do not see it
+                           "actor": "somebody_else", "target": "another_one",
+                           "event_type": "PROTEST", "mode": None, "summary": "xssmarker",
+                           "place": "<img src=x onerror=alert(1)><b>bold</b>",
+                           "machine_coded": False, "sources": ["x"], "killed": None,
+                           "latitude": 25.0, "longitude": 55.0}])
+    web_app.state.web.store.ingest_frame(frame, "xss-test")
+    web_app.state.web.invalidate()
+    page.goto(f"{C}/events?text=xssmarker")
+    page.wait_for_load_state("networkidle")
+    until(page, "document.querySelectorAll('#map path.leaflet-interactive').length > 0")
+    page.locator("#map path.leaflet-interactive").first.dispatch_event("mouseover")
+    until(page, "document.querySelector('.leaflet-tooltip') !== null", timeout=5)
+    tip = page.locator(".leaflet-tooltip").first
+    assert "<img" in tip.inner_text() and tip.locator("img, b").count() == 0

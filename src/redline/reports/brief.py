@@ -35,7 +35,7 @@ from redline.diagnostics import Diagnostics
 from redline.errors import RedlineError, ReportError
 from redline.reports import charts, sections
 from redline.reports import judgments as J
-from redline.reports.sources import SourceList
+from redline.reports.sources import RELIABILITY_NOTE, SourceList, case_grades
 
 __all__ = ["BriefResults", "Brief", "compute_results", "build_brief", "write_brief",
            "SECTION_IDS"]
@@ -346,7 +346,7 @@ def select_judgments(res: BriefResults, withheld: list[dict[str, str]] | None = 
 def build_brief(res: BriefResults, title: str | None = None) -> Brief:
     """Compose the brief from computed results (see :func:`compute_results`)."""
     t0 = time.perf_counter()
-    src = SourceList()
+    src = SourceList(grades=case_grades(res.case))
     withheld: list[dict[str, str]] = []
     judgments = select_judgments(res, withheld)
     key = [{"key": j.key, "html": j.html(src), "section": j.section, "basis": j.basis}
@@ -371,6 +371,7 @@ def build_brief(res: BriefResults, title: str | None = None) -> Brief:
     ctx["documents"] = src.documents
     ctx["links"] = src.links
     ctx["sources"] = src.sources
+    ctx["reliability_note"] = RELIABILITY_NOTE
     ctx["font_css"] = _font_css()
     ctx["timings"] = res.timings
     html = _env().get_template("brief.html.j2").render(**ctx)

@@ -120,31 +120,41 @@ def timeline_spec(daily: Sequence[dict], labels: dict[str, str], key_events: Seq
                               "tooltip": [{"field": "phase"}, {"field": "start"},
                                           {"field": "end"}]}},
             ]})
+    span = _span_days(daily, key_events)
+    # A label needs about 14 px; closer key events go on a second or third row.
+    label_rows = _stagger(key_events, min_days=14.0 * span / max(width, 1))
     for i, name in enumerate(names):
-        rows = [r for r in daily if r["stream"] == name]
+        # Each day is a rectangle from its date to the next: one day wide at any width, so
+        # days without events stay visibly empty (a bar of fixed pixel width would cover them).
+        rows = [{**r, "end": _next_day(r["date"])} for r in daily if r["stream"] == name]
         top = max([r["count"] for r in rows] + [1])
         layers: list[SpecDict] = []
         if waves:
             layers.append({"data": {"values": list(waves)},
                            "mark": {"type": "rect", "color": STRIKE, "opacity": 0.13},
                            "encoding": {"x": {**x, "field": "start"}, "x2": {"field": "end"}}})
-        layers.append({"data": {"values": rows},
-                       "mark": {"type": "bar", "color": colours[i], "width": {"band": 1}},
-                       "encoding": {"x": x, "y": {"field": "count", "type": "quantitative",
-                                                  "title": "events per day",
-                                                  "scale": {"domain": [0, top]},
-                                                  "axis": {"tickMinStep": 1, "format": "d"}}}})
+        layers.append({"name": "days", "data": {"values": rows},
+                       "mark": {"type": "rect", "color": colours[i]},
+                       "encoding": {"x": x, "x2": {"field": "end"},
+                                    "y": {"field": "count", "type": "quantitative",
+                                          "title": "events per day",
+                                          "scale": {"domain": [0, top]},
+                                          "axis": {"values": integer_ticks(top), "format": "d"}},
+                                    "tooltip": [{"field": "date", "type": "temporal",
+                                                 "format": "%d %b %Y", "title": "day"},
+                                                {"field": "count", "title": "events"}]}})
         layers.append({"data": {"values": list(key_events)},
                        "mark": {"type": "rule", "color": "#555", "strokeDash": [3, 3]},
                        "encoding": {"x": x}})
         if i == 0:
-            layers.append({"data": {"values": list(key_events)},
-                           "mark": {"type": "text", "dy": -4, "baseline": "bottom",
-                                    "fontSize": 11, "fontWeight": "bold", "color": "#222"},
-                           "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "n"}}})
+            for row, members in enumerate(label_rows):
+                layers.append({"data": {"values": members},
+                               "mark": {"type": "text", "dy": -3 - 14 * row, "baseline": "bottom",
+                                        "fontSize": 11, "fontWeight": "bold", "color": "#222"},
+                               "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "n"}}})
         panels.append({"height": 120, "width": width, "layer": layers,
                        "title": {"text": labels[name], "fontSize": 12, "fontWeight": "normal",
-                                 "offset": 14 if i == 0 else 4}})
+                                 "offset": (4 + 14 * len(label_rows)) if i == 0 else 4}})
     if others:
         panels.append({
             "height": 18 * max(1, len({r["stream"] for r in others})), "width": width,
@@ -154,6 +164,46 @@ def timeline_spec(daily: Sequence[dict], labels: dict[str, str], key_events: Seq
             "mark": {"type": "tick", "thickness": 2, "color": "#444"},
             "encoding": {"x": x, "y": {"field": "stream", "type": "nominal", "title": None}}})
     return _spec({"vconcat": panels, "spacing": 10, "resolve": {"scale": {"x": "shared"}}})
+
+
+def _next_day(day: Any) -> str:
+    """The ISO date of the day after ``day`` (a date or ISO text)."""
+    import datetime as dt
+    d = dt.date.fromisoformat(str(day)[:10])
+    return (d + dt.timedelta(days=1)).isoformat()
+
+
+def _span_days(daily: Sequence[dict], key_events: Sequence[dict]) -> float:
+    """Days between the first and the last date the timeline draws (at least 1)."""
+    import datetime as dt
+    days = [dt.date.fromisoformat(str(r["date"])[:10]) for r in list(daily) + list(key_events)]
+    return max((max(days) - min(days)).days + 1, 1) if days else 1
+
+
+def integer_ticks(top: float, most: int = 5) -> list[int]:
+    """Whole-number tick values from 0 to ``top`` (counts have no halves), at most ``most``+1."""
+    top = max(int(math.ceil(top)), 1)
+    step = max(1, int(math.ceil(top / most)))
+    return list(range(0, top + 1, step))
+
+
+def _stagger(key_events: Sequence[dict], min_days: float) -> list[list[dict]]:
+    """Key events split into label rows so that no two labels of a row are closer than
+    ``min_days`` (markers 5 and 6 two days apart must not read as "56")."""
+    import datetime as dt
+    rows: list[list[dict]] = []
+    last: list[dt.date] = []
+    for k in sorted(key_events, key=lambda k: str(k["date"])):
+        d = dt.date.fromisoformat(str(k["date"])[:10])
+        for r, prev in enumerate(last):
+            if (d - prev).days >= min_days:
+                rows[r].append(dict(k))
+                last[r] = d
+                break
+        else:
+            rows.append([dict(k)])
+            last.append(d)
+    return rows
 
 
 # --------------------------------------------------------------------- map
@@ -311,6 +361,21 @@ TIE_COLOURS = {"sponsors": OKABE_ITO["vermillion"], "member_of": OKABE_ITO["oran
                "allied_with": OKABE_ITO["sky"], "hostile_to": OKABE_ITO["purple"]}
 
 
+#: Node fill per kind of actor (the web app's network.js uses the same colours).
+KIND_COLOURS = dict.fromkeys(["state"], "#0072B2") | {
+    "government": "#56B4E9", "armed group": "#D55E00", "umbrella": "#E69F00",
+    "state force": "#009E73", "legislature": "#CC79A7", "unattributed": "#999999",
+    "organisation": "#F0E442", "coalition": "#ffffff"}
+
+
+class _KindColours(dict):
+    def __missing__(self, key: str) -> str:  # a kind added later: light grey, not a crash
+        return "#dddddd"
+
+
+KIND_COLOURS = _KindColours(KIND_COLOURS)
+
+
 def network_spec(nodes: Sequence[dict], edges: Sequence[dict], width: int = 720,
                  height: int = 440) -> SpecDict:
     """Actors and ties from precomputed positions.
@@ -320,6 +385,8 @@ def network_spec(nodes: Sequence[dict], edges: Sequence[dict], width: int = 720,
     head sits and ``angle`` its direction in degrees (0 = up, clockwise).
     """
     kinds = [k.replace("_", " ") for k in TIE_COLOURS if any(e["tie"] == k.replace("_", " ") for e in edges)]
+    # Node colours by kind of actor, the same as the web app's graph (and its legend).
+    node_kinds = sorted({str(n["actor_kind"]) for n in nodes})
     xs = {"type": "quantitative", "axis": None, "scale": {"domain": [-0.08, 1.08]}}
     ys = {"type": "quantitative", "axis": None, "scale": {"domain": [1.1, -0.1]}}
     colour = {"field": "tie", "type": "nominal", "title": "tie",
@@ -346,9 +413,8 @@ def network_spec(nodes: Sequence[dict], edges: Sequence[dict], width: int = 720,
              "mark": {"type": "circle", "size": 260, "stroke": "#222", "strokeWidth": 1},
              "encoding": {"x": {**xs, "field": "x"}, "y": {**ys, "field": "y"},
                           "fill": {"field": "actor_kind", "type": "nominal", "title": "actor",
-                                   "scale": {"range": ["#ffffff", "#dddddd", "#aaaaaa",
-                                                       "#666666", "#333333", "#f5f5f5",
-                                                       "#bbbbbb", "#888888"]},
+                                   "scale": {"domain": node_kinds,
+                                             "range": [KIND_COLOURS[k] for k in node_kinds]},
                                    "legend": {"orient": "bottom"}},
                           "tooltip": [{"field": "name"}, {"field": "actor_kind"}]}},
             {"data": {"values": list(nodes)},
@@ -361,10 +427,12 @@ def network_spec(nodes: Sequence[dict], edges: Sequence[dict], width: int = 720,
 
 # ------------------------------------------------------- dynamics and fit
 
-def coupling_spec(rows: Sequence[dict], width: int = 560) -> SpecDict:
+def coupling_spec(rows: Sequence[dict], width: int = 560,
+                  title: str = "effect of one source event (95% interval)") -> SpecDict:
     """Forest plot: ``{pair, effect, low, high, verdict}`` per source -> target pair.
 
     A ``pair`` may hold ``\n``: the axis label then breaks there (one line per stream).
+    ``title`` names the x axis (with its unit).
     """
     verdicts = ["excites", "inhibits", "unclear"]
     lines = max((str(r["pair"]).count("\n") + 1 for r in rows), default=1)
@@ -378,7 +446,7 @@ def coupling_spec(rows: Sequence[dict], width: int = 560) -> SpecDict:
              "encoding": {"x": {"datum": 0}, "y": None}},
             {"mark": {"type": "rule", "strokeWidth": 2.2},
              "encoding": {"x": {"field": "low", "type": "quantitative",
-                                "title": "effect of one source event (95% interval)"},
+                                "title": title},
                           "x2": {"field": "high"},
                           "color": {"field": "verdict", "type": "nominal", "title": None,
                                     "scale": {"domain": verdicts,

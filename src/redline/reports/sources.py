@@ -24,6 +24,7 @@ class Source:
     number: int
     ref: str
     uses: tuple[str, ...] = ()
+    grades: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_url(self) -> bool:
@@ -36,6 +37,25 @@ class Source:
     @property
     def label(self) -> str:
         return source_label(self.ref)
+
+    @property
+    def plain_uses(self) -> tuple[str, ...]:
+        """What the source backs, in a reader's words: the key judgments it supports are
+        counted, not named by their internal keys; ids lose their underscores."""
+        judged = sum(1 for u in self.uses if u.startswith("key judgment:"))
+        out = [f"{judged} key judgment{'s' if judged > 1 else ''}"] if judged else []
+        for u in self.uses:
+            if not u.startswith("key judgment:"):
+                text = u.replace("_", " ")
+                if text not in out:
+                    out.append(text)
+        return tuple(out)
+
+    @property
+    def reliability(self) -> str:
+        """The grade of the source (:func:`reliability_of`: the case's grades, then the
+        defaults)."""
+        return reliability_of(self.ref, dict(self.grades))
 
 
 def source_label(ref: str) -> str:
@@ -50,6 +70,67 @@ def source_label(ref: str) -> str:
     return ref
 
 
+#: Default reliability grades by web domain (a case may set its own, per source or per
+#: domain, in ``case.yaml`` under ``sources: {reliability: {...}}``; these apply where it
+#: does not). "established": wire services, major newspapers, official statements;
+#: "state media": outlets run by a party to the conflict; anything else is "unrated".
+DEFAULT_RELIABILITY = {
+    "reuters.com": "established", "apnews.com": "established", "bbc.co.uk": "established",
+    "bbc.com": "established", "nytimes.com": "established", "washingtonpost.com": "established",
+    "wsj.com": "established", "theguardian.com": "established", "aljazeera.com": "established",
+    "defense.gov": "official", "centcom.mil": "official", "state.gov": "official",
+    "whitehouse.gov": "official", "treasury.gov": "official", "congress.gov": "official",
+    "irna.ir": "state media", "presstv.ir": "state media", "tasnimnews.com": "state media",
+    "farsnews.ir": "state media", "mehrnews.com": "state media", "ina.iq": "state media",
+    "islamtimes.org": "partisan", "almayadeen.net": "partisan",
+}
+#: What each grade means, stated where grades are shown.
+RELIABILITY_NOTE = ("Reliability grades: 'established' (wire services and major newspapers), "
+                    "'official' (a government's own statement: reliable about what it says, not "
+                    "necessarily about what happened), 'state media' (run by a party to the "
+                    "conflict), 'partisan' (aligned with one side), 'unrated' (anything else, "
+                    "including bare addresses). A case can set its own grades per source or per "
+                    "web domain.")
+
+
+def case_grades(case) -> dict[str, str]:
+    """The case's own reliability grades: ``sources.yaml`` in its folder, of the form
+    ``reliability: {reuters.com: established, "https://x.org/a": unrated}`` (a web
+    domain, which covers its subdomains, or one exact source). None: an empty dict."""
+    import yaml
+    folder = getattr(case, "folder", None)
+    path = folder / "sources.yaml" if folder else None
+    if path is None or not path.exists():
+        return {}
+    from redline.errors import InputError
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    grades = doc.get("reliability", {}) if isinstance(doc, dict) else None
+    if not isinstance(grades, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                               for k, v in grades.items()):
+        raise InputError(f"{path.name}: 'reliability' must map a domain or source to a grade",
+                         field="reliability", expected="e.g. reliability: {reuters.com: established}")
+    return {k.lower().removeprefix("www.") if "://" not in k else k: v for k, v in grades.items()}
+
+
+def reliability_of(ref: str, grades: dict[str, str] | None = None) -> str:
+    """The reliability grade of a source: the case's grade for the exact ref, else for its
+    domain (or a parent domain), else the default for the domain, else "unrated"; documents
+    (``seed:...``) are "document"."""
+    grades = grades or {}
+    if ref in grades:
+        return grades[ref]
+    if not ref.startswith(("http://", "https://")):
+        return "document" if ref.startswith("seed:") else "unrated"
+    host = (urlsplit(ref).hostname or "").lower().removeprefix("www.")
+    parts = host.split(".")
+    for table in (grades, DEFAULT_RELIABILITY):
+        for i in range(len(parts) - 1):
+            grade = table.get(".".join(parts[i:]))
+            if grade:
+                return grade
+    return "unrated"
+
+
 @dataclass
 class SourceList:
     """Sources in order of first citation.
@@ -58,6 +139,7 @@ class SourceList:
     remembers where each was used, so the list can say what every source backs.
     """
 
+    grades: dict[str, str] = field(default_factory=dict)
     _numbers: dict[str, int] = field(default_factory=dict)
     _uses: dict[str, list[str]] = field(default_factory=dict)
 
@@ -90,7 +172,8 @@ class SourceList:
 
     @property
     def sources(self) -> list[Source]:
-        return [Source(n, ref, tuple(self._uses[ref]))
+        grades = tuple(self.grades.items())
+        return [Source(n, ref, tuple(self._uses[ref]), grades)
                 for ref, n in sorted(self._numbers.items(), key=lambda kv: kv[1])]
 
     @property
@@ -130,4 +213,5 @@ def sources_of(frame, column: str = "sources") -> list[str]:
     return out
 
 
-__all__ += ["citation_markup", "sources_of", "escape"]
+__all__ += ["citation_markup", "sources_of", "escape", "reliability_of", "DEFAULT_RELIABILITY",
+            "RELIABILITY_NOTE", "case_grades"]

@@ -95,9 +95,9 @@ async def known_params(request: Request) -> None:
                          else "no parameters")
 
 
-#: Host names the app answers to besides the one it was started on ("testserver" is
-#: the name the test client sends).
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "testserver")
+#: Host names the app answers to besides the one it was started on (tests name the
+#: server 127.0.0.1 too: no test-only name is accepted here).
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def _host_name(netloc: str) -> str:
@@ -106,6 +106,23 @@ def _host_name(netloc: str) -> str:
     if netloc.startswith("["):
         return netloc[1:].split("]", 1)[0]
     return netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc
+
+
+def same_origin(origin: str, host_header: str) -> bool:
+    """True when ``origin`` (an Origin or Referer) names this server: the same host *and
+    port* as the request's Host header (another local server on another port is another
+    site and may not post here)."""
+    parts = urlsplit(origin.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False
+    default = {"http": 80, "https": 443}[parts.scheme]
+
+    def split(netloc: str) -> tuple[str, int]:
+        name = _host_name(netloc)
+        rest = netloc.strip().lower().rsplit("]", 1)[-1] if netloc.startswith("[") else netloc
+        port = rest.rsplit(":", 1)[1] if rest.count(":") == 1 else ""
+        return name, int(port) if port.isdigit() else default
+    return split(parts.netloc) == split(host_header)
 
 
 def create_app(store=None, *, cases: dict[str, Path] | None = None, allow_ingest: bool = False,
@@ -147,7 +164,7 @@ def create_app(store=None, *, cases: dict[str, Path] | None = None, allow_ingest
             return PlainTextResponse(f"unknown host {name!r}", status_code=400)
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             origin = request.headers.get("origin") or request.headers.get("referer")
-            if origin and _host_name(urlsplit(origin).netloc) not in allowed:
+            if origin and not same_origin(origin, request.headers.get("host", "")):
                 return PlainTextResponse("cross-site request refused", status_code=403)
         return await call_next(request)
 
@@ -204,8 +221,6 @@ def warm(app: FastAPI, case: str, pages: bool = True) -> None:
     The brief's key judgments (the overview loads them; thousands of simulated paths)
     come last.
     """
-    import warnings
-
     from redline.web.routes.actors import actor_table
     from redline.web.routes.dynamics import analysis, fitted
     st: WebState = app.state.web
@@ -217,17 +232,15 @@ def warm(app: FastAPI, case: str, pages: bool = True) -> None:
             render(app, path)
             if not path.endswith(".json"):
                 render(app, ("/index" if path == "/" else path) + ".json")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        st.cached(("actors", c.name), lambda: actor_table(st.store, c))
-        if pages:
-            render_all(["/"] + [base + p for p in WARM_PAGES]
-                       + [f"{base}/actors/{a.id}" for a in c.actors])
-            warm_event_types(app, case)
-        fitted(st, c)
-        analysis(st, c)
-        if pages:
-            render_all([base + p for p in WARM_FITTED])  # the judgments last
+    st.cached(("actors", c.name), lambda: actor_table(st.store, c))
+    if pages:
+        render_all(["/"] + [base + p for p in WARM_PAGES]
+                   + [f"{base}/actors/{a.id}" for a in c.actors])
+        warm_event_types(app, case)
+    fitted(st, c)
+    analysis(st, c)
+    if pages:
+        render_all([base + p for p in WARM_FITTED])  # the judgments last
 
 
 def warm_event_types(app: FastAPI, case: str) -> None:

@@ -23,6 +23,10 @@ MAX_PER_PAGE = 500
 #: The furthest row a page may start at (10 million: past any page a person reads).
 MAX_OFFSET = 10_000_000
 _MAX_TEXT = 200
+#: Dates the pages accept: wide enough for any event record, narrow enough that a window
+#: of weeks around them stays a valid date (``0001-01-01`` minus 55 days is not).
+FIRST_DAY = dt.date(1000, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
 
 
 def parse_date(value: str | None, field: str) -> dt.date | None:
@@ -30,9 +34,13 @@ def parse_date(value: str | None, field: str) -> dt.date | None:
     if value is None or not value.strip():
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise InputError(f"invalid date {value!r}", field=field, expected="YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:  # windows reach weeks before and after a date
+        raise InputError(f"date {value!r} is out of range", field=field,
+                         expected=f"YYYY-MM-DD between {FIRST_DAY} and {LAST_DAY}")
+    return day
 
 
 def check_event_types(value: str | None) -> None:
@@ -70,6 +78,7 @@ class FilterParams:
     start: str | None = None
     end: str | None = None
     text: str | None = None
+    stream: str | None = None
 
     @classmethod
     def dep(
@@ -82,10 +91,13 @@ class FilterParams:
         start: str | None = Query(None, alias="from", description="First date, YYYY-MM-DD."),
         end: str | None = Query(None, alias="to", description="Last date, YYYY-MM-DD."),
         text: str | None = Query(None, description="Words in the summary (case-insensitive)."),
+        stream: str | None = Query(None, description="A stream of the case (its name): its "
+                                   "filter, ANDed with the others."),
     ) -> "FilterParams":
         return cls(*(_clean(v, f) for v, f in (
             (actor, "actor"), (target, "target"), (type, "type"), (mode, "mode"),
-            (country, "country"), (start, "from"), (end, "to"), (text, "text"))))
+            (country, "country"), (start, "from"), (end, "to"), (text, "text"),
+            (stream, "stream"))))
 
     def to_filter(self, **override: Any) -> EventFilter:
         check_event_types(self.type)
@@ -102,7 +114,8 @@ class FilterParams:
     def query(self) -> dict[str, str]:
         """The parameters as they appear in the URL (for links that keep the view)."""
         out = {"actor": self.actor, "target": self.target, "type": self.type, "mode": self.mode,
-               "country": self.country, "from": self.start, "to": self.end, "text": self.text}
+               "country": self.country, "from": self.start, "to": self.end, "text": self.text,
+               "stream": self.stream}
         return {k: v for k, v in out.items() if v}
 
 

@@ -27,7 +27,7 @@ from fastapi.templating import Jinja2Templates
 from redline.errors import InputError
 
 __all__ = ["templates", "wants_json", "page", "json_url", "jsonable", "provenance", "export_response",
-           "EXPORT_FORMATS", "records"]
+           "EXPORT_FORMATS", "records", "neutralise", "spreadsheet_safe"]
 
 EXPORT_FORMATS = ("csv", "json", "parquet")
 _MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
@@ -53,6 +53,22 @@ def _num(v: Any, digits: int = 2) -> str:
 templates.env.filters["qs"] = _qs
 templates.env.filters["num"] = _num
 templates.env.globals["qs"] = _qs
+
+
+def _term(key: str, text: str | None = None):
+    from redline.web.glossary import term_link
+    return term_link(key, text)
+
+
+templates.env.globals["term"] = _term
+
+
+def _named(text, names):
+    from redline.web.plain import named
+    return named(str(text), names or {})
+
+
+templates.env.filters["named"] = _named
 
 
 def wants_json(request: Request) -> bool:
@@ -127,43 +143,80 @@ def page(request: Request, template: str, data: dict[str, Any], status: int = 20
                                       status_code=status)
 
 
+def _store_name(store) -> str:
+    """The store as exports name it: its file name, never the server's absolute path."""
+    where = getattr(store, "path", getattr(store, "location", None))
+    return Path(str(where)).name if where is not None else type(store).__name__
+
+
 def provenance(request: Request, state, view: str, filters: dict[str, Any] | None = None,
                case: str | None = None, **extra: Any) -> dict[str, Any]:
-    """Where a table came from: view, case, filters, store, engine, time, URL."""
+    """Where a table came from: view, case, filters, store (its file name), engine, time, URL."""
     import redline
     store = state.store
     return jsonable({
         "view": view, "case": case, "filters": filters or {},
-        "store": str(getattr(store, "path", getattr(store, "location", store))),
+        "store": _store_name(store),
         "engine": getattr(store, "engine", None),
         "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "url": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         "redline_version": redline.__version__, **extra})
 
 
+#: A cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
+FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """``value`` safe to open in a spreadsheet: text that would start a formula gets a
+    leading apostrophe (shown as text, not run); everything else is unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEAD):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` for CSV: list cells joined with ' | ', text cells neutralised
+    (:func:`neutralise`); numbers and dates untouched."""
+    out = df.copy()
+    for col in out.columns:
+        dtype = out[col].dtype
+        if not (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)):
+            continue  # numbers, dates, booleans cannot carry a formula
+        out[col] = out[col].map(
+            lambda v: neutralise(" | ".join(map(str, list(v))))
+            if isinstance(v, (list, tuple, np.ndarray)) else neutralise(v))
+    return out
+
+
 def export_response(df: pd.DataFrame, fmt: str, prov: dict[str, Any], stem: str) -> Response:
     """``df`` as a downloadable CSV, JSON or Parquet file carrying ``prov``.
 
-    CSV: a leading block of ``# key: value`` comment lines (``pandas.read_csv(...,
-    comment="#")`` skips it); JSON: ``{"provenance": ..., "rows": [...]}``;
-    Parquet: the key-value metadata ``redline.provenance`` (JSON text).
+    CSV: a plain table a spreadsheet opens as it is (one header row, formula-like text
+    neutralised); its provenance travels in the ``X-Redline-Provenance`` response header
+    (JSON) and in the JSON and Parquet exports of the same URL.  JSON:
+    ``{"provenance": ..., "rows": [...]}``; Parquet: the key-value metadata
+    ``redline.provenance`` (JSON text).  An empty table is a file with its header only.
     """
-    from redline.data.export import portable
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {fmt!r}", field="format",
                          expected="one of " + ", ".join(EXPORT_FORMATS))
-    headers = {"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'}
+    headers = {"Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
+               "X-Redline-Provenance": json.dumps(prov, ensure_ascii=True),
+               "Cache-Control": "no-store"}
     if fmt == "json":
         body = json.dumps({"provenance": prov, "rows": records(df)}, indent=1)
         return Response(body, media_type=_MEDIA[fmt], headers=headers)
     if fmt == "csv":
-        lines = [f"# {k}: {json.dumps(v) if not isinstance(v, str) else v}"
-                 for k, v in prov.items()]
-        body = "\n".join(lines) + "\n" + portable(df).to_csv(index=False)
-        return Response(body, media_type=_MEDIA[fmt], headers=headers)
+        return Response(spreadsheet_safe(df).to_csv(index=False), media_type=_MEDIA[fmt],
+                        headers=headers)
     import pyarrow as pa
     import pyarrow.parquet as pq
-    table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+    flat = df.reset_index(drop=True)
+    for col in flat.columns:  # an all-empty object column has no Arrow type of its own
+        if pd.api.types.is_object_dtype(flat[col].dtype) and flat[col].isna().all():
+            flat[col] = flat[col].astype("string")
+    table = pa.Table.from_pandas(flat, preserve_index=False)
     meta = dict(table.schema.metadata or {})
     meta[b"redline.provenance"] = json.dumps(prov).encode()
     buf = io.BytesIO()

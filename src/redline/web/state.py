@@ -11,39 +11,19 @@ a large store cannot evict a fit.  Concurrent callers of a key wait for the firs
 from __future__ import annotations
 
 import threading
-import time
-import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from redline.errors import UnknownCaseError
 
-__all__ = ["WebState", "Run", "MAX_UPLOAD_BYTES"]
+__all__ = ["WebState", "MAX_UPLOAD_BYTES"]
 
 #: Uploads larger than this are refused (``redline serve --max-upload-mb``).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 #: The caches and their sizes (entries): library results, rendered pages, blocks of
 #: event rows (5,000 rows of the table's 10 columns each).
 BUCKETS = {"data": 512, "pages": 4096, "blocks": 48}
-
-
-@dataclass
-class Run:
-    """A scenario run in progress or done; the SSE stream reads ``progress``."""
-
-    id: str
-    case: str
-    scenario: str
-    started: float = field(default_factory=time.time)
-    done: int = 0
-    total: int = 0
-    message: str = "queued"
-    finished: bool = False
-    error: str | None = None
-    result: Any = None
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 class WebState:
@@ -64,12 +44,16 @@ class WebState:
     def __init__(self, store, cases: dict[str, Path] | None = None, allow_ingest: bool = False,
                  max_upload_bytes: int = MAX_UPLOAD_BYTES) -> None:
         from redline.data.case import builtin_cases
-        from redline.web.pool import pooled
+        from redline.data.pool import pooled
         self.store = pooled(store)
         self.cases = dict(builtin_cases() if cases is None else cases)
         self.allow_ingest = allow_ingest
         self.max_upload_bytes = max_upload_bytes
-        self.runs: dict[str, Run] = {}
+        from redline.web.runs import RunBook
+        where = getattr(store, "path", None)
+        # Finished runs are files beside the store (never rows in it): permalinks that
+        # outlive a restart, and a read-only store stays read-only.
+        self.runs = RunBook(Path(str(where)).parent / "runs" if where else None)
         self._caches: dict[str, OrderedDict[tuple, Any]] = {b: OrderedDict() for b in BUCKETS}
         self._locks: dict[tuple, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -141,12 +125,3 @@ class WebState:
             while len(cache) > size:
                 cache.popitem(last=False)
         return value
-
-    # -- runs --------------------------------------------------------------
-    def new_run(self, case: str, scenario: str) -> Run:
-        run = Run(uuid.uuid4().hex[:12], case, scenario)
-        with self._guard:
-            self.runs[run.id] = run
-            if len(self.runs) > 50:
-                self.runs.pop(next(iter(self.runs)))
-        return run

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from redline.web.routes import actors, brief, dynamics, events, export, home, options, overview
+from redline.web.routes import (actors, brief, dynamics, events, export, glossary, home, options,
+                                overview)
 
 ROUTERS = [home.router, overview.router, brief.router, export.router, events.router,
-           actors.router, dynamics.router, options.router]
+           actors.router, dynamics.router, options.router, glossary.router]
 
 __all__ = ["ROUTERS"]

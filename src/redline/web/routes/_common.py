@@ -9,10 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from redline.data.filters import EventFilter
+from redline.errors import InputError
 from redline.web.respond import wants_json
 from redline.web.state import WebState
 
-__all__ = ["twin", "web", "case_nav", "case_filter", "scope_of"]
+__all__ = ["twin", "web", "case_nav", "case_filter", "scope_of", "resolved", "case_countries"]
 
 
 def web(request: Request) -> WebState:
@@ -25,9 +26,39 @@ def scope_of(case) -> dict[str, Any]:
     return case_scope(case)
 
 
+def case_countries(case) -> list[str]:
+    """The countries the case names (its actors' and sites'), as spelled there."""
+    named = [a.country for a in case.actors] + [getattr(s, "country", None) for s in case.sites]
+    return sorted({c for c in named if c})
+
+
+def resolved(params, case):
+    """The URL's actor, target and country values mapped to the store's
+    (:func:`redline.web.names.resolve_names`): names and aliases become ids."""
+    from redline.web.names import resolve_names
+    return resolve_names(case, params.actor, params.target, params.country,
+                         case_countries(case))
+
+
 def case_filter(params, case, **override: Any) -> EventFilter:
-    """The URL's filter (:class:`~redline.web.params.FilterParams`) within the case's scope."""
-    return params.to_filter(**scope_of(case), **override)
+    """The URL's filter (:class:`~redline.web.params.FilterParams`) within the case's scope:
+    actor and target names or aliases resolved to ids, countries to their spelling, a
+    ``stream`` to its filter."""
+    from redline.web.names import merge_stream
+    r = resolved(params, case)
+    names: dict[str, Any] = {"actors": r.actors, "targets": r.targets}
+    if r.countries:
+        # A country the case does not name is kept as typed, with its first letters raised
+        # ("iraq" -> "Iraq"), the way event files spell them.
+        names["countries"] = tuple(c if c[:1].isupper() else c.title() for c in r.countries)
+    filt = params.to_filter(**scope_of(case), **{**names, **override})
+    if params.stream:
+        names_ = [s.name for s in case.streams]
+        if params.stream not in names_:  # a bad parameter (400), not a missing page
+            raise InputError(f"no stream {params.stream!r} in case {case.name!r}", field="stream",
+                             expected="one of " + ", ".join(names_))
+        filt = merge_stream(filt, case.stream(params.stream))
+    return filt
 
 
 def _snapshot(response: Response) -> tuple:

@@ -27,9 +27,17 @@ def actors(request: Request, case: str):
     st = web(request)
     c = st.case(case)
     table = st.cached(("actors", case), lambda: actor_table(st.store, c), single=True)
+    els = elements(c, None, pd.DataFrame())
     data = {"title": f"Actors · {c.title}", "case": case_nav(c, "actors"),
-            "actors": records(table), "elements": elements(c, None, pd.DataFrame())}
+            "actors": records(table), "elements": els, **legend_of(els)}
     return page(request, "actors.html", data)
+
+
+def legend_of(els: list[dict]) -> dict:
+    """What the graph's legend must show: the kinds of actor and tie drawn."""
+    return {"kinds": sorted({e["data"]["kind"] for e in els if "source" not in e["data"]}),
+            "tie_kinds": sorted({e["data"]["kind"] for e in els if e["data"].get("layer") == "tie"}),
+            "has_events": any(e["data"].get("layer") == "events" for e in els)}
 
 
 def elements(case, focus: str | None, dyads: pd.DataFrame) -> list[dict]:
@@ -108,6 +116,7 @@ def actor(request: Request, case: str, actor: str):
             for t in c.ties if a.id in (t.source, t.target)]
     data = {"title": f"{a.name} · {c.title}", "case": case_nav(c, "actors"),
             "actor": a.model_dump(), "ties": ties, "dyads": records(got["dyads"]),
-            "timeline": got["timeline"], "motives": got["motives"],
-            "elements": elements(c, a.id, got["dyads"])}
+            "timeline": got["timeline"], "motives": got["motives"], "names": names}
+    data["elements"] = elements(c, a.id, got["dyads"])
+    data.update(legend_of(data["elements"]))
     return page(request, "actor.html", data)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from fastapi import APIRouter, Request
 
@@ -18,9 +16,7 @@ def fitted(st, case) -> dict:
     from redline.analysis.fit import coupling_table, fit_case
 
     def compute():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            f = fit_case(st.store, case)
+        f = fit_case(st.store, case)
         return f, coupling_table(f)
     return st.cached(("fit", case.name), compute, single=True)
 
@@ -29,36 +25,88 @@ def analysis(st, case):
     """``redline.analysis.analyze`` of the case (cached per store version)."""
     from redline.analysis.report import analyze
 
-    def compute():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return analyze(st.store, case)
-    return st.cached(("analysis", case.name), compute, single=True)
+    return st.cached(("analysis", case.name), lambda: analyze(st.store, case), single=True)
 
 
 def model_section(st, case) -> dict:
     from redline.reports.charts import coupling_spec
+    from redline.web.units import extra_events, first_day_change_pct
     f, ct = fitted(st, case)
     m = f.model
+    link = f.settings.get("link", "softplus")
     labels = {s.name: s.label or s.name for s in case.streams}
+    names = list(m.stream_names_)
+    base = dict(zip(names, np.asarray(m.baseline_, float)))
+    decay = dict(zip(names, np.asarray(m.decay_, float)))
     rows = records(ct)
     for r in rows:
         r["source_label"] = labels.get(r["source"], r["source"])
         r["target_label"] = labels.get(r["target"], r["target"])
-        r["pair"] = f"{r['source_label']} → {r['target_label']}"
-    spec = coupling_spec([{k: r[k] for k in ("pair", "effect", "low", "high", "verdict")}
-                          for r in rows], width=480)
+        r["pair"] = f"{r['source_label']}\n→ {r['target_label']}"
+        b, k = base.get(r["target"], np.nan), decay.get(r["source"], np.nan)
+        # The same effect in counts: extra target events after one source event, from a
+        # quiet start (monotone in the coupling, so the interval maps end to end).
+        r["extra_events"] = extra_events(r["effect"], b, k, link)
+        r["extra_low"] = extra_events(r["low"], b, k, link)
+        r["extra_high"] = extra_events(r["high"], b, k, link)
+        r["first_day_pct"] = first_day_change_pct(r["effect"], b, k, link)
+    spec = coupling_spec([{"pair": r["pair"], "effect": r["extra_events"], "low": r["extra_low"],
+                           "high": r["extra_high"], "verdict": r["verdict"]} for r in rows],
+                         width=420, title="extra target events after one source event "
+                         "(95% interval)")
     streams = [{"stream": s, "label": labels.get(s, s), "events": int(f.counts[s].sum()),
                 "baseline_per_day": float(b)}
                for s, b in zip(m.stream_names_, np.asarray(m.baseline_, float))]
     return {"settings": f.settings, "coupling": rows, "coupling_spec": spec, "streams": streams,
             "branching_ratio": float(m.branching_ratio_), "loglik": float(m.loglik_),
-            "aic": float(m.aic_), "converged": bool(m.converged_)}
+            "aic": float(m.aic_), "converged": bool(m.converged_),
+            "diagnostics": diagnostics_of(m, f)}
+
+
+def diagnostics_of(*results) -> list[dict]:
+    """The diagnostics the results carry (``diagnostics`` or ``diagnostics_``), as dicts."""
+    out: list[dict] = []
+    for r in results:
+        d = getattr(r, "diagnostics_", None) or getattr(r, "diagnostics", None)
+        if d:
+            out.extend(d.to_list() if hasattr(d, "to_list") else list(d))
+    return out
+
+
+def deterrence_rows(det, case_name: str) -> list[dict]:
+    """One row per strike wave and window: attack counts before and after (each a link to
+    those events, not a list of ids), rates per day, the rate ratio as a percent change with
+    its interval and p-value, the verdict."""
+    import datetime as dt
+    import math
+    day = dt.timedelta(days=1)
+    rows = []
+    for r in records(det.rates):
+        start, end = dt.date.fromisoformat(r["start"]), dt.date.fromisoformat(r["end"])
+        w = int(r["window_days"])
+        before = {"stream": det.attack, "from": (start - w * day).isoformat(),
+                  "to": (start - day).isoformat()}
+        after = {"stream": det.attack, "from": (end + day).isoformat(),
+                 "to": (end + w * day).isoformat()}
+        rr = r.get("rate_ratio")
+
+        def pct(v):
+            return None if v is None or not math.isfinite(v) else 100.0 * (v - 1.0)
+        rows.append({"wave": r["wave"], "start": r["start"], "end": r["end"],
+                     "strikes": r["strikes"], "window_days": w,
+                     "attacks_before": r["attacks_before"], "attacks_after": r["attacks_after"],
+                     "rate_before": r["rate_before"], "rate_after": r["rate_after"],
+                     "change_pct": pct(rr), "change_low": pct(r.get("ci_low")),
+                     "change_high": pct(r.get("ci_high")), "p_value": r.get("p_value"),
+                     "verdict": r["verdict"], "before_query": before, "after_query": after,
+                     "strike_query": {"stream": det.strike, "from": r["start"], "to": r["end"]}})
+    return rows
 
 
 @twin(router, "/cases/{case}/dynamics", summary="Dynamics of a case", tags=["dynamics"])
 def dynamics(request: Request, case: str):
     """Who excites and inhibits whom (with intervals), phases, tit-for-tat, deterrence windows."""
+    from redline.web.plain import case_names, linked_ids, named
     st = web(request)
     c = st.case(case)
     res = analysis(st, c)
@@ -69,15 +117,16 @@ def dynamics(request: Request, case: str):
     det = res.deterrence
     data = {"title": f"Dynamics · {c.title}", "case": case_nav(c, "dynamics"),
             "model": model_section(st, c),
-            "phases": {"stream": phases.stream, "notes": list(phases.notes),
+            "phases": {"stream": phases.stream,
+                       "notes": [named(n, case_names(c)) for n in phases.notes],
                        "segments": records(phases.segments.drop(columns=["event_ids"], errors="ignore")),
                        "change_points": records(phases.change_points)},
             "reciprocity": rec,
             "deterrence": {"attack": det.attack, "strike": det.strike,
-                           "statements": list(det.statements),
-                           "waves": records(det.waves.drop(columns=["event_ids"], errors="ignore")),
-                           "rates": records(det.rates.drop(columns=[x for x in det.rates.columns if x.endswith("_ids")])),
-                           "model": det.model},
+                           "statements": [str(linked_ids(named(x, case_names(c)), c.name))
+                                          for x in det.statements],
+                           "rows": deterrence_rows(det, c.name), "model": det.model},
+            "diagnostics": diagnostics_of(res),
             "labels": {s.name: s.label or s.name for s in c.streams}}
     return page(request, "dynamics.html", data)
 
@@ -85,11 +134,8 @@ def dynamics(request: Request, case: str):
 def backtest(st, case):
     from redline.analysis.backtest import backtest_case
 
-    def compute():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return backtest_case(st.store, case, horizon=14, n_paths=300)
-    return st.cached(("backtest", case.name), compute, single=True)
+    return st.cached(("backtest", case.name),
+                     lambda: backtest_case(st.store, case, horizon=14, n_paths=300), single=True)
 
 
 @twin(router, "/cases/{case}/dynamics/backtest", summary="Backtest skill", tags=["dynamics"])
@@ -100,9 +146,18 @@ def backtest_page(request: Request, case: str):
     c = st.case(case)
     bt = backtest(st, c)
     summary = records(bt.summary)
-    spec = skill_spec([{"model": r["model"], "metric": r["metric"], "skill": r["skill"]}
+    names = {"daily-hawkes": "self-exciting model", "negbin": "negative binomial",
+             "persistence": "persistence"}
+    metrics = {"crps": "forecast error (CRPS)", "logscore": "log score"}
+    spec = skill_spec([{"model": names.get(r["model"], r["model"]),
+                        "metric": metrics.get(r["metric"], r["metric"]), "skill": r["skill"]}
                        for r in summary if r["model"] != "poisson"], width=420)
     data = {"title": f"Backtest · {c.title}", "case": case_nav(c, "dynamics"),
             "summary": summary, "spec": spec, "horizon": 14,
+            "model_names": {"daily-hawkes": "self-exciting model", "poisson": "Poisson baseline",
+                            "negbin": "negative binomial", "negative-binomial": "negative binomial", "persistence": "persistence"},
+            "metric_names": {"crps": "forecast error (CRPS)", "log_score": "log score",
+                             "logscore": "log score"},
+            "metric_terms": {"crps": "crps", "log_score": "log-score", "logscore": "log-score"},
             "origins": int(bt.scores["origin"].nunique())}
     return page(request, "backtest.html", data)

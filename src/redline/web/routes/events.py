@@ -17,12 +17,17 @@ from redline.data.schema import EVENT_TYPES, MODES
 from redline.errors import InputError
 from redline.web.params import FilterParams, Paging
 from redline.web.respond import jsonable, page, records
-from redline.web.routes._common import case_filter, case_nav, scope_of, twin, web
+from redline.web.routes._common import (case_countries, case_filter, case_nav, resolved,
+                                        scope_of, twin, web)
 
 router = APIRouter()
 
-TABLE_COLUMNS = ["event_id", "date", "actor", "target", "event_type", "mode", "country", "place",
-                 "killed", "summary"]
+TABLE_COLUMNS = ["event_id", "date", "date_precision", "actor", "target", "event_type", "mode",
+                 "country", "place", "killed", "summary"]
+#: Column headings of the events table (the JSON twin keeps the field names).
+HEADINGS = {"event_id": "event", "date": "date", "actor": "by", "target": "against",
+            "event_type": "type", "mode": "means", "country": "country", "place": "place",
+            "killed": "killed", "summary": "what happened"}
 FACETS = (("event_type", "type"), ("actor", "actor"), ("target", "target"),
           ("country", "country"), ("mode", "mode"))
 #: The map draws at most this many events (the first by date); the page says so.
@@ -33,8 +38,24 @@ BLOCK_ROWS = 5000
 
 
 def _vocab(case) -> dict:
-    return {"actors": [{"id": a.id, "name": a.name} for a in case.actors],
-            "event_types": list(EVENT_TYPES), "modes": list(MODES)}
+    return {"actors": [{"id": a.id, "name": a.name, "aliases": list(a.aliases)}
+                       for a in case.actors],
+            "event_types": list(EVENT_TYPES), "modes": list(MODES),
+            "streams": [{"name": s.name, "label": s.label or s.name} for s in case.streams],
+            "countries": case_countries(case)}
+
+
+def empty_help(case, f: FilterParams) -> list[dict]:
+    """Why a filter may have matched nothing: each value that names nothing the case knows,
+    with the closest names it does know."""
+    from redline.web.names import suggest
+    r = resolved(f, case)
+    names = [a.name for a in case.actors] + [x for a in case.actors for x in a.aliases]
+    out = []
+    for fld, value in r.unknown:
+        pool = case_countries(case) if fld == "country" else names
+        out.append({"field": fld, "value": value, "suggestions": suggest(value, pool)})
+    return out
 
 
 @dataclass(frozen=True)
@@ -55,12 +76,8 @@ class DayIndex:
 
     @classmethod
     def of(cls, store, filt: EventFilter) -> "DayIndex":
-        from redline.data.queries import filter_predicate
-
-        def build(t):
-            e = t.filter(filter_predicate(t, filt))
-            return e.group_by("date").aggregate(n=e.count()).order_by("date")
-        days = store.execute(build)
+        from redline.data.webqueries import events_per_day
+        days = events_per_day(store, filt)
         dates = tuple(pd.Timestamp(d).date() for d in days["date"])
         return cls(dates, np.cumsum(days["n"].to_numpy(dtype="int64")))
 
@@ -88,10 +105,9 @@ class DayIndex:
         if not self.dates or not getattr(store, "native_offset", True):
             rows = self.rows(store, filt, offset, limit)
             return rows[[c for c in TABLE_COLUMNS if c in rows.columns]]
-        from redline.data.queries import filter_events
+        from redline.data.webqueries import event_columns
         window, inner = self.window(filt, offset, limit)
-        return store.execute(lambda t: filter_events(t, window).select(TABLE_COLUMNS)
-                             .limit(limit, offset=inner))
+        return event_columns(store, window, TABLE_COLUMNS, limit, inner)
 
     def page(self, store, filt: EventFilter, offset: int, limit: int,
              cached=None) -> pd.DataFrame:
@@ -135,13 +151,19 @@ def events_page(request: Request, case: str, f: FilterParams = Depends(FilterPar
     if "killed" in rows:
         rows = rows.assign(killed=rows["killed"].astype("Int64"))
     shown = {k: v for k, v in filt.as_dict().items() if not k.startswith("scope_")}
+    outside = 0
+    if not (f.start or f.end):  # events of the case's actors outside its window, reachable
+        outside = st.cached(("outside", case, repr(filt)),
+                            lambda: total - day_index(st, filt.with_dates(c.start, c.end)).total)
     data = {"title": f"Events · {c.title}", "case": case_nav(c, "events"),
             "filters": f.query(), "filter": shown, "total": total,
             "scope": {"case": filt.scope_case, "id_prefix": filt.scope_prefix,
                       "actors": list(filt.scope_actors)},
             "page": p.page, "per_page": p.per_page, "pages": pages, "offset": p.offset,
-            "rows": records(rows[cols]), "columns": cols, "vocab": _vocab(c),
-            "map_limit": MAP_LIMIT}
+            "rows": records(rows[cols]), "columns": [x for x in cols if x != "date_precision"],
+            "headings": HEADINGS, "vocab": _vocab(c), "map_limit": MAP_LIMIT,
+            "names": {a.id: a.name for a in c.actors}, "outside_window": outside,
+            "empty_help": empty_help(c, f) if total == 0 else []}
     return page(request, "events.html", data)
 
 
@@ -161,7 +183,10 @@ def facets(request: Request, case: str, f: FilterParams = Depends(FilterParams.d
             out[param] = [{"value": k, "events": int(v)} for k, v in counts.items()]
         return out
     data = {"title": "Facets", "case": case_nav(c, "events"), "filters": f.query(),
-            "facets": st.cached(("facets", repr(filt)), compute)}
+            "facets": st.cached(("facets", repr(filt)), compute),
+            "names": {a.id: a.name for a in c.actors},
+            "headings": {"type": "type", "actor": "by", "target": "against",
+                         "country": "country", "mode": "means"}}
     return page(request, "facets.html", data)
 
 
@@ -197,7 +222,7 @@ def timeline_spec_for(store, case, filt: EventFilter) -> dict:
     spec = timeline_spec(daily, {"events": "Events matching the filters, per day"}, keys, width=440)
     # The bar layer of the (only) panel carries the brush the page listens to.
     panel = spec["vconcat"][0]
-    bars = next(layer for layer in panel["layer"] if layer["mark"]["type"] == "bar")
+    bars = next(layer for layer in panel["layer"] if layer.get("name") == "days")
     bars["params"] = [{"name": "brush", "select": {"type": "interval", "encodings": ["x"]}}]
     # Key-event rules and numbers clutter a brush; keep the bars.
     panel["layer"] = [layer for layer in panel["layer"] if layer["mark"]["type"] not in ("rule", "text")]

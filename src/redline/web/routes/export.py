@@ -59,10 +59,11 @@ def _table(st, c, view: str, f: FilterParams, asof: str | None, actor: str | Non
         from redline.web.routes.dynamics import backtest
         return backtest(st, c).summary, {"horizon": 14}
     r = st.runs.get(run or "")
-    if r is None or r.case != c.name or r.result is None:
+    res = st.runs.result(r.id) if r is not None and r.case == c.name and r.finished else None
+    if res is None:
         raise HTTPException(404, f"no finished run {run!r}")
-    table = r.result.outcome_table() if view == "outcomes" else r.result.motive_table()
-    return table, {"run": r.id, "scenario": r.scenario, **r.result.settings}
+    table = res.outcome_table() if view == "outcomes" else res.motive_table()
+    return table, {"run": r.id, "scenario": r.scenario, **res.settings}
 
 
 @router.get("/cases/{case}/export/{view}.{fmt}", summary="Export a view's table",

@@ -5,9 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import threading
-import time
-import warnings
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
@@ -15,6 +12,7 @@ from fastapi.responses import StreamingResponse
 from redline.errors import InputError, RedlineError, ScenarioError
 from redline.scenarios.spec import check_scenario
 from redline.web.respond import page
+from redline.web.plain import case_names
 from redline.web.routes._common import case_nav, twin, web
 
 router = APIRouter()
@@ -54,7 +52,8 @@ def describe(spec) -> dict:
                              "unit": a.unit} for a in spec.assumptions]}
 
 
-@twin(router, "/cases/{case}/options", summary="Scenarios and options of a case", tags=["options"])
+@twin(router, "/cases/{case}/options", summary="Scenarios and options of a case", tags=["options"],
+      cache=False)  # it lists runs, which change without the store changing
 def options(request: Request, case: str,
             scenario: str | None = Query(None, description="Scenario name (default: the first).")):
     """The case's scenarios; the chosen one's options, motive weights and assumptions."""
@@ -66,7 +65,11 @@ def options(request: Request, case: str,
             "scenarios": names, "scenario": describe(spec) if spec else None,
             "max_paths": MAX_PATHS,
             "runs": [{"id": r.id, "scenario": r.scenario, "finished": r.finished,
-                      "error": r.error} for r in st.runs.values() if r.case == case]}
+                      "error": r.error, "paths": r.paths, "seconds": r.seconds,
+                      "url": f"/cases/{case}/runs/{r.id}"}
+                     for r in sorted(st.runs.runs.values(), key=lambda r: -r.started)
+                     if r.case == case][:20],
+            "names": case_names(c), "actor_names": {a.id: a.name for a in c.actors}}
     return page(request, "options.html", data)
 
 
@@ -108,7 +111,8 @@ def adjusted(spec, form, case) -> tuple:
     return spec, n_paths, seed
 
 
-def _work(st, run, spec, case, n_paths: int, seed: int) -> None:
+def _work(st, run, spec, case, n_paths: int, seed: int):
+    """Simulate (in the run book's worker thread); the result, or None with ``run.error``."""
     from redline.scenarios import run_scenario
     try:
         run.message = f"simulating {len(spec.options)} options × {n_paths:,} paths"
@@ -120,33 +124,33 @@ def _work(st, run, spec, case, n_paths: int, seed: int) -> None:
             run.done = sum(finished.values())
             run.message = f"{task}: {done:,} of {total:,} paths"
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            run.result = run_scenario(spec, case, st.store, n_paths=n_paths, seed=seed,
-                                      backtest=False, progress=advance)
+        result = run_scenario(spec, case, st.store, n_paths=n_paths, seed=seed,
+                              backtest=False, progress=advance)
         run.done = run.total
         run.message = "done"
+        return result
     except RedlineError as exc:
         run.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - a bug: report it without a trace
         run.error = f"the run failed ({type(exc).__name__}); see the server log"
         import logging
         logging.getLogger("redline.web").exception("scenario run failed")
-    finally:
-        run.finished = True
+    return None
 
 
-@router.post("/cases/{case}/options/run", summary="Start a scenario run", tags=["options"])
+@router.post("/cases/{case}/options/run", summary="Start a scenario run", tags=["options"],
+             responses={429: {"description": "too many runs waiting"}})
 async def start_run(request: Request, case: str):
     """Start a run (form fields: scenario, option (repeated), paths, seed, ``w.ACTOR.OBJECTIVE``
-    weights, ``a.ASSUMPTION`` values); answers with the run id and its progress URL."""
+    weights, ``a.ASSUMPTION`` values); answers with the run id and its progress URL. One run
+    simulates at a time and a few may wait; more are refused (429)."""
     st = web(request)
     c = st.case(case)
     form = await request.form()
     spec = load(st, c, form.get("scenario") or None)
     spec, n_paths, seed = adjusted(spec, form, c)
-    run = st.new_run(case, spec.name)
-    threading.Thread(target=_work, args=(st, run, spec, c, n_paths, seed), daemon=True).start()
+    run = st.runs.start(case, spec.name, n_paths, seed,
+                        lambda run: _work(st, run, spec, c, n_paths, seed))
     data = {"title": "Run", "case": case_nav(c, "options"), "run": {
         "id": run.id, "scenario": spec.name, "paths": n_paths, "seed": seed,
         "progress_url": f"/runs/{run.id}/progress",
@@ -165,7 +169,7 @@ async def progress(request: Request, run_id: str):
     async def stream():
         while True:
             payload = {"message": run.message, "done": run.done, "total": run.total,
-                       "seconds": round(time.time() - run.started, 1)}
+                       "seconds": run.seconds}
             if run.finished:
                 kind = "failed" if run.error else "done"
                 payload["error"] = run.error
@@ -194,9 +198,11 @@ def fan_rows(result, stream: str) -> list[dict]:
     return rows
 
 
-@twin(router, "/cases/{case}/runs/{run_id}", summary="Result of a scenario run", tags=["options"])
+@twin(router, "/cases/{case}/runs/{run_id}", summary="Result of a scenario run", tags=["options"],
+      cache=False)  # a pending run's page must not be kept: it changes when the run ends
 def run_result(request: Request, case: str, run_id: str):
-    """Fan charts, option × outcome and option × motive tables, the ranking."""
+    """Fan charts, option × outcome and option × motive tables, the ranking. A permalink:
+    finished runs are read from their ``result.json`` beside the store."""
     from redline.reports.charts import fan_spec
     st = web(request)
     c = st.case(case)
@@ -205,19 +211,36 @@ def run_result(request: Request, case: str, run_id: str):
         raise HTTPException(404, f"no run {run_id!r}")
     if run.error:
         raise InputError(f"the run failed: {run.error}")
-    if not run.finished:
+    res = st.runs.result(run_id) if run.finished else None
+    if res is None:
         data = {"title": "Running", "case": case_nav(c, "options"), "pending": True,
-                "run": {"id": run.id, "message": run.message}}
-        return page(request, "run.html", data, status=202)
-    res = run.result
+                "run": {"id": run.id, "message": run.message, "seconds": run.seconds}}
+        r = page(request, "run.html", data, status=202)
+        r.headers["Cache-Control"] = "no-store"
+        r.headers["Refresh"] = "3"
+        return r
     labels = {s.name: s.label or s.name for s in c.streams}
     stream = res.model["streams"][0]
     fans = [{"stream": s, "label": labels.get(s, s),
-             "spec": fan_spec(fan_rows(res, s), labels.get(s, s), width=260, columns=2)}
+             "spec": fan_spec(fan_rows(res, s), labels.get(s, s), width=240, columns=2)}
             for s in res.model["streams"]]
     data = {"title": f"Run · {res.title}", "case": case_nav(c, "options"), "pending": False,
-            "run": {"id": run.id, "scenario": res.scenario, "seconds": None},
+            "run": {"id": run.id, "scenario": res.scenario, "seconds": run.seconds,
+                    "url": f"/cases/{case}/runs/{run.id}"},
             "result": res.to_dict(fan=False), "fans": fans, "first_stream": stream,
             "outcomes": res.outcome_table().to_dict(orient="records"),
-            "motive_table": res.motive_table().to_dict(orient="records")}
+            "motive_table": res.motive_table().to_dict(orient="records"),
+            "actor_names": {a.id: a.name for a in c.actors},
+            "option_labels": {o["id"]: o["label"] for o in res.options},
+            "same_outcomes": same_outcomes(res)}
     return page(request, "run.html", data)
+
+
+def same_outcomes(res) -> list[list[str]]:
+    """Groups of options whose simulated outcomes are identical (the model gives them no
+    different effect, e.g. sanctions with no modelled channel): worth saying on the page."""
+    groups: dict[str, list[str]] = {}
+    for o in res.options:
+        key = json.dumps(o["outcomes"], sort_keys=True)
+        groups.setdefault(key, []).append(o["label"])
+    return [g for g in groups.values() if len(g) > 1]

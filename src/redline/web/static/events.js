@@ -12,6 +12,14 @@
     return out;
   }
 
+  // A tooltip as a text node: Leaflet reads a string as HTML, and a place name from an event
+  // file is data, never markup.
+  function textTip(text) {
+    var el = document.createElement("span");
+    el.textContent = text;
+    return el;
+  }
+
   function drawMap() {
     if (!map) {
       map = L.map("map", {zoomSnap: 0.5, attributionControl: true, worldCopyJump: false})
@@ -42,12 +50,12 @@
           L.circleMarker([g.p.latitude, g.p.longitude], {
             radius: Math.min(4 + 2 * Math.sqrt(g.n), 22), color: "#fff", weight: 1,
             fillColor: "#D55E00", fillOpacity: 0.7
-          }).bindTooltip((g.p.place || "") + ": " + g.n + " event" + (g.n === 1 ? "" : "s"))
+          }).bindTooltip(textTip((g.p.place || "") + ": " + g.n + " event" + (g.n === 1 ? "" : "s")))
             .addTo(pointsLayer);
         });
         data.sites.forEach(function (s) {
           L.circleMarker([s.latitude, s.longitude], {radius: 3, color: "#222", weight: 1,
-            fillColor: "#222", fillOpacity: 1}).bindTooltip(s.name).addTo(pointsLayer);
+            fillColor: "#222", fillOpacity: 1}).bindTooltip(textTip(s.name)).addTo(pointsLayer);
         });
         document.getElementById("map-note").textContent = data.shown + " events with coordinates" +
           (data.shown >= data.limit ? " (the first " + data.limit + " by date)" : "") + " · " +

@@ -9,10 +9,11 @@ import time
 import duckdb
 import pandas as pd
 
+from redline.data import pool
 from redline.data.filters import EventFilter
 from redline.data.store import DuckDBStore
-from redline.web import pool
-from tests.web.conftest import CASE
+
+CASE = "us-iran-proxies-2023"
 
 
 def test_pooled_reads_threads_writes_and_idle_close(tmp_path, monkeypatch):
