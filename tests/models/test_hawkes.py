@@ -143,3 +143,15 @@ def test_bad_input(events):
         Hawkes().simulate(10.0)
     with pytest.raises(ModelError, match="decay"):
         simulate_hawkes(MU, ADJ, 0.0, 10.0)
+
+
+def test_draw_parameters_follow_the_covariance():
+    ev = simulate_hawkes(MU, ADJ, DECAY, 3000.0, random_state=7)
+    m = Hawkes(decay=DECAY).fit(ev, end_time=3000.0)
+    draws = m.draw_parameters(4000, random_state=0)
+    base = np.array([dr["baseline"] for dr in draws])
+    se = m.stderr_["baseline"]
+    # 4000 draws: the mean within 4.5 standard errors of a mean, the sd within 6%
+    assert (np.abs(base.mean(axis=0) - m.baseline_) < 4.5 * se / np.sqrt(4000)).all()
+    np.testing.assert_allclose(base.std(axis=0), se, rtol=0.06)
+    assert all(dr["decay"] == DECAY and (dr["adjacency"] >= 0).all() for dr in draws)

@@ -412,6 +412,29 @@ class Hawkes(EstimatorMixin):
         se = self._natural_se(self.params_, self._se_theta)
         return interval_table(self._names(), est, se, self.bootstrap_, alpha, method)
 
+    def draw_parameters(self, n: int, random_state: Any = None) -> list[dict[str, Any]]:
+        """Draws from the normal approximation ``N(params_, covariance_)``.
+
+        Baselines and couplings are clipped at their bounds (>= 0); parameters at a
+        bound (standard error ``nan``) stay at their estimate.
+
+        Returns
+        -------
+        list of dict
+            Keys ``baseline`` (n_streams,), ``adjacency`` (n_streams, n_streams)
+            and ``decay`` (float, per unit time).
+        """
+        check_fitted(self)
+        rng = as_rng(random_state)
+        d = self.baseline_.size
+        vals, vecs = np.linalg.eigh(self.covariance_)
+        root = vecs * np.sqrt(np.maximum(vals, 0.0))
+        theta = self.params_[None, :] + rng.standard_normal((int(n), self.params_.size)) @ root.T
+        theta[:, : d + d * d] = np.maximum(theta[:, : d + d * d], 0.0)
+        return [{"baseline": t[:d], "adjacency": t[d : d + d * d].reshape(d, d),
+                 "decay": float(np.exp(t[-1])) if self.decay is None else self.decay_}
+                for t in theta]
+
     def log_likelihood(self, events: Any, end_time: float | None = None) -> float:
         """Log-likelihood of events on ``[0, end_time]`` under the fitted parameters."""
         check_fitted(self)
