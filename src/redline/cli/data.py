@@ -64,6 +64,9 @@ def ingest(
             progress.remove_task(task)
             rate = result.rows_read / result.seconds if result.seconds > 0 else float("nan")
             console.print(f"[green]✓[/] {esc(str(result))} — {rate:,.0f} rows/s into {esc(str(store.path))}")
+            if result.format == "case" or case:
+                console.print("  names of the case's events resolved with its aliases as they are "
+                              "now (edit case.yaml and ingest again to change them)")
 
 
 def _names_to_ids(value: Optional[str], case) -> tuple[str, ...]:
