@@ -157,7 +157,7 @@ def test_fit_with_other_settings_keeps_the_default_model_file(cli, tmp_path):
 
 def test_cases_and_actors_as_json(cli):
     cases = json.loads(cli("cases", "--json").stdout)
-    assert [c["name"] for c in cases] == [CASE]
+    assert sorted(c["name"] for c in cases) == sorted([CASE, "turkey-sdf-syria-2016"])
     out = json.loads(cli("actors", CASE, "--json").stdout)
     ids = {a["id"] for a in out["actors"]}
     assert {"iran", "kataib_hezbollah", "united_states"} <= ids
