@@ -73,7 +73,7 @@ def _pair_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
     if f.mutual is False:
         return directed
     # NULL (unknown actor, or no flag) counts as not matching, as in every filter
-    return directed | (t.mutual & both(t.target, t.actor))
+    return directed | (t.mutual.fill_null(False) & both(t.target, t.actor))
 
 
 def scope_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
