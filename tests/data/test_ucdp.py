@@ -249,7 +249,7 @@ def test_real_files_ingest_with_their_overlaps_counted(store):
     ev = store.events()
     assert len(ev) == 7473 + 151980 - 6301
     mutual = ev[ev.source_release == "21.1"].groupby("raw_type").mutual.agg(["all", "any", "size"])
-    assert mutual.loc["one-sided", "any"] == False and mutual.loc["state-based", "all"]  # noqa: E712
+    assert not mutual.loc["one-sided", "any"] and mutual.loc["state-based", "all"]
 
 
 def test_real_file_of_unknown_release_conflicts_but_never_revises(store):
