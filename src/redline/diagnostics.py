@@ -88,6 +88,11 @@ CODES: dict[str, Code] = {
          "read that gap as calm."),
         ("case.events_outside_window", "info",
          "Some events fall outside the case window; streams and models leave them out."),
+        ("data.mutual_in_two_streams", "warning",
+         "Events without direction (fighting between two sides, such as UCDP's) are counted "
+         "in two streams at once, so those streams share events: excitation between them "
+         "cannot be told apart from the shared events. Give the pair one stream with "
+         "`mutual: true`, or `mutual: false` on the directed streams."),
     ]),
     # --- analysis ----------------------------------------------------------------
     **_codes("analysis", []),

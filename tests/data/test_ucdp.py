@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import json
 import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from ucdphelpers import REDUCED_COLUMNS, SYRIA_COLUMNS, ged_row, write_csv
 
+from redline.data.filters import EventFilter
 from redline.data.importers.base import sniff_format
 from redline.data.importers.ucdp import release_from_name
 from redline.data.store import DuckDBStore
@@ -19,43 +18,6 @@ from redline.errors import DuplicateIdError, InputError, SchemaError, Validation
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ucdp"
 SHARED_UCDP = Path(__file__).resolve().parents[3] / "shared" / "data" / "ucdp"
-
-#: The 41-column layout of the Syria release (19.1 codebook), in file order.
-SYRIA_COLUMNS = (
-    "id,year,active_year,type_of_violence,conflict_new_id,conflict_name,dyad_new_id,dyad_name,"
-    "side_a_new_id,side_a,side_b_new_id,gwnob,side_b,number_of_sources,source_article,"
-    "source_office,source_date,source_headline,source_original,where_prec,where_coordinates,"
-    "adm_1,adm_2,latitude,longitude,geom_wkt,priogrid_gid,country,country_id,region,"
-    "event_clarity,date_prec,date_start,date_end,deaths_a,deaths_b,deaths_civilians,"
-    "deaths_unknown,low,best,high").split(",")
-REDUCED_COLUMNS = ("id,date,year,month,day,country,type_of_violence,conflict_name,side_a,side_b,"
-                   "latitude,longitude,low_death,best_death,high_death").split(",")
-
-
-def ged_row(**values) -> dict[str, str]:
-    """A full-layout row: a one-day state-based event unless ``values`` say otherwise.
-    Numbers as floats, as the repackaged copies write them."""
-    row = {c: "" for c in SYRIA_COLUMNS}
-    row.update(id="1.0", year="2016.0", type_of_violence="1.0", side_a="Government of Syria",
-               side_b="Syrian insurgents", where_prec="1.0", where_coordinates="Town A",
-               latitude="35.0", longitude="36.5", country="Syria", date_prec="1.0",
-               date_start="2016-01-01", date_end="2016-01-01", deaths_a="1.0", deaths_b="2.0",
-               deaths_civilians="0.0", deaths_unknown="0.0", low="3.0", best="3.0", high="5.0",
-               source_article='"SOHR,2016-01-01,Clashes in Town A"', source_headline="Clashes in Town A",
-               conflict_name="Syria: Government")
-    row.update({k: str(v) for k, v in values.items()})
-    return row
-
-
-def write_csv(path: Path, columns, rows, gz: bool = False) -> Path:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    data = buf.getvalue().encode("utf-8")
-    path.write_bytes(gzip.compress(data) if gz else data)
-    return path
-
 
 def shared_ucdp() -> Path:
     """The real UCDP files (outside the repo): skip when absent, fail when CI is set."""
@@ -287,4 +249,29 @@ def test_real_files_ingest_with_their_overlaps_counted(store):
     ev = store.events()
     assert len(ev) == 7473 + 151980 - 6301
     mutual = ev[ev.source_release == "21.1"].groupby("raw_type").mutual.agg(["all", "any", "size"])
-    assert mutual.loc["one-sided", "any"] == False and mutual.loc["state-based", "all"]  # noqa: E712
+    assert not mutual.loc["one-sided", "any"] and mutual.loc["state-based", "all"]
+
+
+def test_real_file_of_unknown_release_conflicts_but_never_revises(store):
+    """The Syria file names no release: the global 21.1 file may not replace its rows;
+    those of its 14,623 shared ids that differ are conflicts, the others skipped."""
+    ucdp = shared_ucdp()
+    syria = store.ingest(ucdp / "ged-syria-2016-2019.csv.gz")
+    assert (syria.rows_added, syria.release) == (16566, None)
+    world = store.ingest(ucdp / "ged211-precise-global.csv.gz")
+    assert world.rows_revised == 0 and world.rows_conflicting > 0
+    assert world.rows_conflicting + world.rows_skipped == 14623
+    ev = store.events(EventFilter(event_ids=("ucdp:214797",))).iloc[0]
+    assert ev.summary.startswith("14 shells hit") and pd.isna(ev.source_release)
+
+
+def test_bad_value_in_a_gzipped_file_names_its_line(store, tmp_path, unchanged):
+    store.ingest(write_csv(tmp_path / "ok.csv", SYRIA_COLUMNS, [ged_row(id="99")]))
+    rows = [dict(zip(REDUCED_COLUMNS, f"{i},1989-01-0{i},1989,1,{i},X,One-sided violence,A - C,"
+                     "A,Civilians,1.0,2.0,1.0,1.0,1.0".split(","))) for i in range(1, 4)]
+    rows[1]["type_of_violence"] = "Riots"
+    path = write_csv(tmp_path / "ged211-x.csv.gz", REDUCED_COLUMNS, rows, gz=True)
+    with unchanged(store), pytest.raises(ValidationError) as e:
+        store.ingest(path)
+    assert (e.value.line, e.value.field) == (3, "type_of_violence")
+    assert "One-sided violence" in str(e.value)

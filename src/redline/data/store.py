@@ -25,8 +25,11 @@ import pandas as pd
 
 from redline.data.engines.base import EventReads
 from redline.data.filters import EventFilter
-from redline.data.schema import (EVENT_COLUMNS, column_names, create_events_sql, intensity_sql,
+from redline.data.schema import (column_names, create_events_sql, intensity_sql,
                                  missing_columns, select_canonical_sql)
+from redline.data.store_tables import (COLUMN_LIST, LOG_COLUMNS, LOG_SQL, REPLACED_SQL, log_row,
+                                       migrate_store, settle_known_ids, sql_literal,
+                                       strip_nul_bytes, table_columns)
 from redline.errors import (DuplicateIdError, EmptyInputError, InputError, StoreBusyError,
                             StoreError)
 
@@ -63,8 +66,10 @@ class IngestResult:
     rows_skipped: int = 0
     #: the source release the rows came from (UCDP ``'21.1'``), when known
     release: str | None = None
-    #: NUL bytes removed from text fields (GDELT): counted, never silent
+    #: rows whose text fields held NUL bytes, which were removed: counted, never silent
     nul_bytes_stripped: int = 0
+    #: what the importer did to read the file (e.g. mixed line endings made regular)
+    notes: tuple[str, ...] = ()
 
     @property
     def rows_conflicting(self) -> int:
@@ -85,7 +90,10 @@ class IngestResult:
         if self.rows_skipped:
             text += f"; {self.rows_skipped:,} skipped (already stored)"
         if self.nul_bytes_stripped:
-            text += f"; {self.nul_bytes_stripped:,} NUL bytes stripped from text fields"
+            text += (f"; NUL bytes stripped from the text fields of {self.nul_bytes_stripped:,} "
+                     "rows (stored without them)")
+        for note in self.notes:
+            text += f"; {note}"
         return text
 
 
@@ -95,26 +103,6 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 22), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-_LOG_SQL = """CREATE TABLE IF NOT EXISTS ingest_log (
-  ingest_id VARCHAR, file VARCHAR, sha256 VARCHAR, format VARCHAR, case_name VARCHAR,
-  rows_read BIGINT, rows_added BIGINT, started TIMESTAMP, seconds DOUBLE)"""
-#: Columns added to ``ingest_log`` in store version 2 (appended by the migration).
-_LOG_V2 = (("rows_revised", "BIGINT"), ("rows_conflicting", "BIGINT"), ("rows_skipped", "BIGINT"),
-           ("release", "VARCHAR"))
-_LOG_COLUMNS = ("ingest_id", "file", "sha256", "format", "case_name", "rows_read", "rows_added",
-                "started", "seconds") + tuple(c for c, _ in _LOG_V2)
-#: What a later release replaced: the old row as JSON, with the ingest that replaced it.
-_REPLACED_SQL = """CREATE TABLE IF NOT EXISTS events_replaced (
-  event_id VARCHAR, replaced_by VARCHAR, old_ingest_id VARCHAR, old_release VARCHAR,
-  new_release VARCHAR, old_row VARCHAR)"""
-
-
-#: Columns that say how a row came in, not what the source says about the event.
-_NOT_CONTENT = frozenset({"event_id", "ingest_id", "case_id", "source_release", "actor", "target",
-                          "extra", "source_format"})
-_COLUMN_LIST = ", ".join(f'"{c.name}"' for c in EVENT_COLUMNS)
 
 
 def _resolve_case_names(con, plan, case) -> None:
@@ -135,42 +123,6 @@ def _resolve_case_names(con, plan, case) -> None:
                         WHERE case_id IS NULL AND event_id IN
                         (SELECT {imp.select_exprs()['event_id']} FROM {imp.relation_sql(imp.path)})""")
     resolve_in_store(con, obj, f"case_id = {sql_literal(plan.case_name)}")
-
-
-def sql_literal(value: str | None) -> str:
-    """A Python string (or None) as an SQL literal."""
-    return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
-
-
-def _log_row(con, values: dict) -> None:
-    cols = [c for c in _LOG_COLUMNS if c in values]
-    con.execute(f"INSERT INTO ingest_log ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-                [values[c] for c in cols])
-
-
-def _table_columns(con, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-        "AND table_schema = 'main' ORDER BY ordinal_position", [table]).fetchall()]
-
-
-def migrate_store(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Bring a store written by an older redline to the current schema, in place.
-
-    Adds the canonical columns it lacks (NULL in old rows: unknown, as everywhere)
-    and the newer ingest-log columns.  Returns the columns added (empty when the
-    store was current).  Needs a writable connection.
-    """
-    added = []
-    for col in missing_columns(_table_columns(con, "events")):
-        con.execute(f'ALTER TABLE events ADD COLUMN "{col.name}" {col.sql}')
-        added.append(col.name)
-    log_cols = set(_table_columns(con, "ingest_log"))
-    for name, sql in _LOG_V2:
-        if name not in log_cols:
-            con.execute(f"ALTER TABLE ingest_log ADD COLUMN {name} {sql}")
-            added.append(f"ingest_log.{name}")
-    return added
 
 
 class DuckDBStore(EventReads):
@@ -194,6 +146,7 @@ class DuckDBStore(EventReads):
         self.read_only = read_only
         #: columns added by the last migration of this store (empty: it was current)
         self.migrated: list[str] = []
+        self._current = False
 
     def __repr__(self) -> str:
         return f"DuckDBStore({str(self.path)!r})"
@@ -224,8 +177,8 @@ class DuckDBStore(EventReads):
         try:
             if write:
                 con.execute(create_events_sql())
-                con.execute(_LOG_SQL)
-                con.execute(_REPLACED_SQL)
+                con.execute(LOG_SQL)
+                con.execute(REPLACED_SQL)
                 added = migrate_store(con)
                 if added:
                     self.migrated = added
@@ -244,8 +197,11 @@ class DuckDBStore(EventReads):
         """The name to read events from on ``con``: ``events``, or for a store written by
         an older redline a temporary view that adds the newer columns as NULL (a
         read-only connection cannot migrate the file)."""
-        present = _table_columns(con, "events")
+        if self._current:
+            return "events"
+        present = table_columns(con, "events")
         if not missing_columns(present):
+            self._current = True  # migrations only add columns: once current, always current
             return "events"
         con.execute("CREATE OR REPLACE TEMP VIEW events_current AS SELECT "
                     f"{select_canonical_sql(present)} FROM main.events")
@@ -307,7 +263,7 @@ class DuckDBStore(EventReads):
         rows = int(prev[0][0])
         ingest_id = uuid.uuid4().hex[:12]
         seconds = time.perf_counter() - t0
-        _log_row(con, dict(ingest_id=ingest_id, file=str(plan.display), sha256=plan.sha256,
+        log_row(con, dict(ingest_id=ingest_id, file=str(plan.display), sha256=plan.sha256,
                            format=plan.format, case_name=plan.case_name, rows_read=rows,
                            rows_added=0, started=started, seconds=seconds, rows_revised=0,
                            rows_conflicting=0, rows_skipped=rows, release=plan.release))
@@ -350,7 +306,7 @@ class DuckDBStore(EventReads):
         inner = ", ".join(f"{expr} AS \"{col}\"" for col, expr in exprs.items())
         try:
             rows_read = con.execute(
-                f"""INSERT INTO events ({_COLUMN_LIST}) SELECT {', '.join(select_cols)}
+                f"""INSERT INTO events ({COLUMN_LIST}) SELECT {', '.join(select_cols)}
                 FROM (SELECT {inner} FROM {imp.relation_sql(readable)}) s
                 LEFT JOIN aliases a1 ON a1.name = lower(trim(s.actor_raw))
                 LEFT JOIN aliases a2 ON a2.name = lower(trim(s.target_raw))""").fetchall()[0][0]
@@ -362,6 +318,7 @@ class DuckDBStore(EventReads):
             raise EmptyInputError("the file holds no events", file=str(plan.display),
                                   expected="a header row and at least one event row")
         mine = f"ingest_id = '{ingest_id}'"
+        nul = strip_nul_bytes(con, mine)
         if con.execute(f"SELECT count(*) FROM events WHERE {mine} AND date IS NULL").fetchall()[0][0]:
             raise imp.diagnose(readable, "a row has no date")
         repeats = self._check_duplicates(con, imp, readable, plan, mine)
@@ -371,64 +328,19 @@ class DuckDBStore(EventReads):
                             (SELECT min(rowid) FROM events WHERE {mine} GROUP BY event_id)""")
         revised = conflicting = skipped = 0
         if had_rows:
-            revised, conflicting, skipped = self._settle_known_ids(con, mine, ingest_id)
+            revised, conflicting, skipped = settle_known_ids(con, mine, ingest_id)
         added = con.execute(f"SELECT count(*) FROM events WHERE {mine}").fetchall()[0][0] \
             if (repeats or had_rows) else rows_read
         con.execute("DROP TABLE aliases")
-        nul = int(getattr(imp, "nul_bytes_stripped", 0) or 0)
         seconds = time.perf_counter() - t0
-        _log_row(con, dict(ingest_id=ingest_id, file=str(plan.display), sha256=plan.sha256,
+        log_row(con, dict(ingest_id=ingest_id, file=str(plan.display), sha256=plan.sha256,
                            format=plan.format, case_name=plan.case_name, rows_read=rows_read,
                            rows_added=added, started=started, seconds=seconds,
                            rows_revised=revised, rows_conflicting=conflicting,
                            rows_skipped=skipped, release=plan.release))
         return IngestResult(ingest_id, str(plan.display), plan.format, rows_read, added,
                             seconds, plan.sha256, conflicting, revised, skipped, plan.release,
-                            nul)
-
-    def _settle_known_ids(self, con, mine: str, ingest_id: str) -> tuple[int, int, int]:
-        """Rows of this ingest whose id is already stored: (revised, conflicting, skipped).
-
-        Same content: the new row is dropped (skipped).  Other content from a later
-        release: the stored row moves to ``events_replaced`` and the new one stays
-        (revised), taking the stored values of the columns it leaves unknown (a reduced
-        layout without headlines does not erase them).  Other content otherwise: the
-        stored row stays (conflicting).  Content is compared on the columns both rows
-        know, without those that say how a row came in (ingest, case, release,
-        resolved ids, unmapped extras)."""
-        content = [c for c in column_names() if c not in _NOT_CONTENT]
-        same = " AND ".join(f'(n."{c}" IS NULL OR o."{c}" IS NULL OR n."{c}" = o."{c}")'
-                            for c in content)
-        con.execute(f"""CREATE TEMP TABLE known AS
-            SELECT n.event_id, o.ingest_id AS old_ingest_id, o.source_release AS old_release,
-                   n.source_release AS new_release,
-                   coalesce({same}, false) AS same,
-                   coalesce(string_split(n.source_release, '.')::INTEGER[]
-                            > string_split(o.source_release, '.')::INTEGER[], false) AS later
-            FROM events n JOIN events o ON o.event_id = n.event_id AND NOT (o.{mine})
-            WHERE n.{mine}""")
-        if True:  # the temp table goes with the connection if anything below fails
-            skipped, revised, conflicting = con.execute(
-                "SELECT count(*) FILTER (same), count(*) FILTER (NOT same AND later), "
-                "count(*) FILTER (NOT same AND NOT later) FROM known").fetchall()[0]
-            if revised:
-                con.execute(f"""INSERT INTO events_replaced
-                    SELECT k.event_id, '{ingest_id}', k.old_ingest_id, k.old_release, k.new_release,
-                           CAST(to_json(o) AS VARCHAR)
-                    FROM known k JOIN events o ON o.event_id = k.event_id AND NOT (o.{mine})
-                    WHERE NOT k.same AND k.later""")
-                fill = ", ".join(f'"{c}" = coalesce(n."{c}", o."{c}")' for c in column_names()
-                                 if c not in ("event_id", "ingest_id", "source_release",
-                                              "source_format"))
-                con.execute(f"""UPDATE events n SET {fill}
-                    FROM events o WHERE n.{mine} AND o.event_id = n.event_id AND NOT (o.{mine})
-                    AND n.event_id IN (SELECT event_id FROM known WHERE NOT same AND later)""")
-                con.execute(f"""DELETE FROM events WHERE NOT ({mine}) AND event_id IN
-                                (SELECT event_id FROM known WHERE NOT same AND later)""")
-            con.execute(f"""DELETE FROM events WHERE {mine} AND event_id IN
-                            (SELECT event_id FROM known WHERE same OR NOT later)""")
-        con.execute("DROP TABLE known")
-        return int(revised), int(conflicting), int(skipped)
+                            nul, tuple(imp.notes))
 
     def _check_duplicates(self, con, imp, readable: Path, plan, mine: str) -> bool:
         """True when ids repeat with identical rows; raise when they repeat with different ones."""
@@ -482,11 +394,11 @@ class DuckDBStore(EventReads):
                     else:
                         sel.append("NULL")
                 added = con.execute(
-                    f"INSERT INTO events ({_COLUMN_LIST}) SELECT DISTINCT ON (event_id) "
+                    f"INSERT INTO events ({COLUMN_LIST}) SELECT DISTINCT ON (event_id) "
                     f"{', '.join(sel)} FROM frame f "
                     "WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = f.event_id)"
                 ).fetchall()[0][0]
-                _log_row(con, dict(ingest_id=ingest_id, file=name, sha256=sha, format=fmt,
+                log_row(con, dict(ingest_id=ingest_id, file=name, sha256=sha, format=fmt,
                                    case_name=None, rows_read=len(df), rows_added=added,
                                    started=started, seconds=time.perf_counter() - t0,
                                    rows_skipped=len(df) - added))
@@ -500,8 +412,8 @@ class DuckDBStore(EventReads):
     def ingest_log(self) -> pd.DataFrame:
         """One row per ingest: file, format, case, rows read/added/revised/conflicting/skipped."""
         with self.connect() as con:
-            present = set(_table_columns(con, "ingest_log"))
-            cols = ", ".join(c if c in present else f"NULL AS {c}" for c in _LOG_COLUMNS)
+            present = set(table_columns(con, "ingest_log"))
+            cols = ", ".join(c if c in present else f"NULL AS {c}" for c in LOG_COLUMNS)
             return con.execute(f"SELECT {cols} FROM ingest_log ORDER BY started").df()
 
     def replaced_events(self) -> pd.DataFrame:
