@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from redline.data.case import builtin_cases, load_case
 from redline.data.casecheck import check_case
