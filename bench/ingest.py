@@ -112,7 +112,7 @@ def generate_synthetic(path: Path, rows: int) -> None:
 
 def _child(code: str, *args: str) -> dict:
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                         env={**os.environ})
+                         check=False, env={**os.environ})
     if out.returncode != 0:
         raise SystemExit(out.stderr)
     return json.loads(out.stdout.strip().splitlines()[-1])

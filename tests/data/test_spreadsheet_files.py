@@ -4,12 +4,12 @@ mark, semicolons, Windows-1252 text; NUL bytes in GDELT fields."""
 from __future__ import annotations
 
 import pytest
-
 from datahelpers import acled_row, gdelt_row, write_acled, write_gdelt
+from ucdphelpers import SYRIA_COLUMNS, ged_row, write_csv
+
 from redline.data.importers.base import sniff_format
 from redline.data.store import DuckDBStore
 from redline.errors import EncodingError, ValidationError
-from ucdphelpers import SYRIA_COLUMNS, ged_row, write_csv
 
 HEADER = b"event_id,date,actor,target,event_type,summary,latitude"
 ROWS = [b'a1,2024-01-01,kh,us,ASSAULT,"Rockets, then drones",33.5',

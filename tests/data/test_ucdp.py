@@ -249,7 +249,7 @@ def test_real_files_ingest_with_their_overlaps_counted(store):
     ev = store.events()
     assert len(ev) == 7473 + 151980 - 6301
     mutual = ev[ev.source_release == "21.1"].groupby("raw_type").mutual.agg(["all", "any", "size"])
-    assert mutual.loc["one-sided", "any"] == False and mutual.loc["state-based", "all"]  # noqa: E712
+    assert not mutual.loc["one-sided", "any"] and mutual.loc["state-based", "all"]
 
 
 def test_real_file_of_unknown_release_conflicts_but_never_revises(store):
@@ -263,3 +263,15 @@ def test_real_file_of_unknown_release_conflicts_but_never_revises(store):
     assert world.rows_conflicting + world.rows_skipped == 14623
     ev = store.events(EventFilter(event_ids=("ucdp:214797",))).iloc[0]
     assert ev.summary.startswith("14 shells hit") and pd.isna(ev.source_release)
+
+
+def test_bad_value_in_a_gzipped_file_names_its_line(store, tmp_path, unchanged):
+    store.ingest(write_csv(tmp_path / "ok.csv", SYRIA_COLUMNS, [ged_row(id="99")]))
+    rows = [dict(zip(REDUCED_COLUMNS, f"{i},1989-01-0{i},1989,1,{i},X,One-sided violence,A - C,"
+                     "A,Civilians,1.0,2.0,1.0,1.0,1.0".split(","))) for i in range(1, 4)]
+    rows[1]["type_of_violence"] = "Riots"
+    path = write_csv(tmp_path / "ged211-x.csv.gz", REDUCED_COLUMNS, rows, gz=True)
+    with unchanged(store), pytest.raises(ValidationError) as e:
+        store.ingest(path)
+    assert (e.value.line, e.value.field) == (3, "type_of_violence")
+    assert "One-sided violence" in str(e.value)

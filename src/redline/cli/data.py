@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape as esc
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from redline.cli.app import app, console, open_configured_store
+from redline.cli.app import app, console, err_console, open_configured_store
 from redline.cli.options import parse_date
 from redline.cli.render import frame_table, show_table, write_output
 from redline.errors import InputError
@@ -64,6 +64,9 @@ def ingest(
             progress.remove_task(task)
             rate = result.rows_read / result.seconds if result.seconds > 0 else float("nan")
             console.print(f"[green]✓[/] {esc(str(result))} — {rate:,.0f} rows/s into {esc(str(store.path))}")
+            if result.format == "case" or case:
+                console.print("  names of the case's events resolved with its aliases as they are "
+                              "now (edit case.yaml and ingest again to change them)")
 
 
 def _names_to_ids(value: Optional[str], case) -> tuple[str, ...]:
@@ -138,6 +141,9 @@ def events(
                    if total > len(df) else None)
         show_table(df[cols].rename(columns={"event_type": "type"}), console,
                    title=f"{total:,} events", max_rows=limit, caption=caption)
+        if not console.is_terminal:  # piped: the rows on stdout, the count on stderr
+            err_console.print(f"{total:,} events" + (f", {len(df)} shown (--limit)"
+                                                     if total > len(df) else ""), highlight=False)
         if total == 0 and (actor or target) and console.is_terminal:
             console.print("no events match: --actor and --target take actor ids, names or "
                           "aliases of a case (`redline actors CASE` lists them; --case NAME "

@@ -197,7 +197,8 @@ def _streams(df: pd.DataFrame, ids: dict[str, str], min_events: int) -> list[dic
         if how == "mutual":
             streams.append({"name": f"fighting_{x}_{y}"[:60],
                             "label": f"Fighting between {x} and {y} (no direction: mutual events)",
-                            "actors": [x, y], "targets": [x, y], "event_types": ["ASSAULT"]})
+                            "actors": [x, y], "targets": [x, y], "event_types": ["ASSAULT"],
+                            "mutual": True})
             continue
         for s, r in ((x, y), (y, x)):
             n_sr = pairs.get((s, r, "directed"), 0)
@@ -305,6 +306,8 @@ def propose_case(src: SourceFrame, name: str, source_name: str,
             for key in ("actors", "targets", "event_types"):
                 if s.get(key):
                     lines.append(f"    {key}: {_dump(s[key])}")
+            if s.get("mutual"):
+                lines.append("    mutual: true  # events without direction: the pair in either order")
     else:
         lines += [f"# No default streams: no pair or event type has {min_stream_events} events.",
                   "streams: []"]

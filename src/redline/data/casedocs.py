@@ -55,6 +55,9 @@ _NOTES = {
     ("StreamFilter", "modes"): "modes (empty = any)",
     ("StreamFilter", "countries"): "countries (empty = any)",
     ("StreamFilter", "exclude_modes"): "modes to leave out",
+    ("StreamFilter", "mutual"): "true: only events without direction (fighting between two "
+                                "sides, matched in either order); false: only directed ones; "
+                                "unset: both",
     ("StreamFilter", "with_target_casualties"): "only events that killed or injured on the "
                                                 "target's side",
     ("Covariate", "name"): "name the model's covariates use",

@@ -65,13 +65,15 @@ def filter_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
 def _pair_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
     """Actor in ``f.actors`` and target in ``f.targets`` (an empty side matches anything);
     for a mutual event, which has no direction, the two sides in either order."""
-    def side(col: ir.Column, names: tuple[str, ...]) -> ir.BooleanValue:
-        return col.isin(list(names)).fill_null(False) if names else ibis.literal(True)
-    directed = side(t.actor, f.actors) & side(t.target, f.targets)
+    def both(a: ir.Column, b: ir.Column) -> ir.BooleanValue:
+        parts = ([a.isin(list(f.actors))] if f.actors else []) + \
+                ([b.isin(list(f.targets))] if f.targets else [])
+        return parts[0] & parts[1] if len(parts) == 2 else parts[0]
+    directed = both(t.actor, t.target)
     if f.mutual is False:
         return directed
-    swapped = side(t.target, f.actors) & side(t.actor, f.targets)
-    return directed | (t.mutual.fill_null(False) & swapped)
+    # NULL (unknown actor, or no flag) counts as not matching, as in every filter
+    return directed | (t.mutual.fill_null(False) & both(t.target, t.actor))
 
 
 def scope_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:

@@ -146,6 +146,7 @@ class DuckDBStore(EventReads):
         self.read_only = read_only
         #: columns added by the last migration of this store (empty: it was current)
         self.migrated: list[str] = []
+        self._current = False
 
     def __repr__(self) -> str:
         return f"DuckDBStore({str(self.path)!r})"
@@ -196,8 +197,11 @@ class DuckDBStore(EventReads):
         """The name to read events from on ``con``: ``events``, or for a store written by
         an older redline a temporary view that adds the newer columns as NULL (a
         read-only connection cannot migrate the file)."""
+        if self._current:
+            return "events"
         present = table_columns(con, "events")
         if not missing_columns(present):
+            self._current = True  # migrations only add columns: once current, always current
             return "events"
         con.execute("CREATE OR REPLACE TEMP VIEW events_current AS SELECT "
                     f"{select_canonical_sql(present)} FROM main.events")

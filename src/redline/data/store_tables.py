@@ -13,8 +13,18 @@ import duckdb
 
 from redline.data.schema import EVENT_COLUMNS, column_names, missing_columns
 
-__all__ = ["LOG_SQL", "LOG_COLUMNS", "REPLACED_SQL", "COLUMN_LIST", "migrate_store", "log_row",
-           "table_columns", "strip_nul_bytes", "settle_known_ids", "sql_literal"]
+__all__ = [
+    "COLUMN_LIST",
+    "LOG_COLUMNS",
+    "LOG_SQL",
+    "REPLACED_SQL",
+    "log_row",
+    "migrate_store",
+    "settle_known_ids",
+    "sql_literal",
+    "strip_nul_bytes",
+    "table_columns",
+]
 
 LOG_SQL = """CREATE TABLE IF NOT EXISTS ingest_log (
   ingest_id VARCHAR, file VARCHAR, sha256 VARCHAR, format VARCHAR, case_name VARCHAR,

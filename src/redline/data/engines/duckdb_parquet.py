@@ -37,6 +37,7 @@ import pandas as pd
 
 from redline.data.engines.base import EventReads, check_columns
 from redline.data.filters import EventFilter
+from redline.data.protocol import Store
 from redline.data.importers.base import sql_str
 from redline.data.schema import column_names, select_canonical_sql
 from redline.errors import StoreBusyError, StoreError
@@ -181,9 +182,14 @@ class ParquetStore(EventReads):
             con.execute(f"SET memory_limit='{self.memory_limit}'")
             glob = sql_str(str(self.path.resolve() / DATA_GLOB))
             try:
-                # union_by_name: files written before a column existed lack it
+                # Files written before a column existed lack it: only then read them by
+                # name (union_by_name slows every scan, so it is not the default).
+                widths = con.execute(f"SELECT count(DISTINCT n) FROM (SELECT file_name, count(*) "
+                                     f"AS n FROM parquet_schema({glob}) GROUP BY file_name)"
+                                     ).fetchone()[0]
+                union = ", union_by_name=true" if widths > 1 else ""
                 con.execute(f"CREATE VIEW raw_events AS SELECT * FROM read_parquet({glob}, "
-                            "hive_partitioning=false, union_by_name=true)")
+                            f"hive_partitioning=false{union})")
                 found = ibis.duckdb.from_connection(con).table("raw_events").schema()
             except duckdb.Error as exc:
                 raise StoreError(f"cannot read the Parquet dataset {self.path}: "
@@ -327,7 +333,7 @@ class ParquetStore(EventReads):
             return export_connection_to_parquet(con, self, dest, filt)
 
 
-def export_connection_to_parquet(con: duckdb.DuckDBPyConnection, store, dest: str | Path,
+def export_connection_to_parquet(con: duckdb.DuckDBPyConnection, store: Store, dest: str | Path,
                                  filt: EventFilter | None) -> int:
     """Append the events of a DuckDB connection's ``events`` relation to dataset ``dest``.
 

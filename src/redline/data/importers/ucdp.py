@@ -37,8 +37,13 @@ from redline.data.fields import CHECKS, FieldCheck, sql_checked
 from redline.data.importers.base import Importer, csv_header, is_gzip, register, sql_str
 from redline.errors import SchemaError
 
-__all__ = ["UcdpImporter", "VIOLENCE_TYPES", "DATE_PRECISION", "WHERE_PRECISION",
-           "release_from_name"]
+__all__ = [
+    "DATE_PRECISION",
+    "VIOLENCE_TYPES",
+    "WHERE_PRECISION",
+    "UcdpImporter",
+    "release_from_name",
+]
 
 #: type_of_violence code -> (raw_type, mutual)
 VIOLENCE_TYPES: dict[int, tuple[str, bool]] = {
@@ -223,7 +228,7 @@ class UcdpImporter(Importer):
         violence = sql_checked("ucdp_violence", c("type_of_violence"))
         raw_type = " ".join(f"WHEN {k} THEN {sql_str(v[0])}" for k, v in VIOLENCE_TYPES.items())
         mutual = ", ".join(str(k) for k, v in VIOLENCE_TYPES.items() if v[1])
-        count = lambda name: sql_checked("ucdp_count", c(name))  # noqa: E731
+        count = lambda name: sql_checked("ucdp_count", c(name))
         exprs = {
             "event_id": f"'ucdp:' || {sql_checked('ucdp_id', c('id'))}",
             "actor_raw": c("side_a"),
