@@ -446,7 +446,7 @@ def scenario_guards(spec, sm, runs: dict[str, dict], opts: list[dict]
               f"for {len(noisy)} of the {n_out} option outcomes, Monte Carlo noise is more than "
               f"half of the spread of the batch means (up to {100 * max(noisy):.0f}%); their "
               "intervals have that noise removed, but differences between options smaller than "
-              "two `mc_error` are not resolved: run more paths to read them.")
+              "two Monte Carlo errors are not resolved: run more paths to read them.")
     withheld: list[str] = []
     caveats: list[dict[str, Any]] = []
     for motive in spec.motives:
