@@ -64,3 +64,21 @@ def test_a_deterrence_judgment_on_too_few_attacks_is_withheld():
     assert not cands and held and "only 3 attacks" in held[0]["why"]
     cands, held = guarded_judgments(_res_with_deterrence(MIN_WINDOW_ATTACKS, 2))
     assert len(cands) == 1 and not held
+
+
+def test_a_coupling_the_fit_warned_about_is_withheld():
+    from redline.diagnostics import Diagnostics
+    ct = pd.DataFrame([{"source": "a", "target": "b", "effect": -31.5, "low": -40.0, "high": -20.0,
+                        "half_life_days": 2.0, "verdict": "inhibits"},
+                       {"source": "b", "target": "a", "effect": 0.4, "low": 0.1, "high": 0.7,
+                        "half_life_days": 3.0, "verdict": "excites"}])
+    d = Diagnostics()
+    d.add("fit.unidentified", "the likelihood is flat along adjacency a->b.",
+          subject=("parameter", "adjacency:a->b"))
+    res = types.SimpleNamespace(labels={"a": "A events", "b": "B events"}, sources_by_id={},
+                                scenario_result=None, deterrence=None, phases=None, coupling=ct,
+                                stream_ids={}, proper=frozenset(), reciprocity=[], backtest=None,
+                                coverage={}, diagnostics=d, noun=lambda s: s)
+    cands, held = guarded_judgments(res)
+    assert [j.key for j in cands] == ["coupling.b.a"]
+    assert held and "flat along adjacency a->b" in held[0]["why"]
