@@ -115,8 +115,13 @@ def test_simulate_json_carries_diagnostics_top_level_and_per_option(builtin_stor
     lo, hi = (d["fatality"]["share_if_none_of_the_unknown_killed"],
               d["fatality"]["share_if_all_of_the_unknown_killed"])
     assert lo <= d["fatality"]["killed"] / d["fatality"]["known"] <= hi
+    for r in d["ranking"]:
+        assert r["low"] <= r["score"] <= r["high"] and r["mc_error"] > 0
+        assert r["low"] <= r["low_parameters"] <= r["high_parameters"] <= r["high"]
     for o in d["options"]:
         assert isinstance(o["diagnostics"], list)
+        for m in o["motives"].values():
+            assert m["low"] <= m["score"] <= m["high"]
         for out in o["outcomes"].values():
             assert out["interval"][0] <= out["mean"] <= out["interval"][1]
             assert out["mc_error"] >= 0
