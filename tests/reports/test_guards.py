@@ -82,3 +82,18 @@ def test_a_coupling_the_fit_warned_about_is_withheld():
     cands, held = guarded_judgments(res)
     assert [j.key for j in cands] == ["coupling.b.a"]
     assert held and "flat along adjacency a->b" in held[0]["why"]
+
+
+def test_diagnostics_in_the_brief_name_streams_and_actors_as_the_case_writes_them():
+    from redline.diagnostics import Diagnostics
+    from redline.reports.guards import cannot_tell_section
+    d = Diagnostics()
+    d.add("analysis.fatality_missing", "4 of the 9 attacks of raids_on_x lack a casualty field; "
+          "home_state: see raids_on_x_extra.")
+    res = types.SimpleNamespace(
+        diagnostics=d, labels={"raids_on_x": "Raids on X", "raids_on_x_extra": "More raids"},
+        case=types.SimpleNamespace(actors=[types.SimpleNamespace(id="home_state", name="Home State")]),
+        window=None, precision=None)
+    (msg,) = [x["message"] for x in cannot_tell_section(res, [])["diagnostics"]]
+    assert msg == ("4 of the 9 attacks of “Raids on X” lack a casualty field; Home State: see "
+                   "“More raids”.")

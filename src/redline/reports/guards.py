@@ -20,6 +20,7 @@ the diagnostics of every stage (warnings first) and the events outside the windo
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -143,7 +144,15 @@ def cannot_tell_section(res, withheld: list[dict[str, str]]) -> dict[str, Any]:
             if row.coarse:
                 coarse.append(f"{row.coarse} of the {row.events} events of "
                               f"“{res.labels.get(row.stream, row.stream)}” ({100 * row.share:.0f}%)")
+    names = {**{a.id: a.name for a in getattr(res.case, "actors", [])},
+             **{k: f"“{v}”" for k, v in res.labels.items()}}
+    pattern = re.compile(r"(?<![\w“])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+                         + r")(?![\w”])") if names else None
+
+    def readable(msg: str) -> str:
+        """Ids in a diagnostic's message written as the case writes the names."""
+        return pattern.sub(lambda m: names[m.group(1)], msg) if pattern else msg
     return {"withheld": withheld, "outside": outside, "coarse": coarse,
-            "diagnostics": [{"code": d.code, "severity": d.severity, "message": d.message}
+            "diagnostics": [{"code": d.code, "severity": d.severity, "message": readable(d.message)}
                             for d in diags if d.code != "analysis.events_outside_window"
                             and d.code != "analysis.imprecise_dates"]}
