@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from redline.scenarios import motives as mv
 from redline.scenarios.result import summarise_metric
@@ -115,8 +117,38 @@ def test_simulate_json_carries_diagnostics_top_level_and_per_option(builtin_stor
     lo, hi = (d["fatality"]["share_if_none_of_the_unknown_killed"],
               d["fatality"]["share_if_all_of_the_unknown_killed"])
     assert lo <= d["fatality"]["killed"] / d["fatality"]["known"] <= hi
+    for r in d["ranking"]:
+        assert r["low"] <= r["score"] <= r["high"] and r["mc_error"] > 0
+        assert r["low"] <= r["low_parameters"] <= r["high_parameters"] <= r["high"]
     for o in d["options"]:
         assert isinstance(o["diagnostics"], list)
+        for m in o["motives"].values():
+            assert m["low"] <= m["score"] <= m["high"]
         for out in o["outcomes"].values():
             assert out["interval"][0] <= out["mean"] <= out["interval"][1]
             assert out["mc_error"] >= 0
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.integers(1, 40), st.integers(1, 60), st.floats(0.0, 20.0), st.floats(0.0, 0.2),
+       st.booleans(), st.integers(0, 2**31 - 1))
+def test_any_summary_keeps_its_headline_and_mean_inside_their_intervals(n_b, per, rate, boom,
+                                                                        prob, seed):
+    rng = np.random.default_rng(seed)
+    lam = rate * rng.lognormal(0.0, 1.0, n_b)
+    per_batch = []
+    for b in range(n_b):
+        if prob:
+            x = (rng.random(per) < min(1.0, lam[b] / 21.0)).astype(float)
+        else:
+            x = rng.poisson(lam[b], per).astype(float)
+            x[rng.random(per) < boom] = 10.0 ** rng.integers(4, 9)   # exploded paths
+        per_batch.append(x)
+    values, bm = _batches(per_batch)
+    out = summarise_metric(values, bm, probability=prob)
+    assert out["interval"][0] <= out["mean"] <= out["interval"][1]
+    lo, hi = out["headline_interval"]
+    assert lo <= out["headline"] <= hi
+    assert np.isfinite([out["mean"], out["headline"], lo, hi]).all()
+    if prob:
+        assert 0.0 <= lo <= hi <= 1.0

@@ -10,7 +10,9 @@ rests on before it is stated:
   change point at a coverage edge (it may be the sources thinning out);
 * the deterrence window: withheld when its two windows hold fewer than
   :data:`MIN_WINDOW_ATTACKS` attacks together (no rate ratio can say anything);
-* a coupling of the fitted model: withheld when its interval is not finite.
+* a coupling of the fitted model: withheld when its interval is not finite, or when
+  the model core warned about that parameter (at a bound, unidentified) or about a
+  stream it joins (too thin in the fit window).
 
 What is withheld is listed, with the reason, in "What the data cannot tell", beside
 the diagnostics of every stage (warnings first) and the events outside the window.
@@ -18,6 +20,7 @@ the diagnostics of every stage (warnings first) and the events outside the windo
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -53,6 +56,22 @@ def _phase_guard(ph) -> str | None:
     return None
 
 
+def _fit_guard(res, src: str, tgt: str) -> str | None:
+    """Why the fit cannot carry the coupling ``src -> tgt``: a warning of the model core
+    about that parameter (at a bound, unidentified) or about a thin stream it joins."""
+    diags = getattr(res, "diagnostics", None)
+    if not diags or not src:
+        return None
+    for d in diags.at_least("warning"):
+        if d.subject_kind == "parameter" and d.subject_id:
+            kind, _, pair = d.subject_id.partition(":")
+            if pair == f"{src}->{tgt}" and kind not in ("decay", "dispersion", "coef"):
+                return d.message.rstrip(".")
+        if d.subject_kind == "stream" and d.subject_id in (src, tgt) and d.code.startswith("fit."):
+            return d.message.rstrip(".")
+    return None
+
+
 def guarded_judgments(res) -> tuple[list[J.Judgment], list[dict[str, str]]]:
     """Candidate key judgments that pass their guards, and those withheld with reasons."""
     labels, by_id = res.labels, res.sources_by_id
@@ -85,13 +104,18 @@ def guarded_judgments(res) -> tuple[list[J.Judgment], list[dict[str, str]]]:
             j = J.phase_judgment(res.phases, by_id, label, window=window)
             cands += [j] if j else []
     if res.coupling is not None:
+        rows = {f"coupling.{r.source}.{r.target}": (r.source, r.target)
+                for r in res.coupling.itertuples(index=False)}
         for j in J.coupling_judgments(res.coupling, labels, res.stream_ids, by_id, res.proper):
             q = j.fields["q"]
-            if q.has_interval and np.isfinite([q.low, q.high]).all():
-                cands.append(j)
-            else:
+            failed = _fit_guard(res, *rows.get(j.key, ("", "")))
+            if not (q.has_interval and np.isfinite([q.low, q.high]).all()):
+                failed = failed or "the fitted model gives it no finite interval"
+            if failed:
                 held.append({"what": f"The effect of {j.fields['src']} on {j.fields['tgt']}",
-                             "why": "the fitted model gives it no finite interval"})
+                             "why": failed})
+            else:
+                cands.append(j)
     for rec in res.reciprocity[-1:]:
         j = J.reciprocity_judgment(rec, labels, by_id, proper=res.proper)
         cands += [j] if j else []
@@ -120,7 +144,15 @@ def cannot_tell_section(res, withheld: list[dict[str, str]]) -> dict[str, Any]:
             if row.coarse:
                 coarse.append(f"{row.coarse} of the {row.events} events of "
                               f"“{res.labels.get(row.stream, row.stream)}” ({100 * row.share:.0f}%)")
+    names = {**{a.id: a.name for a in getattr(res.case, "actors", [])},
+             **{k: f"“{v}”" for k, v in res.labels.items()}}
+    pattern = re.compile(r"(?<![\w“])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+                         + r")(?![\w”])") if names else None
+
+    def readable(msg: str) -> str:
+        """Ids in a diagnostic's message written as the case writes the names."""
+        return pattern.sub(lambda m: names[m.group(1)], msg) if pattern else msg
     return {"withheld": withheld, "outside": outside, "coarse": coarse,
-            "diagnostics": [{"code": d.code, "severity": d.severity, "message": d.message}
+            "diagnostics": [{"code": d.code, "severity": d.severity, "message": readable(d.message)}
                             for d in diags if d.code != "analysis.events_outside_window"
                             and d.code != "analysis.imprecise_dates"]}

@@ -11,7 +11,7 @@ import pandas as pd
 from redline.diagnostics import Diagnostics
 from redline.scenarios.motives import MIN_HISTORY_EVENTS
 
-__all__ = ["ScenarioResult", "summarise_metric", "scenario_guards", "fatality_bounds",
+__all__ = ["ScenarioResult", "summarise_metric", "scenario_guards", "fatality_bounds", "score_interval",
            "EXPLOSIVE_FENCE"]
 
 _Q = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -186,7 +186,11 @@ class ScenarioResult:
         option -> stream -> dates, mean and daily / cumulative quantiles 5/25/50/75/95.
     ranking : list of dict
         Options by the deciding actor's motive score, with intervals and
-        P(first) under parameter uncertainty.
+        P(first) under parameter uncertainty.  ``low``/``high`` (here and in each
+        option's ``motives``) are the score's 5-95% under parameter uncertainty with
+        Monte Carlo noise removed, widened where narrower to +- 1.645 ``mc_error``;
+        ``low_parameters``/``high_parameters`` are the interval before that widening
+        (:func:`score_interval`).
     sensitivity : dict
         P(first) when the weights vary (Dirichlet), and the smallest weight
         shift that swaps the top two.
@@ -264,6 +268,8 @@ class ScenarioResult:
                         for k in run["values"]}
             mot = {actor: {k: _r(v) for k, v in sc[opt.id].items() if k != "objectives"}
                    for actor, sc in scores.items()}
+            for actor, m in mot.items():
+                m.update(score_interval(spec, run, actor, scores[actor]))
             fires = run["fires"]
             red = [] if fires is None or not fires.size else [_r(x) for x in fires.mean(axis=0)]
             opts.append({"id": opt.id, "label": opt.label, "actor": opt.actor, "outcomes": outcomes,
@@ -285,6 +291,12 @@ class ScenarioResult:
                                           for o in sc if o != "_scales"}}
                    for actor, sc in scores.items()}
         ranking = [{k: _r(v) if isinstance(v, float) else v for k, v in r.items()} for r in ranking]
+        by_opt = {o["id"]: o["motives"].get(spec.actor, {}) for o in opts}
+        for r in ranking:  # the same score interval as the option's (parameters + MC error)
+            m = by_opt.get(r["option"], {})
+            for k in ("low", "high", "mc_error", "low_parameters", "high_parameters"):
+                if k in m:
+                    r[k] = m[k]
         sens = _round_tree(sensitivity)
         bt = _round_tree(backtest) if backtest else None
         settings = {"paths": n_paths, "seed": seed, "batches": n_batches,
@@ -357,6 +369,39 @@ class ScenarioResult:
         top = self.ranking[0]["option"] if self.ranking else "?"
         return (f"ScenarioResult({self.scenario!r}: {len(self.options)} options, "
                 f"{self.settings['paths']} paths, first: {top})")
+
+
+def score_interval(spec, run: dict, actor: str, actor_scores: dict) -> dict[str, Any]:
+    """The motive score's interval with Monte Carlo noise separated from parameters.
+
+    A path's score is the weighted sum of its objectives' utilities (an affine map of
+    the path's metrics), so the option's score is the mean of the path scores and each
+    batch's score the mean over its paths; :func:`summarise_metric` then splits the
+    spread of the batch scores into parameter uncertainty and Monte Carlo noise.
+
+    Returns ``low``/``high`` (the parameter interval widened, where narrower, to the
+    score +- 1.645 ``mc_error``), ``low_parameters``/``high_parameters`` and ``mc_error``;
+    empty when the actor has no motive.
+    """
+    from redline.scenarios.motives import ObjectiveScale, normalised_weights
+    motive = spec.motive(actor)
+    scales = actor_scores.get("_scales", {})
+    if motive is None or not motive.objectives or not scales:
+        return {}
+    w = normalised_weights([ob.weight for ob in motive.objectives])
+    path = None
+    for wk, ob in zip(w, motive.objectives):
+        sc = scales[ob.id]
+        u = ObjectiveScale(sc["offset"], sc["scale"], ob.direction, sc["kind"])(run["values"][ob.metric])
+        path = wk * u if path is None else path + wk * u
+    n_b = len(run["batch_means"][motive.objectives[0].metric])
+    bm = np.array([p.mean() for p in np.array_split(path, n_b)])
+    out = summarise_metric(path, bm, probability=True)  # (no explosion fence, no quantiles)
+    z, m, e = 1.6448536269514722, out["mean"], out["mc_error"]
+    e = e if np.isfinite(e) else 0.0
+    return {"low": _r(min(out["interval"][0], m - z * e)), "high": _r(max(out["interval"][1], m + z * e)),
+            "low_parameters": out["interval"][0], "high_parameters": out["interval"][1],
+            "mc_error": out["mc_error"]}
 
 
 def fatality_bounds(sm) -> dict[str, Any]:
@@ -446,7 +491,7 @@ def scenario_guards(spec, sm, runs: dict[str, dict], opts: list[dict]
               f"for {len(noisy)} of the {n_out} option outcomes, Monte Carlo noise is more than "
               f"half of the spread of the batch means (up to {100 * max(noisy):.0f}%); their "
               "intervals have that noise removed, but differences between options smaller than "
-              "two `mc_error` are not resolved: run more paths to read them.")
+              "two Monte Carlo errors are not resolved: run more paths to read them.")
     withheld: list[str] = []
     caveats: list[dict[str, Any]] = []
     for motive in spec.motives:

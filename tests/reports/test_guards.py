@@ -1,0 +1,99 @@
+"""Each guard of the key judgments, on small synthetic results."""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+import pandas as pd
+
+from redline.analysis.escalation import flag_coverage_edges, segment_counts
+from redline.reports.guards import MIN_WINDOW_ATTACKS, _phase_guard, guarded_judgments
+
+
+def _series(y, start="2030-01-01"):
+    return pd.Series(np.asarray(y, float), index=pd.date_range(start, periods=len(y)))
+
+
+def test_phases_are_withheld_when_no_change_survives_the_selection_test():
+    # one flat Poisson series with a spurious split at a low penalty: the scan test of that
+    # split looks convincing, the test that reruns the search does not
+    rng = np.random.default_rng(3)
+    y = rng.poisson(1.0, 120)
+    ph = segment_counts(_series(y), penalty=2.0, n_sim=199)
+    assert len(ph.change_points) >= 1
+    why = _phase_guard(ph)
+    assert why is not None and "survives" in why
+
+
+def test_phases_pass_when_a_real_change_survives():
+    rng = np.random.default_rng(4)
+    ph = segment_counts(_series(np.r_[rng.poisson(2.0, 60), rng.poisson(0.2, 60)]), n_sim=199)
+    assert _phase_guard(ph) is None
+
+
+def test_phases_bounded_by_a_coverage_edge_are_withheld():
+    rng = np.random.default_rng(4)
+    ph = segment_counts(_series(np.r_[rng.poisson(2.0, 60), np.zeros(60)]), n_sim=199)
+    cov = types.SimpleNamespace(edges=lambda: [pd.Timestamp("2030-03-01").date()])
+    flag_coverage_edges(ph, cov, edge_days=14)
+    assert ph.change_points["coverage_edge"].all()
+    assert "coverage" in _phase_guard(ph)
+
+
+def _res_with_deterrence(before, after):
+    rates = pd.DataFrame([{"wave": 1, "start": pd.Timestamp("2030-05-01"), "window_days": 14,
+                           "days_before": 14, "days_after": 14, "attacks_before": before,
+                           "attacks_after": after, "rate_ratio": (after + 1e-9) / max(before, 1),
+                           "ci_low": 0.01, "ci_high": 9.0, "nb_low": 0.01, "nb_high": 9.0,
+                           "p_nb": 0.5, "p_holm": 1.0, "confounders": [], "strike_ids": ["S1"],
+                           "attack_ids_after": [], "attack_ids_before": []}])
+    waves = pd.DataFrame([{"wave": 1, "start": pd.Timestamp("2030-05-01"), "end": pd.Timestamp("2030-05-01"),
+                           "strikes": 1, "intensity": 10.0, "strike_ids": ["S1"]}])
+    det = types.SimpleNamespace(waves=waves, rates=rates, attack="att", strike="str")
+    case = types.SimpleNamespace(key_events=[], covariates=[], actors=[], ties=[], streams=[],
+                                 sites=[], title="", description="")
+    return types.SimpleNamespace(labels={"att": "Raids", "str": "Reprisals"}, sources_by_id={},
+                                 scenario_result=None, deterrence=det, case=case, proper=frozenset(),
+                                 phases=None, coupling=None, reciprocity=[], backtest=None,
+                                 coverage={}, noun=lambda s: s)
+
+
+def test_a_deterrence_judgment_on_too_few_attacks_is_withheld():
+    cands, held = guarded_judgments(_res_with_deterrence(1, 2))
+    assert not cands and held and "only 3 attacks" in held[0]["why"]
+    cands, held = guarded_judgments(_res_with_deterrence(MIN_WINDOW_ATTACKS, 2))
+    assert len(cands) == 1 and not held
+
+
+def test_a_coupling_the_fit_warned_about_is_withheld():
+    from redline.diagnostics import Diagnostics
+    ct = pd.DataFrame([{"source": "a", "target": "b", "effect": -31.5, "low": -40.0, "high": -20.0,
+                        "half_life_days": 2.0, "verdict": "inhibits"},
+                       {"source": "b", "target": "a", "effect": 0.4, "low": 0.1, "high": 0.7,
+                        "half_life_days": 3.0, "verdict": "excites"}])
+    d = Diagnostics()
+    d.add("fit.unidentified", "the likelihood is flat along adjacency a->b.",
+          subject=("parameter", "adjacency:a->b"))
+    res = types.SimpleNamespace(labels={"a": "A events", "b": "B events"}, sources_by_id={},
+                                scenario_result=None, deterrence=None, phases=None, coupling=ct,
+                                stream_ids={}, proper=frozenset(), reciprocity=[], backtest=None,
+                                coverage={}, diagnostics=d, noun=lambda s: s)
+    cands, held = guarded_judgments(res)
+    assert [j.key for j in cands] == ["coupling.b.a"]
+    assert held and "flat along adjacency a->b" in held[0]["why"]
+
+
+def test_diagnostics_in_the_brief_name_streams_and_actors_as_the_case_writes_them():
+    from redline.diagnostics import Diagnostics
+    from redline.reports.guards import cannot_tell_section
+    d = Diagnostics()
+    d.add("analysis.fatality_missing", "4 of the 9 attacks of raids_on_x lack a casualty field; "
+          "home_state: see raids_on_x_extra.")
+    res = types.SimpleNamespace(
+        diagnostics=d, labels={"raids_on_x": "Raids on X", "raids_on_x_extra": "More raids"},
+        case=types.SimpleNamespace(actors=[types.SimpleNamespace(id="home_state", name="Home State")]),
+        window=None, precision=None)
+    (msg,) = [x["message"] for x in cannot_tell_section(res, [])["diagnostics"]]
+    assert msg == ("4 of the 9 attacks of “Raids on X” lack a casualty field; Home State: see "
+                   "“More raids”.")
