@@ -201,3 +201,21 @@ def test_units_with_zero_reference_crps_are_left_out_and_counted():
 def test_pit_distance():
     assert pit_distance((np.arange(1000) + 0.5) / 1000) == pytest.approx(0.0, abs=1e-12)
     assert pit_distance(np.full(50, 0.95)) == pytest.approx(0.9)
+
+
+def test_skill_statement_reads_the_committed_summary():
+    import json
+    from importlib import resources
+
+    from redline.errors import ModelError
+    from redline.models.benchmark import skill_statement
+
+    data = json.loads((resources.files("redline.models") / "benchmark_skill.json").read_text())
+    s = skill_statement("hawkes-level", 14)
+    row = next(r for r in data["summary"] if r["model"] == "hawkes-level" and r["horizon"] == 14)
+    assert s["n_units"] == row["n_units"]
+    assert f"{100 * row['share_beating_poisson']:.0f}% of units" in s["sentence"]
+    assert f"covered {100 * row['coverage_90']:.0f}%" in s["sentence"]
+    assert "UCDP" in s["citation"] and "CC BY 4.0" in s["citation"]
+    with pytest.raises(ModelError, match="no committed benchmark row"):
+        skill_statement("oracle", 14)
