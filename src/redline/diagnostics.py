@@ -74,7 +74,13 @@ CODES: dict[str, Code] = {
          "is missing."),
     ]),
     # --- data --------------------------------------------------------------------
-    **_codes("data", []),
+    **_codes("data", [
+        ("data.mutual_in_two_streams", "warning",
+         "Events without direction (fighting between two sides, such as UCDP's) are counted "
+         "in two streams at once, so those streams share events: excitation between them "
+         "cannot be told apart from the shared events. Give the pair one stream with "
+         "`mutual: true`, or `mutual: false` on the directed streams."),
+    ]),
     # --- analysis ----------------------------------------------------------------
     **_codes("analysis", []),
     # --- scenarios ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from redline.cli.options import parse_date
 from redline.cli.render import frame_table, write_output
 from redline.errors import InputError
 
-FORMAT_HELP = "case, csv, acled, gdelt, icews or plover (sniffed when not given)"
+FORMAT_HELP = "case, csv, acled, gdelt, icews, plover or ucdp (sniffed when not given)"
 
 
 
@@ -46,6 +46,10 @@ def ingest(
     to_parquet: Optional[Path] = typer.Option(
         None, "--to-parquet", metavar="DIR",
         help="Write to a Parquet dataset folder (year/month partitions, for Spark) instead of the store."),
+    release: Optional[str] = typer.Option(
+        None, "--release", metavar="VERSION",
+        help="The source's release, e.g. 23.1 for UCDP GED (read from names such as ged231 when "
+             "not given); a row replaces a stored one of the same id only from a later release."),
 ) -> None:
     """Add events to the store, one transaction per file (re-ingesting adds nothing)."""
     if to_parquet is not None:
@@ -57,7 +61,7 @@ def ingest(
                   console=console, transient=True) as progress:
         for src in sources:
             task = progress.add_task(f"ingesting {src}", total=None)
-            result = store.ingest(src, fmt, case)
+            result = store.ingest(src, fmt, case, release=release)
             progress.remove_task(task)
             rate = result.rows_read / result.seconds if result.seconds > 0 else float("nan")
             console.print(f"[green]✓[/] {esc(str(result))} — {rate:,.0f} rows/s into {esc(str(store.path))}")

@@ -106,6 +106,10 @@ class StreamFilter(_Strict):
     countries: list[str] = Field(default_factory=list)
     exclude_modes: list[str] = Field(default_factory=list)
     with_target_casualties: bool = False
+    #: events without direction (UCDP's two-sided fighting): true = only those, with
+    #: actors/targets matching the pair in either order; false = only directed events;
+    #: unset = both (mutual ones still matched in either order)
+    mutual: bool | None = None
 
     _name = field_validator("name")(snake_case_id("militia_attacks_on_us"))
 

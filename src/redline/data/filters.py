@@ -27,6 +27,12 @@ class EventFilter:
 
     Dates are inclusive.  ``text`` is a case-insensitive substring of the summary.
 
+    ``mutual`` says how events without direction (``mutual`` true in the store: UCDP's
+    fighting between two sides) are matched.  Their actor and target are an unordered
+    pair, so ``actors``/``targets`` match such an event in either order.  ``None``
+    (default) takes directed and mutual events; ``True`` only mutual ones (a stream of
+    the fighting between two sides); ``False`` only directed ones (who did what to whom).
+
     ``scope_prefix`` and ``scope_actors`` say which events belong to a case: those
     whose ``event_id`` starts with the prefix (the case's own file, ``"<case>:"``),
     OR whose actor OR target is one of the scope actors.  The scope as a whole is
@@ -43,6 +49,7 @@ class EventFilter:
     end: dt.date | None = None
     text: str | None = None
     with_target_casualties: bool = False
+    mutual: bool | None = None
     event_ids: tuple[str, ...] = field(default=())
     id_prefix: str | None = None
     scope_prefix: str | None = None
@@ -65,7 +72,8 @@ class EventFilter:
         return cls(actors=stream.actors, targets=stream.targets, event_types=stream.event_types,
                    modes=stream.modes, countries=stream.countries,
                    exclude_modes=stream.exclude_modes,
-                   with_target_casualties=stream.with_target_casualties, start=start, end=end)
+                   with_target_casualties=stream.with_target_casualties,
+                   mutual=getattr(stream, "mutual", None), start=start, end=end)
 
     @property
     def scoped(self) -> bool:

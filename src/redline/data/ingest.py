@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,8 @@ class IngestPlan:
     display: str
     hashing: Future
     case_name: str | None
+    #: the source release (UCDP ``'23.1'``): given, or read from the file name by the importer
+    release: str | None = None
 
     @property
     def sha256(self) -> str:
@@ -37,12 +40,30 @@ def _hash_later(path: Path) -> Future:
     return _HASHER.submit(file_sha256, path)
 
 
-def plan_ingest(source: str | Path, fmt: str | None = None, case: Case | str | None = None) -> IngestPlan:
+_RELEASE = re.compile(r"^\d{1,4}(\.\d{1,4}){0,2}$")
+
+
+def check_release(release: str | None, file: str | None = None) -> str | None:
+    """``release`` if it reads as a version (``23.1``), else an :class:`InputError`."""
+    if release is None:
+        return None
+    text = str(release).strip()
+    if not _RELEASE.match(text):
+        raise InputError(f"release {release!r} is not a version number", file=file,
+                         field="--release", expected="a release such as 23.1 or 19.1")
+    return text
+
+
+def plan_ingest(source: str | Path, fmt: str | None = None, case: Case | str | None = None,
+                release: str | None = None) -> IngestPlan:
     """Pick the importer for ``source`` (a file, a case folder or a built-in case name).
 
     ``case`` (a :class:`Case` or its name/folder) lends its actor aliases to any
     format, so names in an ACLED or GDELT file resolve to the case's actor ids.
+    ``release`` is the source's release (UCDP ``'23.1'``); when None the importer
+    reads it from the file name where the format names releases there.
     """
+    release = check_release(release, str(source))
     if isinstance(case, (str, Path)):
         case = load_case(case)
     path = Path(source)
@@ -69,5 +90,7 @@ def plan_ingest(source: str | Path, fmt: str | None = None, case: Case | str | N
         raise EmptyInputError("the file is empty", file=str(path),
                               expected="a header row and at least one event")
     aliases = case.alias_map() if isinstance(case, Case) else {}
-    return IngestPlan(cls(path, aliases), fmt, str(path), _hash_later(path),
-                      case.name if isinstance(case, Case) else None)
+    importer = cls(path, aliases)
+    release = release or check_release(importer.release_from_name(), str(path))
+    return IngestPlan(importer, fmt, str(path), _hash_later(path),
+                      case.name if isinstance(case, Case) else None, release)

@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 
 from redline.data.engines import ENGINES
+from redline.data.protocol import Store
 from redline.data.store import DuckDBStore, default_store_path
 from redline.errors import EngineError, StoreError
 
-__all__ = ["open_store", "ENGINES"]
+__all__ = ["open_store", "ENGINES", "Store"]
 
 # Schemes whose URIs name a host or bucket after '//' (a Path collapses '//' to '/').
 _BUCKET_SCHEMES = ("s3", "s3a", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "oss", "r2")
@@ -28,7 +29,8 @@ def _location(path: str | Path | None) -> str | None:
 
 
 def open_store(path: str | Path | None = None, engine: str | None = None, *,
-               spark_master: str | None = None, **options):
+               spark_master: str | None = None, read_only: bool = False,
+               **options) -> Store:
     """Open the event store.
 
     Parameters
@@ -44,6 +46,12 @@ def open_store(path: str | Path | None = None, engine: str | None = None, *,
         For the spark engine: ``local[N]``, a cluster master URL or a Spark
         Connect address ``sc://host:15002`` (default ``$REDLINE_SPARK_MASTER``,
         else ``local[*]``).
+    read_only
+        Open for reading only (commands that do not add events): a DuckDB file is
+        then opened with read-only connections, which any number of processes may
+        hold while another reads too (``redline brief`` while ``redline serve``
+        runs); ingesting into such a store raises :class:`StoreError`.  Spark
+        stores are always read-only.
     **options
         Passed to the store class (e.g. ``session=`` or ``conf=`` for Spark).
 
@@ -81,5 +89,6 @@ def open_store(path: str | Path | None = None, engine: str | None = None, *,
                          expected="a DuckDB file or Parquet folder, or --engine spark for URIs")
     if location and Path(location).is_dir():
         from redline.data.engines.duckdb_parquet import ParquetStore
-        return ParquetStore(location, **options)
-    return DuckDBStore(location if location is not None else default_store_path())
+        return ParquetStore(location, read_only=read_only, **options)
+    return DuckDBStore(location if location is not None else default_store_path(),
+                       read_only=read_only)

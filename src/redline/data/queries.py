@@ -25,10 +25,12 @@ EVENT_ORDER = ("date", "event_id")
 def filter_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
     """A boolean expression over ``t`` that is true for the events ``f`` selects."""
     parts: list[ir.BooleanValue] = []
-    if f.actors:
-        parts.append(t.actor.isin(list(f.actors)))
-    if f.targets:
-        parts.append(t.target.isin(list(f.targets)))
+    if f.actors or f.targets:
+        parts.append(_pair_predicate(t, f))
+    if f.mutual is True:
+        parts.append(t.mutual.fill_null(False))
+    elif f.mutual is False:
+        parts.append(~t.mutual.fill_null(False))
     if f.event_types:
         parts.append(t.event_type.isin(list(f.event_types)))
     if f.modes:
@@ -60,6 +62,20 @@ def filter_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
     return pred
 
 
+def _pair_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
+    """Actor in ``f.actors`` and target in ``f.targets`` (an empty side matches anything);
+    for a mutual event, which has no direction, the two sides in either order."""
+    def both(a: ir.Column, b: ir.Column) -> ir.BooleanValue:
+        parts = ([a.isin(list(f.actors))] if f.actors else []) + \
+                ([b.isin(list(f.targets))] if f.targets else [])
+        return parts[0] & parts[1] if len(parts) == 2 else parts[0]
+    directed = both(t.actor, t.target)
+    if f.mutual is False:
+        return directed
+    # NULL (unknown actor, or no flag) counts as not matching, as in every filter
+    return directed | (t.mutual.fill_null(False) & both(t.target, t.actor))
+
+
 def scope_predicate(t: ir.Table, f: EventFilter) -> ir.BooleanValue:
     """The case scope of ``f``: id starts with the prefix OR actor OR target in the scope actors.
 
@@ -85,10 +101,18 @@ def filter_events(t: ir.Table, f: EventFilter) -> ir.Table:
 
 
 def dyads(t: ir.Table, f: EventFilter) -> ir.Table:
-    """Who acted on whom: events, violent events, deaths and summed intensity per dyad."""
+    """Who acted on whom: events, violent events, deaths and summed intensity per dyad.
+
+    Mutual events (fighting with no direction) form one row per unordered pair, with
+    ``mutual`` true and the two sides in alphabetical order as ``actor``/``target``;
+    directed events keep their direction (``mutual`` false)."""
     e = t.filter(filter_predicate(t, f) & t.target.notnull())
+    m = e.mutual.fill_null(False)
+    flip = m & (e.target < e.actor)
+    e = e.mutate(actor=ibis.ifelse(flip, e.target, e.actor),
+                 target=ibis.ifelse(flip, e.actor, e.target), mutual=m)
     return (
-        e.group_by([e.actor, e.target])
+        e.group_by([e.actor, e.target, e.mutual])
         .aggregate(
             events=e.count(),
             assaults=(e.event_type == "ASSAULT").cast("int64").sum(),
@@ -97,7 +121,7 @@ def dyads(t: ir.Table, f: EventFilter) -> ir.Table:
             first=e.date.min(),
             last=e.date.max(),
         )
-        .order_by([ibis.desc("events"), "actor", "target"])
+        .order_by([ibis.desc("events"), "actor", "target", "mutual"])
     )
 
 

@@ -18,7 +18,7 @@ from importlib import resources
 __all__ = [
     "EVENT_COLUMNS", "EVENT_TYPES", "MODES", "DATE_PRECISIONS", "Column",
     "column_names", "create_events_sql", "cameo_table", "type_base_intensity",
-    "intensity_sql",
+    "intensity_sql", "STORE_VERSION", "missing_columns", "select_canonical_sql",
 ]
 
 
@@ -27,6 +27,9 @@ class Column:
     name: str
     sql: str  # DuckDB type
     doc: str
+    #: store version that added the column; stores written before it lack it and are
+    #: migrated (DuckDB files) or read with the column as NULL (Parquet datasets)
+    since: int = 1
 
 
 EVENT_COLUMNS: tuple[Column, ...] = (
@@ -56,9 +59,27 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("confidence", "DOUBLE", "0..1 when the source or coder gives one"),
     Column("machine_coded", "BOOLEAN", "true when coded from text by redline read"),
     Column("provenance", "VARCHAR", "JSON: document, sentence, character spans (machine-coded rows)"),
-    Column("source_format", "VARCHAR", "case, csv, acled, gdelt, icews, plover, text"),
+    Column("source_format", "VARCHAR", "case, csv, acled, gdelt, icews, plover, ucdp, text"),
     Column("ingest_id", "VARCHAR", "the ingest log entry that added the row"),
+    # Version 2.  New columns go at the end, in this order: a migrated store appends
+    # them with ALTER TABLE, so its column order stays that of a new store.
+    Column("case_id", "VARCHAR", "the case the event was ingested for; NULL for a raw ingest",
+           since=2),
+    Column("extra", "VARCHAR", "JSON object of the source columns the layout does not map",
+           since=2),
+    Column("mutual", "BOOLEAN", "true when the event is fighting between two sides with no "
+           "direction (actor and target are then an unordered pair)", since=2),
+    Column("killed_low", "INTEGER", "the source's low estimate of all deaths", since=2),
+    Column("killed_high", "INTEGER", "the source's high estimate of all deaths", since=2),
+    Column("actor_killed", "INTEGER", "deaths on the actor's side", since=2),
+    Column("location_precision", "VARCHAR", "how exactly the place is known: the source's own "
+           "code, e.g. UCDP where_prec '1' (exact) .. '7' (international waters)", since=2),
+    Column("source_release", "VARCHAR", "release of the source dataset the row came from "
+           "(UCDP '23.1'); a later release replaces an earlier one's row of the same id", since=2),
 )
+
+#: The schema version of a store this code writes (see :attr:`Column.since`).
+STORE_VERSION = max(c.since for c in EVENT_COLUMNS)
 
 EVENT_TYPES: tuple[str, ...] = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -76,6 +97,20 @@ DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year")
 def column_names() -> list[str]:
     """Names of the canonical columns, in store order."""
     return [c.name for c in EVENT_COLUMNS]
+
+
+def missing_columns(present: set[str] | list[str]) -> list[Column]:
+    """The canonical columns a store with columns ``present`` lacks, in store order."""
+    have = {p.lower() for p in present}
+    return [c for c in EVENT_COLUMNS if c.name not in have]
+
+
+def select_canonical_sql(present: set[str] | list[str], prefix: str = "") -> str:
+    """A select list of every canonical column from a relation with columns ``present``:
+    the ones it lacks (an older store) as typed NULLs, so every reader sees one schema."""
+    have = {p.lower() for p in present}
+    return ", ".join(f'{prefix}"{c.name}"' if c.name in have else f'NULL::{c.sql} AS "{c.name}"'
+                     for c in EVENT_COLUMNS)
 
 
 def create_events_sql(table: str = "events") -> str:

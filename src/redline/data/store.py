@@ -25,11 +25,16 @@ import pandas as pd
 
 from redline.data.engines.base import EventReads
 from redline.data.filters import EventFilter
-from redline.data.schema import column_names, create_events_sql, intensity_sql
+from redline.data.schema import (column_names, create_events_sql, intensity_sql,
+                                 missing_columns, select_canonical_sql)
+from redline.data.store_tables import (COLUMN_LIST, LOG_COLUMNS, LOG_SQL, REPLACED_SQL, log_row,
+                                       migrate_store, settle_known_ids, sql_literal,
+                                       strip_nul_bytes, table_columns)
 from redline.errors import (DuplicateIdError, EmptyInputError, InputError, StoreBusyError,
                             StoreError)
 
-__all__ = ["DuckDBStore", "IngestResult", "default_store_path", "INGEST_MEMORY_LIMIT"]
+__all__ = ["DuckDBStore", "IngestResult", "default_store_path", "INGEST_MEMORY_LIMIT",
+           "migrate_store"]
 
 #: DuckDB spills to disk past this, so a 2,000,000-row file ingests in bounded memory.
 INGEST_MEMORY_LIMIT = os.environ.get("REDLINE_MEMORY_LIMIT", "500MB")
@@ -51,16 +56,44 @@ class IngestResult:
     rows_added: int
     seconds: float
     sha256: str
-    #: rows whose id is already stored with other content (a revised record): the store
-    #: keeps what it had, and says so rather than dropping the revision silently
+    #: conflicting rows: the id is already stored with other content and the row is not
+    #: from a later release, so the store keeps what it had and says so
     rows_changed: int = 0
+    #: rows from a later release that replaced the stored row of the same id (the
+    #: replaced rows are kept in the table ``events_replaced``)
+    rows_revised: int = 0
+    #: rows whose id was already stored with the same content (nothing to do)
+    rows_skipped: int = 0
+    #: the source release the rows came from (UCDP ``'21.1'``), when known
+    release: str | None = None
+    #: rows whose text fields held NUL bytes, which were removed: counted, never silent
+    nul_bytes_stripped: int = 0
+    #: what the importer did to read the file (e.g. mixed line endings made regular)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def rows_conflicting(self) -> int:
+        """Alias of :attr:`rows_changed`, the name the summary uses."""
+        return self.rows_changed
 
     def __str__(self) -> str:
         text = (f"{self.file}: {self.rows_read:,} rows read, {self.rows_added:,} new "
-                f"({self.format}, {self.seconds:.2f} s)")
+                f"({self.format}{', release ' + self.release if self.release else ''}, "
+                f"{self.seconds:.2f} s)")
+        if self.rows_revised:
+            text += (f"; {self.rows_revised:,} revised (a later release replaced the stored "
+                     "row; the old rows are kept in events_replaced)")
         if self.rows_changed:
-            text += (f"; {self.rows_changed:,} differ from the stored events of the same id, "
-                     "which were kept (use a new store to take the revised records)")
+            text += (f"; {self.rows_changed:,} conflicting: they differ from the stored events "
+                     "of the same id, which were kept (give the file's release with --release "
+                     "if it is later than the stored one, or use a new store)")
+        if self.rows_skipped:
+            text += f"; {self.rows_skipped:,} skipped (already stored)"
+        if self.nul_bytes_stripped:
+            text += (f"; NUL bytes stripped from the text fields of {self.nul_bytes_stripped:,} "
+                     "rows (stored without them)")
+        for note in self.notes:
+            text += f"; {note}"
         return text
 
 
@@ -72,11 +105,6 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-_LOG_SQL = """CREATE TABLE IF NOT EXISTS ingest_log (
-  ingest_id VARCHAR, file VARCHAR, sha256 VARCHAR, format VARCHAR, case_name VARCHAR,
-  rows_read BIGINT, rows_added BIGINT, started TIMESTAMP, seconds DOUBLE)"""
-
-
 class DuckDBStore(EventReads):
     """Events in one DuckDB file.
 
@@ -84,12 +112,21 @@ class DuckDBStore(EventReads):
     ----------
     path
         The DuckDB file; created on first ingest.
+    read_only
+        Open only for reading: every connection is read-only (so another process may
+        read at the same time, e.g. ``redline brief`` while ``redline serve`` runs)
+        and :meth:`ingest` is refused.  A store written by an older redline is then
+        read as if migrated (new columns NULL) without changing the file.
     """
 
     engine = "duckdb"
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else default_store_path()
+        self.read_only = read_only
+        #: columns added by the last migration of this store (empty: it was current)
+        self.migrated: list[str] = []
+        self._current = False
 
     def __repr__(self) -> str:
         return f"DuckDBStore({str(self.path)!r})"
@@ -97,7 +134,11 @@ class DuckDBStore(EventReads):
     # -- connections -------------------------------------------------------
     @contextlib.contextmanager
     def connect(self, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one operation; write=True creates the file and tables."""
+        """A connection for one operation; write=True creates the file and tables
+        and migrates a store written by an older redline."""
+        if write and self.read_only:
+            raise StoreError(f"the store {self.path} was opened read-only",
+                             expected="open it with read_only=False to add events")
         if not write and not self.path.exists():
             raise StoreError(f"no store at {self.path}", expected="run `redline ingest` first, "
                              "or pass --store / REDLINE_STORE naming an existing store")
@@ -116,7 +157,11 @@ class DuckDBStore(EventReads):
         try:
             if write:
                 con.execute(create_events_sql())
-                con.execute(_LOG_SQL)
+                con.execute(LOG_SQL)
+                con.execute(REPLACED_SQL)
+                added = migrate_store(con)
+                if added:
+                    self.migrated = added
             yield con
         finally:
             con.close()
@@ -126,18 +171,47 @@ class DuckDBStore(EventReads):
         """The events table as an Ibis expression bound to a read-only connection."""
         with self.connect() as con:
             backend = ibis.duckdb.from_connection(con)
-            yield backend.table("events")
+            yield backend.table(self.events_relation(con))
+
+    def events_relation(self, con: duckdb.DuckDBPyConnection) -> str:
+        """The name to read events from on ``con``: ``events``, or for a store written by
+        an older redline a temporary view that adds the newer columns as NULL (a
+        read-only connection cannot migrate the file)."""
+        if self._current:
+            return "events"
+        present = table_columns(con, "events")
+        if not missing_columns(present):
+            self._current = True  # migrations only add columns: once current, always current
+            return "events"
+        con.execute("CREATE OR REPLACE TEMP VIEW events_current AS SELECT "
+                    f"{select_canonical_sql(present)} FROM main.events")
+        return "events_current"
 
     # -- ingest ------------------------------------------------------------
-    def ingest(self, source: str | Path, fmt: str | None = None, case=None) -> IngestResult:
+    def ingest(self, source: str | Path, fmt: str | None = None, case=None,
+               release: str | None = None) -> IngestResult:
         """Add the events of a file (or a case folder / built-in case name) in one transaction.
+
+        Parameters
+        ----------
+        source
+            A file, a case folder or a built-in case name.
+        fmt
+            The format (sniffed when None).
+        case
+            A :class:`~redline.data.case.Case` (or its name) whose aliases resolve the
+            names; its name is recorded as each new event's ``case_id``.
+        release
+            The source release (``'23.1'``) for formats that have releases (UCDP);
+            read from the file name (``ged231``) when None.  A row replaces the stored
+            row of the same id only when its release is later.
 
         Raises an :class:`InputError` naming file, line and field when anything in
         the file is invalid; the store is then unchanged.
         """
         from redline.data.ingest import plan_ingest
 
-        plan = plan_ingest(source, fmt, case)
+        plan = plan_ingest(source, fmt, case, release=release)
         started = dt.datetime.now()
         t0 = time.perf_counter()
         with plan.importer.opened() as readable:
@@ -160,17 +234,20 @@ class DuckDBStore(EventReads):
         if con.execute("SELECT count(*) FROM ingest_log").fetchall()[0][0] == 0:
             return None  # a new store: hash in the background instead of waiting
         prev = con.execute("SELECT rows_read FROM ingest_log WHERE sha256 = ? AND format = ? "
-                           "ORDER BY started DESC LIMIT 1", [plan.sha256, plan.format]).fetchall()
+                           "AND case_name IS NOT DISTINCT FROM ? AND release IS NOT DISTINCT FROM ? "
+                           "ORDER BY started DESC LIMIT 1",
+                           [plan.sha256, plan.format, plan.case_name, plan.release]).fetchall()
         if not prev:
             return None
-        prev = prev[0]
+        rows = int(prev[0][0])
         ingest_id = uuid.uuid4().hex[:12]
         seconds = time.perf_counter() - t0
-        con.execute("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [ingest_id, str(plan.display), plan.sha256, plan.format, plan.case_name,
-                     prev[0], 0, started, seconds])
-        return IngestResult(ingest_id, str(plan.display), plan.format, int(prev[0]), 0, seconds,
-                            plan.sha256)
+        log_row(con, dict(ingest_id=ingest_id, file=str(plan.display), sha256=plan.sha256,
+                           format=plan.format, case_name=plan.case_name, rows_read=rows,
+                           rows_added=0, started=started, seconds=seconds, rows_revised=0,
+                           rows_conflicting=0, rows_skipped=rows, release=plan.release))
+        return IngestResult(ingest_id, str(plan.display), plan.format, rows, 0, seconds,
+                            plan.sha256, rows_skipped=rows, release=plan.release)
 
     def _ingest_in_tx(self, con, plan, readable: Path, started, t0) -> IngestResult:
         # One pass: DuckDB reads, checks and maps the file straight into `events`
@@ -194,6 +271,8 @@ class DuckDBStore(EventReads):
             "machine_coded": "coalesce(s.machine_coded, false)" if "machine_coded" in exprs else "false",
             "source_format": f"'{plan.format}'",
             "ingest_id": f"'{ingest_id}'",
+            "case_id": sql_literal(plan.case_name),
+            "source_release": sql_literal(plan.release),
         }
         select_cols = []
         for c in column_names():
@@ -206,7 +285,7 @@ class DuckDBStore(EventReads):
         inner = ", ".join(f"{expr} AS \"{col}\"" for col, expr in exprs.items())
         try:
             rows_read = con.execute(
-                f"""INSERT INTO events SELECT {', '.join(select_cols)}
+                f"""INSERT INTO events ({COLUMN_LIST}) SELECT {', '.join(select_cols)}
                 FROM (SELECT {inner} FROM {imp.relation_sql(readable)}) s
                 LEFT JOIN aliases a1 ON a1.name = lower(trim(s.actor_raw))
                 LEFT JOIN aliases a2 ON a2.name = lower(trim(s.target_raw))""").fetchall()[0][0]
@@ -218,6 +297,7 @@ class DuckDBStore(EventReads):
             raise EmptyInputError("the file holds no events", file=str(plan.display),
                                   expected="a header row and at least one event row")
         mine = f"ingest_id = '{ingest_id}'"
+        nul = strip_nul_bytes(con, mine)
         if con.execute(f"SELECT count(*) FROM events WHERE {mine} AND date IS NULL").fetchall()[0][0]:
             raise imp.diagnose(readable, "a row has no date")
         repeats = self._check_duplicates(con, imp, readable, plan, mine)
@@ -225,26 +305,21 @@ class DuckDBStore(EventReads):
             # exact repeats inside the file: keep the first copy
             con.execute(f"""DELETE FROM events WHERE {mine} AND rowid NOT IN
                             (SELECT min(rowid) FROM events WHERE {mine} GROUP BY event_id)""")
-        changed = 0
+        revised = conflicting = skipped = 0
         if had_rows:
-            content = [c for c in column_names() if c not in ("event_id", "ingest_id")]
-            new_h = ", ".join(f'n."{c}"' for c in content)
-            old_h = ", ".join(f'o."{c}"' for c in content)
-            changed = con.execute(
-                f"""SELECT count(DISTINCT n.event_id) FROM events n JOIN events o
-                    ON o.event_id = n.event_id AND o.ingest_id <> n.ingest_id
-                    WHERE n.{mine} AND hash({new_h}) <> hash({old_h})""").fetchall()[0][0]
-            con.execute(f"""DELETE FROM events WHERE {mine} AND event_id IN
-                            (SELECT event_id FROM events WHERE NOT ({mine}))""")
+            revised, conflicting, skipped = settle_known_ids(con, mine, ingest_id)
         added = con.execute(f"SELECT count(*) FROM events WHERE {mine}").fetchall()[0][0] \
             if (repeats or had_rows) else rows_read
-        seconds = time.perf_counter() - t0
-        con.execute("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [ingest_id, str(plan.display), plan.sha256, plan.format, plan.case_name,
-                     rows_read, added, started, seconds])
         con.execute("DROP TABLE aliases")
+        seconds = time.perf_counter() - t0
+        log_row(con, dict(ingest_id=ingest_id, file=str(plan.display), sha256=plan.sha256,
+                           format=plan.format, case_name=plan.case_name, rows_read=rows_read,
+                           rows_added=added, started=started, seconds=seconds,
+                           rows_revised=revised, rows_conflicting=conflicting,
+                           rows_skipped=skipped, release=plan.release))
         return IngestResult(ingest_id, str(plan.display), plan.format, rows_read, added,
-                            seconds, plan.sha256, changed)
+                            seconds, plan.sha256, conflicting, revised, skipped, plan.release,
+                            nul, tuple(imp.notes))
 
     def _check_duplicates(self, con, imp, readable: Path, plan, mine: str) -> bool:
         """True when ids repeat with identical rows; raise when they repeat with different ones."""
@@ -261,8 +336,7 @@ class DuckDBStore(EventReads):
         event_id = conflict[0][0]
         native = imp.native_id(event_id)
         column = imp.id_column
-        lines = [ln for ln, row in imp.iter_rows(readable)
-                 if column and row.get(column, "").strip() == native][:2] if column else []
+        lines = imp.lines_of_id(readable, native)[:2] if column else []
         raise DuplicateIdError(
             f"id {native!r} appears twice with different content"
             + (f" (lines {lines[0]} and {lines[1]})" if len(lines) == 2 else ""),
@@ -299,12 +373,14 @@ class DuckDBStore(EventReads):
                     else:
                         sel.append("NULL")
                 added = con.execute(
-                    f"INSERT INTO events SELECT DISTINCT ON (event_id) {', '.join(sel)} FROM frame f "
+                    f"INSERT INTO events ({COLUMN_LIST}) SELECT DISTINCT ON (event_id) "
+                    f"{', '.join(sel)} FROM frame f "
                     "WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = f.event_id)"
                 ).fetchall()[0][0]
-                con.execute("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            [ingest_id, name, sha, fmt, None, len(df), added, started,
-                             time.perf_counter() - t0])
+                log_row(con, dict(ingest_id=ingest_id, file=name, sha256=sha, format=fmt,
+                                   case_name=None, rows_read=len(df), rows_added=added,
+                                   started=started, seconds=time.perf_counter() - t0,
+                                   rows_skipped=len(df) - added))
                 con.unregister("frame")
                 con.commit()
             except BaseException:
@@ -313,8 +389,20 @@ class DuckDBStore(EventReads):
         return IngestResult(ingest_id, name, fmt, len(df), added, time.perf_counter() - t0, sha)
 
     def ingest_log(self) -> pd.DataFrame:
+        """One row per ingest: file, format, case, rows read/added/revised/conflicting/skipped."""
         with self.connect() as con:
-            return con.execute("SELECT * FROM ingest_log ORDER BY started").df()
+            present = set(table_columns(con, "ingest_log"))
+            cols = ", ".join(c if c in present else f"NULL AS {c}" for c in LOG_COLUMNS)
+            return con.execute(f"SELECT {cols} FROM ingest_log ORDER BY started").df()
+
+    def replaced_events(self) -> pd.DataFrame:
+        """Rows a later release replaced: id, the replacing ingest, releases, old row as JSON."""
+        with self.connect() as con:
+            if "events_replaced" not in {r[0] for r in con.execute(
+                    "SELECT table_name FROM information_schema.tables").fetchall()}:
+                return pd.DataFrame(columns=["event_id", "replaced_by", "old_ingest_id",
+                                             "old_release", "new_release", "old_row"])
+            return con.execute("SELECT * FROM events_replaced ORDER BY event_id").df()
 
     def has_file(self, sha256: str) -> bool:
         if not self.path.exists():

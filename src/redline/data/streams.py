@@ -10,6 +10,8 @@ import pandas as pd
 
 from redline.data.case import Case
 from redline.data.filters import EventFilter
+from redline.diagnostics import Diagnostics
+from redline.data.protocol import Store
 from redline.errors import InputError
 
 __all__ = ["StreamData", "streams", "stream_filters", "covariate_frame"]
@@ -29,11 +31,15 @@ class StreamData:
         events that have a time of day; empty arrays otherwise.
     event_ids
         Per stream, the ids of the events counted, so every figure can cite them.
+    diagnostics
+        Problems of the series themselves (``data.*`` codes), e.g. events without
+        direction counted in two streams.
     """
 
     counts: pd.DataFrame
     timestamps: dict[str, np.ndarray] = field(default_factory=dict)
     event_ids: dict[str, list[str]] = field(default_factory=dict)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
     def __repr__(self) -> str:
         c = self.counts
@@ -51,7 +57,7 @@ def stream_filters(case: Case, names: list[str] | None = None,
     return {s.name: EventFilter.from_stream(s, start, end) for s in chosen}
 
 
-def streams(store, case: Case, names: list[str] | None = None, start: dt.date | None = None,
+def streams(store: Store, case: Case, names: list[str] | None = None, start: dt.date | None = None,
             end: dt.date | None = None) -> StreamData:
     """Daily counts (n_days, n_streams) of the case's streams from ``store``.
 
@@ -82,15 +88,33 @@ def streams(store, case: Case, names: list[str] | None = None, start: dt.date | 
     counts = counts[list(filters)].astype("int64")
     ids: dict[str, list[str]] = {}
     stamps: dict[str, np.ndarray] = {}
+    mutual_ids: dict[str, set[str]] = {}
     for name, f in filters.items():
         ev = store.events(f)
         ids[name] = ev["event_id"].tolist()
+        if "mutual" in ev:
+            mutual_ids[name] = set(ev.loc[ev["mutual"].fillna(False).astype(bool), "event_id"])
         if "time" in ev and ev["time"].notna().any():
             t = pd.to_datetime(ev["time"].dropna())
             stamps[name] = np.sort(((t - pd.Timestamp(start)) / pd.Timedelta(days=1)).to_numpy(float))
         else:
             stamps[name] = np.array([], dtype=float)
-    return StreamData(counts, stamps, ids)
+    return StreamData(counts, stamps, ids, _shared_mutual(mutual_ids))
+
+
+def _shared_mutual(mutual_ids: dict[str, set[str]]) -> Diagnostics:
+    """A diagnostic for each pair of streams that count the same events without direction."""
+    out = Diagnostics()
+    names = list(mutual_ids)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            shared = mutual_ids[a] & mutual_ids[b]
+            if shared:
+                out.add("data.mutual_in_two_streams",
+                        f"{len(shared):,} events without direction are counted in both streams "
+                        f"{a!r} and {b!r} (for example {sorted(shared)[0]})",
+                        subject=("stream", a))
+    return out
 
 
 def covariate_frame(case: Case, index: pd.DatetimeIndex, names: list[str] | None = None) -> pd.DataFrame:

@@ -17,7 +17,9 @@ from pathlib import Path
 import duckdb
 
 from redline.data.importers.base import sql_str
-from redline.data.schema import column_names, intensity_sql
+from redline.data.schema import EVENT_COLUMNS, column_names, intensity_sql
+
+EXPECTED_SQL = {c.name: c.sql for c in EVENT_COLUMNS}
 
 __all__ = ["synthetic_events_sql", "write_synthetic_parquet", "write_synthetic_duckdb",
            "SYNTHETIC_START", "SYNTHETIC_DAYS"]
@@ -118,8 +120,10 @@ def synthetic_events_sql(n: int, seed: int = 0, start: dt.date = SYNTHETIC_START
             outer.append(f"upper({c.split('_')[0]}) AS \"{c}\"")
         elif c == "intensity":
             outer.append(f"{intensity_sql('event_type', 'mode', 'killed')} AS intensity")
-        else:
+        elif c in raw:
             outer.append(f"\"{c}\"")
+        else:  # columns synthetic rows do not fill (case, extras, low/high ...) are unknown
+            outer.append(f"NULL::{EXPECTED_SQL[c]} AS \"{c}\"")
     return (f"SELECT {', '.join(outer)} FROM (SELECT {inner} FROM range({int(n)}) r({i}))")
 
 

@@ -56,10 +56,16 @@ def _family(dtype: ibis.DataType) -> str:
 
 
 def check_columns(found: ibis.Schema, where: str) -> None:
-    """Raise :class:`StoreError` unless ``found`` has every canonical column in a usable type."""
+    """Raise :class:`StoreError` unless ``found`` has every canonical column in a usable type.
+
+    Columns added after the first store version (:attr:`Column.since` > 1) may be
+    absent: a dataset written before them is read with them NULL."""
     from redline.errors import StoreError
 
+    optional = {c.name for c in EVENT_COLUMNS if c.since > 1}
     for col, sql in EXPECTED_TYPES.items():
+        if col not in found and col in optional:
+            continue  # written before the column existed: read as NULL
         if col not in found:
             raise StoreError(f"the Parquet dataset {where} has no column {col!r}", field=col,
                              expected="a dataset written by `redline ingest --to-parquet` or "

@@ -37,8 +37,9 @@ import pandas as pd
 
 from redline.data.engines.base import EventReads, check_columns
 from redline.data.filters import EventFilter
+from redline.data.protocol import Store
 from redline.data.importers.base import sql_str
-from redline.data.schema import column_names
+from redline.data.schema import column_names, select_canonical_sql
 from redline.errors import StoreBusyError, StoreError
 
 __all__ = ["ParquetStore", "DATA_GLOB", "LOG_NAME", "partitioned_select", "append_to_dataset",
@@ -149,9 +150,11 @@ class ParquetStore(EventReads):
 
     engine = "duckdb"
 
-    def __init__(self, path: str | Path, memory_limit: str | None = None) -> None:
+    def __init__(self, path: str | Path, memory_limit: str | None = None,
+                 read_only: bool = False) -> None:
         from redline.data.store import INGEST_MEMORY_LIMIT
         self.path = Path(path)
+        self.read_only = read_only
         self.memory_limit = memory_limit or INGEST_MEMORY_LIMIT
         self._db: duckdb.DuckDBPyConnection | None = None
         self._tables: dict[int, ibis.expr.types.Table] = {}  # per thread
@@ -179,14 +182,21 @@ class ParquetStore(EventReads):
             con.execute(f"SET memory_limit='{self.memory_limit}'")
             glob = sql_str(str(self.path.resolve() / DATA_GLOB))
             try:
+                # Files written before a column existed lack it: only then read them by
+                # name (union_by_name slows every scan, so it is not the default).
+                widths = con.execute(f"SELECT count(DISTINCT n) FROM (SELECT file_name, count(*) "
+                                     f"AS n FROM parquet_schema({glob}) GROUP BY file_name)"
+                                     ).fetchone()[0]
+                union = ", union_by_name=true" if widths > 1 else ""
                 con.execute(f"CREATE VIEW raw_events AS SELECT * FROM read_parquet({glob}, "
-                            "hive_partitioning=false)")
+                            f"hive_partitioning=false{union})")
                 found = ibis.duckdb.from_connection(con).table("raw_events").schema()
             except duckdb.Error as exc:
                 raise StoreError(f"cannot read the Parquet dataset {self.path}: "
                                  f"{str(exc).splitlines()[0]}") from None
             check_columns(found, str(self.path))
-            con.execute(f"CREATE VIEW events AS SELECT {_columns_sql()} FROM raw_events")
+            con.execute(f"CREATE VIEW events AS SELECT {select_canonical_sql(found.names)} "
+                        "FROM raw_events")
         except BaseException:
             con.close()
             raise
@@ -240,7 +250,8 @@ class ParquetStore(EventReads):
         return bool((read_log(self.path)["sha256"] == sha256).any())
 
     # -- writes ------------------------------------------------------------
-    def ingest(self, source: str | Path, fmt: str | None = None, case=None):
+    def ingest(self, source: str | Path, fmt: str | None = None, case=None,
+               release: str | None = None):
         """Add a file's events as new Parquet files; a file already in adds nothing.
 
         Validation, ids and intensity are those of :meth:`DuckDBStore.ingest`
@@ -249,8 +260,9 @@ class ParquetStore(EventReads):
         from redline.data.ingest import plan_ingest
         from redline.data.store import IngestResult
 
+        self._refuse_if_read_only()
         t0 = time.perf_counter()
-        plan = plan_ingest(source, fmt, case)
+        plan = plan_ingest(source, fmt, case, release=release)
         with dataset_lock(self.path):
             log = read_log(self.path)
             done = log[log["sha256"] == plan.sha256]
@@ -259,10 +271,13 @@ class ParquetStore(EventReads):
                                     int(done["rows_read"].iloc[0]), 0,
                                     time.perf_counter() - t0, plan.sha256)
             with self._staging() as staging:
-                res = staging.ingest(source, fmt, case)
+                res = staging.ingest(source, fmt, case, release=release)
                 added = self._append_from(staging, f"{res.format}-{res.sha256[:16]}")
+        # A dataset is append-only: rows whose id it already holds are skipped, never revised.
         result = IngestResult(res.ingest_id, res.file, res.format, res.rows_read, added,
-                              time.perf_counter() - t0, res.sha256)
+                              time.perf_counter() - t0, res.sha256,
+                              rows_skipped=res.rows_read - added, release=res.release,
+                              nul_bytes_stripped=res.nul_bytes_stripped, notes=res.notes)
         self._log(result, plan.case_name, t0)
         return result
 
@@ -270,6 +285,7 @@ class ParquetStore(EventReads):
         """Add already-coded events, idempotently (as :meth:`DuckDBStore.ingest_frame`)."""
         from redline.data.store import IngestResult
 
+        self._refuse_if_read_only()
         t0 = time.perf_counter()
         with dataset_lock(self.path):
             with self._staging() as staging:
@@ -279,6 +295,11 @@ class ParquetStore(EventReads):
                               time.perf_counter() - t0, res.sha256)
         self._log(result, None, t0)
         return result
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise StoreError(f"the Parquet dataset {self.path} was opened read-only",
+                             expected="open it with read_only=False to add events")
 
     @contextlib.contextmanager
     def _staging(self):
@@ -312,7 +333,7 @@ class ParquetStore(EventReads):
             return export_connection_to_parquet(con, self, dest, filt)
 
 
-def export_connection_to_parquet(con: duckdb.DuckDBPyConnection, store, dest: str | Path,
+def export_connection_to_parquet(con: duckdb.DuckDBPyConnection, store: Store, dest: str | Path,
                                  filt: EventFilter | None) -> int:
     """Append the events of a DuckDB connection's ``events`` relation to dataset ``dest``.
 
@@ -325,7 +346,8 @@ def export_connection_to_parquet(con: duckdb.DuckDBPyConnection, store, dest: st
         raise StoreError(f"cannot export the dataset {dest} into itself", field="--parquet",
                          expected="another folder")
     t0 = time.perf_counter()
-    table = ibis.duckdb.from_connection(con).table("events")
+    relation = store.events_relation(con) if hasattr(store, "events_relation") else "events"
+    table = ibis.duckdb.from_connection(con).table(relation)
     expr = table.filter(queries.filter_predicate(table, filt or EventFilter()))
     sql = ibis.to_sql(expr, dialect="duckdb")
     con.execute(f"SET memory_limit='{getattr(store, 'memory_limit', None) or _default_limit()}'")

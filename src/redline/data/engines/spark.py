@@ -23,7 +23,7 @@ import pandas as pd
 
 from redline.data.engines.base import EventReads, check_columns
 from redline.data.filters import EventFilter
-from redline.data.schema import column_names
+from redline.data.schema import EVENT_COLUMNS
 from redline.errors import EngineError, EngineUnavailableError, StoreError
 
 __all__ = ["SparkStore", "spark_session", "require_pyspark", "DEFAULT_MASTER"]
@@ -107,6 +107,11 @@ def spark_session(master: str | None = None, conf: dict[str, str] | None = None,
                           field="--spark-master", expected=hint) from None
 
 
+#: Spark SQL type of each canonical DuckDB type (for columns a dataset lacks).
+_SPARK_TYPES = {"VARCHAR": "string", "DATE": "date", "TIMESTAMP": "timestamp", "DOUBLE": "double",
+                "INTEGER": "int", "BOOLEAN": "boolean", "VARCHAR[]": "array<string>"}
+
+
 class SparkStore(EventReads):
     """A redline Parquet dataset queried with Spark (read-only).
 
@@ -126,6 +131,8 @@ class SparkStore(EventReads):
 
     engine = "spark"
     native_offset = False
+    #: Spark only reads; datasets are written by the DuckDB engines
+    read_only = True
 
     def __init__(self, path: str, master: str | None = None, session=None,
                  conf: dict[str, str] | None = None, connect_timeout: float = 5.0) -> None:
@@ -165,7 +172,11 @@ class SparkStore(EventReads):
                              "or `redline export --parquet`") from None
         found = ibis.schema({f.name: PySparkType.to_ibis(f.dataType) for f in df.schema.fields})
         check_columns(found, self.path)
-        return df.select(*column_names())
+        from pyspark.sql import functions as F
+        # columns newer than the dataset's files are read as typed NULLs
+        return df.select(*[c.name if c.name in found else
+                           F.lit(None).cast(_SPARK_TYPES[c.sql]).alias(c.name)
+                           for c in EVENT_COLUMNS])
 
     @contextlib.contextmanager
     def table(self) -> Iterator[ibis.expr.types.Table]:

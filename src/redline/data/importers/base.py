@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gzip
 import io
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -58,18 +59,110 @@ def casualty_exprs(col) -> dict[str, str]:
     return {name: sql_checked("count", col(name)) for name in CASUALTY_COLUMNS}
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def is_gzip(path: Path) -> bool:
+    """True when ``path`` starts with the gzip magic bytes (whatever its name)."""
+    with open(path, "rb") as fh:
+        return fh.read(2) == GZIP_MAGIC
+
+
+def open_bytes(path: Path):
+    """``path`` opened for reading bytes, decompressed when it is gzipped."""
+    return gzip.open(path, "rb") if is_gzip(path) else open(path, "rb")
+
+
 def csv_header(path: Path, delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL) -> list[str]:
     """The first row of a delimited text file (its header, or its first record for
-    headerless formats), decoded strictly as UTF-8."""
-    with open(path, "rb") as fh:
+    headerless formats), decoded strictly as UTF-8; gzipped files are read through."""
+    with open_bytes(path) as fh:
         first = fh.readline()
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise EncodingError(f"byte 0x{first[exc.start]:02x} at column {exc.start + 1} is not valid UTF-8",
-                            file=str(path), line=1, expected="a UTF-8 text file") from None
+                            file=str(path), line=1, expected=encoding_hint(first)) from None
     return next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter, quoting=quoting)) \
         if text.strip() else []
+
+
+def encoding_hint(raw_line: bytes) -> str:
+    """What to do about a line that is not UTF-8: when it reads as Windows-1252 text (what
+    spreadsheet programs save by default), say so and how to convert it."""
+    try:
+        text = raw_line.decode("cp1252")
+    except UnicodeDecodeError:
+        return "a UTF-8 text file"
+    pos = next((i for i, ch in enumerate(text) if ord(ch) > 127), None)
+    if pos is None:
+        return "a UTF-8 text file"
+    excerpt = text[max(0, pos - 20): pos + 20].strip()
+    return ("a UTF-8 text file; this line reads as Windows-1252 text "
+            f"({excerpt!r}): save the file as UTF-8 (Excel: Save As > 'CSV UTF-8'; LibreOffice: "
+            "character set 'Unicode (UTF-8)'), or convert it with "
+            "`iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8.csv`")
+
+
+def sniff_delimiter(header: str, wanted: set[str], candidates: str = ",;\t") -> str | None:
+    """The delimiter among ``candidates`` that splits ``header`` into columns including all
+    of ``wanted`` (lower case), or None.  Spreadsheets in many locales save with ``;``."""
+    for d in candidates:
+        cols = {c.strip().strip('"\ufeff').lower() for c in header.rstrip("\r\n").split(d)}
+        if wanted <= cols:
+            return d
+    return None
+
+
+@contextlib.contextmanager
+def regular_line_endings(path: Path, notes: list[str]) -> Iterator[Path]:
+    r"""``path``, or a copy with every line ending as LF when the file mixes them.
+
+    DuckDB reads LF and CRLF files, but not a file that mixes them or ends lines with
+    ``\r\r\n`` (as a file saved by a spreadsheet and then edited elsewhere often does).
+    Such a file (and an old Mac file, CR only) is copied once with each ``\r+\n`` or
+    lone ``\r`` made ``\n``, so its line numbers stay those an editor shows; ``notes``
+    says so.  Files whose first 64 KiB hold no ``\r`` (and gzipped files) are not scanned.
+    """
+    import re
+    import shutil
+    import tempfile
+
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    if b"\r" not in head or head[:2] == GZIP_MAGIC:
+        yield path
+        return
+    crlf = cr = lf = 0
+    prev = b""
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            both = prev + chunk[:1]
+            crlf += chunk.count(b"\r\n") + (both == b"\r\n")
+            cr += chunk.count(b"\r")
+            lf += chunk.count(b"\n")
+            prev = chunk[-1:]
+    if cr == crlf == lf:
+        yield path  # all CRLF: DuckDB reads it as it is
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="redline-eol-"))
+    try:
+        target = tmp / path.name
+        ending = re.compile(rb"\r+\n|\r")
+        with open(path, "rb") as src, open(target, "wb") as dst:
+            carry = b""
+            for chunk in iter(lambda: src.read(1 << 22), b""):
+                data = carry + chunk
+                # a run of \r at the end may continue in the next chunk
+                cut = len(data.rstrip(b"\r"))
+                data, carry = data[:cut], data[cut:]
+                dst.write(ending.sub(b"\n", data))
+            dst.write(ending.sub(b"\n", carry))
+        notes.append(f"mixed line endings ({crlf:,} CRLF, {lf - crlf:,} LF, {cr - crlf:,} lone CR) "
+                     "read as one line each" if lf else "old Mac line endings (CR) read as lines")
+        yield target
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 class Importer(ABC):
@@ -86,6 +179,8 @@ class Importer(ABC):
     def __init__(self, path: Path, aliases: dict[str, str] | None = None) -> None:
         self.path = Path(path)
         self.aliases = aliases or {}
+        #: what the importer did to read the file that the user should know (ingest summary)
+        self.notes: list[str] = []
 
     # -- hooks -------------------------------------------------------------
     @classmethod
@@ -99,8 +194,10 @@ class Importer(ABC):
 
     @contextlib.contextmanager
     def opened(self) -> Iterator[Path]:
-        """The plain file DuckDB should read (importers of zips extract here)."""
-        yield self.path
+        """The plain file DuckDB should read (importers of zips extract here); a file
+        with mixed line endings is read through a copy with regular ones."""
+        with regular_line_endings(self.path, self.notes) as readable:
+            yield readable
 
     @abstractmethod
     def relation_sql(self, path: Path) -> str:
@@ -120,10 +217,21 @@ class Importer(ABC):
     def raw_columns(self, path: Path) -> list[str]:
         return csv_header(path, self.delimiter)
 
+    def release_from_name(self) -> str | None:
+        """The source release the file name gives (UCDP ``ged231`` -> ``'23.1'``), if any."""
+        return None
+
+    def lines_of_id(self, path: Path, native: str) -> list[int]:
+        """Line numbers of the rows whose id column holds ``native`` (for error reports)."""
+        column = self.id_column
+        if not column:
+            return []
+        return [ln for ln, row in self.iter_rows(path) if row.get(column, "").strip() == native]
+
     # -- diagnosis ---------------------------------------------------------
     def iter_rows(self, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         """(line number, raw row) pairs, decoding strictly, for error reports."""
-        with open(path, "rb") as fb:
+        with open_bytes(path) as fb:
             raw = io.TextIOWrapper(fb, encoding="utf-8", errors="strict", newline="")
             reader = csv.reader(raw, delimiter=self.delimiter,
                                 quoting=csv.QUOTE_NONE if self.delimiter == "\t" else csv.QUOTE_MINIMAL)
@@ -144,16 +252,19 @@ class Importer(ABC):
                                           file=str(self.path), line=start,
                                           expected=f"{len(header)} {self.format} fields per row")
                     yield start, dict(zip(header, row))
-            except UnicodeDecodeError as exc:
-                bad_line = _line_of_byte(path, exc)
+            except UnicodeDecodeError:
+                bad_line, raw = _first_bad_line(path)
                 raise EncodingError("the file is not valid UTF-8", file=str(self.path),
-                                    line=bad_line, expected="a UTF-8 text file") from None
+                                    line=bad_line, expected=encoding_hint(raw)) from None
 
     def diagnose(self, path: Path, db_message: str) -> InputError:
         """Find the first row that fails a check; fall back to DuckDB's message."""
         for line, row in self.iter_rows(path):
             for col, kind in self.checks:
                 problem = python_problem(kind, row.get(col))
+                if problem and "," in (row.get(col) or "") and \
+                        not python_problem(kind, row[col].replace(",", ".")):
+                    problem += f" (with a decimal point: {row[col].replace(',', '.')!r})"
                 if problem:
                     return ValidationError(f"invalid value {row.get(col)!r}", file=str(self.path),
                                            line=line, field=col, expected=problem)
@@ -170,25 +281,16 @@ class Importer(ABC):
         return None
 
 
-def _line_of_byte(path: Path, exc: UnicodeDecodeError) -> int | None:
-    # TextIOWrapper hides the absolute offset; find the first bad byte ourselves.
-    line = 1
-    with open(path, "rb") as fh:
-        tail = b""
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            data = tail + chunk
+def _first_bad_line(path: Path) -> tuple[int | None, bytes]:
+    """The number and bytes of the first line that is not valid UTF-8 (a multi-byte
+    character never holds a newline byte, so lines can be checked one by one)."""
+    with open_bytes(path) as fh:
+        for number, raw in enumerate(fh, start=1):
             try:
-                data.decode("utf-8")
-                # keep a possibly cut multi-byte sequence for the next chunk
-                line += data.count(b"\n")
-                tail = b""
-            except UnicodeDecodeError as e:
-                if e.reason == "unexpected end of data" and e.start >= len(data) - 3:
-                    line += data[: e.start].count(b"\n")
-                    tail = data[e.start:]
-                    continue
-                return line + data[: e.start].count(b"\n")
-    return None
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return number, raw
+    return None, b""
 
 
 def sniff_format(path: Path) -> str:
@@ -201,11 +303,16 @@ def sniff_format(path: Path) -> str:
                                  file=str(path), expected="a folder with case.yaml")
     if not path.exists():
         raise InputError("file not found", file=str(path))
-    with open(path, "rb") as fh:
-        head = fh.read(65536)
+    try:
+        with open_bytes(path) as fh:  # a gzipped file is sniffed by its content
+            head = fh.read(65536)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"not a readable gzip file: {exc}", file=str(path),
+                         expected="a complete .gz file, or the plain file") from None
     if not head.strip():
         raise EmptyInputError("the file is empty", file=str(path),
                               expected="a header row and at least one event")
+    head = head.replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # sniffers see lines, whatever the endings
     for name, cls in FORMATS.items():
         if cls.sniff(path, head):
             return name

@@ -1,6 +1,7 @@
 """redline's own CSV: the canonical columns with a header row.
 
-Required columns: ``date``, ``actor``, ``event_type``.  ``event_id`` is optional:
+Required columns: ``date``, ``actor``, ``event_type``.  Comma-separated, or separated by
+semicolons or tabs as spreadsheets save in many locales (told from the header row).  ``event_id`` is optional:
 without it the id is a hash of the key fields, so re-importing adds nothing.
 ``sources`` holds one or more URLs or document ids separated by `` | ``.
 """
@@ -13,6 +14,7 @@ from redline.data.fields import sql_checked
 from redline.data.importers.base import (
     Importer,
     casualty_exprs,
+    sniff_delimiter,
     csv_header,
     nullif,
     register,
@@ -42,12 +44,14 @@ class RedlineCsvImporter(Importer):
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
-        first = head.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
-        cols = {c.strip().strip('"\ufeff') for c in first.split(",")}
-        return set(REQUIRED) <= cols
+        first = head.split(b"\n", 1)[0].decode("utf-8", "replace")
+        return sniff_delimiter(first, set(REQUIRED)) is not None
 
     def validate_header(self, path: Path) -> None:
-        cols = csv_header(path)
+        with open(path, "rb") as fh:
+            first = fh.readline().decode("utf-8", "replace")
+        self.delimiter = sniff_delimiter(first, set(REQUIRED)) or ","
+        cols = csv_header(path, self.delimiter)
         self._columns = [c.strip() for c in cols]
         missing = [c for c in REQUIRED if c not in self._columns]
         if missing:
@@ -66,7 +70,8 @@ class RedlineCsvImporter(Importer):
                               field=dup[0], expected="each column once")
 
     def relation_sql(self, path: Path) -> str:
-        return (f"read_csv({sql_str(str(path))}, header=true, all_varchar=true, delim=',', "
+        delim = "\\t" if self.delimiter == "\t" else self.delimiter
+        return (f"read_csv({sql_str(str(path))}, header=true, all_varchar=true, delim='{delim}', "
                 f"quote='\"', escape='\"', strict_mode=true, null_padding=false)")
 
     def _col(self, name: str) -> str:
