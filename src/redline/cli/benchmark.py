@@ -53,7 +53,7 @@ def benchmark(
     jobs: int = typer.Option(1, "--jobs", min=1, help="Worker processes."),
     ordered: bool = typer.Option(False, "--ordered-dyads",
                                  help="Treat actor→target and target→actor as two dyads "
-                                      "(default: unordered, as UCDP's mutual events are)."),
+                                      "(mutual events, such as UCDP's, stay unordered)."),
     actor: Optional[str] = typer.Option(None, help="Actor ids or names, comma-separated."),
     target: Optional[str] = typer.Option(None, help="Target ids or names, comma-separated."),
     event_type: Optional[str] = typer.Option(None, "--type", help="PLOVER types, e.g. ASSAULT."),
