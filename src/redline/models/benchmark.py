@@ -228,7 +228,7 @@ def evaluate_unit(unit: str, counts: pd.Series, models: Iterable[str],
                 pmf = _pmf_on_enough_counts(model, h, max_count, settings.n_paths, seed, None,
                                             f"{unit}: {name} at {index[o]:%Y-%m-%d}", diags)[:, 0]
             except ModelError as exc:
-                why = f"{name}: {str(exc).splitlines()[0][:100]}"
+                why = f"{name}: {str(exc).splitlines()[0].split(' (expected')[0]}"
                 failed[why] = failed.get(why, 0) + 1
                 seconds[name] += time.process_time() - t0
                 break  # the fold is dropped for every model anyway
