@@ -3,9 +3,12 @@ leak, calibrated nulls, and the summary's skill bookkeeping."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 import pandas as pd
 import pytest
+import scoringrules as sr
 from scipy import stats
 
 import redline.models.benchmark as bm
@@ -13,9 +16,6 @@ from redline.models import Conflictology, crps_from_pmf, crps_from_samples, log_
 from redline.models.benchmark import BenchmarkSettings, UnitScores, evaluate_unit, run_benchmark
 from redline.models.benchmark_summary import pit_distance, summarise
 from redline.models.scoring import count_pmf
-
-sr = pytest.importorskip("scoringrules")
-
 
 # ------------------------------------------------------------ independent scores
 
@@ -74,7 +74,7 @@ def test_conflictology_is_the_empirical_distribution_of_the_window():
 # ------------------------------------------------------------ folds
 
 class _Spy:
-    seen: list = []
+    seen: ClassVar[list] = []
 
     def fit(self, y, covariates=None):
         self.last = float(np.asarray(y)[-1, 0])
@@ -186,7 +186,7 @@ def test_units_with_zero_reference_crps_are_left_out_and_counted():
                unit("c", np.full(8, 0.4), np.full(8, 0.5)),   # skill 0.2
                unit("z", np.full(8, 0.1), np.zeros(8))]       # undefined
     st = BenchmarkSettings(horizons=(1,), n_boot=300)
-    summary, units, scores, pit, diags = summarise(results, ["m", "poisson", "persistence"], st)
+    summary, units, scores, _pit, diags = summarise(results, ["m", "poisson", "persistence"], st)
     row = summary.set_index("model").loc["m"]
     assert row["n_units_zero_poisson"] == 1
     assert row["skill_vs_poisson_median"] == pytest.approx(0.2)

@@ -14,7 +14,7 @@ import pandas as pd
 from redline.data.filters import EventFilter
 from redline.errors import InputError
 
-__all__ = ["daily_units", "units_from_store", "BY"]
+__all__ = ["BY", "daily_units", "units_from_store"]
 
 #: What a unit can be.
 BY = ("dyad", "country")

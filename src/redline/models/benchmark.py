@@ -33,21 +33,20 @@ from redline.diagnostics import Diagnostics
 from redline.errors import ModelError
 from redline.models import scoring
 from redline.models.backtest import _pmf_on_enough_counts
-from redline.models.baselines import (Conflictology, NegBinBaseline, Persistence,
-                                      PoissonBaseline)
+from redline.models.baselines import Conflictology, NegBinBaseline, Persistence, PoissonBaseline
 from redline.models.hawkes import DailyHawkes
 from redline.models.level_hawkes import LevelHawkes
 
 __all__ = [
     "MODELS",
+    "BenchmarkResult",
     "BenchmarkSettings",
     "UnitScores",
-    "BenchmarkResult",
-    "make_model",
-    "unit_origins",
     "evaluate_unit",
+    "make_model",
     "run_benchmark",
     "skill_statement",
+    "unit_origins",
 ]
 
 #: Model names as ``redline benchmark --models`` spells them, with what each is.
