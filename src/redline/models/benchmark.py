@@ -149,7 +149,7 @@ def unit_origins(index: pd.DatetimeIndex, settings: BenchmarkSettings) -> list[i
         rows = np.flatnonzero(index.day == 1)
         return [int(r) for r in rows if first <= r <= last]
     n = int(settings.origins)
-    return sorted({int(round(v)) for v in np.linspace(first, last, n)})
+    return sorted({round(v) for v in np.linspace(first, last, n)})
 
 
 @dataclass
