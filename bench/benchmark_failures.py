@@ -20,11 +20,10 @@ import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchmark_ucdp import load_units  # noqa: E402
+from benchmark_ucdp import load_units
 
 
 def classify(units: dict[str, pd.Series], origins: pd.DataFrame, horizon: int) -> pd.Series:

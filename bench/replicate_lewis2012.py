@@ -12,7 +12,7 @@ redline's DailyHawkes:
 * memory = the kernel's half-life and the lag by which 95% of its effect is spent.
 
 Each series is fitted with a constant baseline and with a slowly varying one
-(a log-linear natural cubic spline of time, one degree of freedom per half
+(a log-linear cubic B-spline of time, one degree of freedom per half
 year), which keeps months-long waves of violence out of the excitation.  Events
 dated to more than a week (``date_prec`` >= 3) are left out and counted.
 
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import patsy
+from scipy.interpolate import BSpline
 
 from redline.models import DailyHawkes
 
@@ -44,11 +44,16 @@ def series(df: pd.DataFrame) -> pd.Series:
 
 
 def spline_baseline(n_days: int) -> pd.DataFrame:
-    t = np.arange(n_days) / n_days
-    dof = max(2, round(n_days / 182.5))
-    x = patsy.dmatrix(f"cr(t, df={dof}) - 1", {"t": t}, return_type="dataframe")
-    # Centre the columns so the baseline scale stays identified next to them.
-    return (x - x.mean()).iloc[:, 1:]
+    """Cubic B-spline basis of time, one degree of freedom per half year, centred."""
+    t = np.arange(n_days) / (n_days - 1)
+    dof = max(4, round(n_days / 182.5))
+    inner = np.linspace(0.0, 1.0, dof - 2)  # dof - 2 knots give dof cubic B-splines
+    knots = np.r_[[0.0] * 3, inner, [1.0] * 3]
+    x = BSpline.design_matrix(t, knots, 3).toarray()
+    # Drop one column (the basis sums to one, like the baseline's own scale) and
+    # centre the rest so the baseline scale stays identified next to them.
+    x = x[:, 1:] - x[:, 1:].mean(axis=0)
+    return pd.DataFrame(x, columns=[f"spline_{k}" for k in range(x.shape[1])])
 
 
 def fit_one(y: pd.Series, baseline: str, family: str, n_boot: int, seed: int) -> dict:

@@ -32,3 +32,10 @@ def test_ordered_dyads_min_events_and_countries():
         daily_units(_events(), by="region")
     with pytest.raises(InputError, match="country"):
         daily_units(_events().drop(columns="country"), by="country")
+
+
+def test_mutual_events_stay_unordered_when_dyads_are_ordered():
+    ev = _events().assign(mutual=[True, True, False, False, False])
+    u = daily_units(ev, by="dyad", min_events=1, ordered=True)
+    # the two mutual A/B events are one unordered pair; the directed B→A one stands apart
+    assert u["A – B"].sum() == 2 and u["B – A"].sum() == 1

@@ -3,9 +3,12 @@ leak, calibrated nulls, and the summary's skill bookkeeping."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 import pandas as pd
 import pytest
+import scoringrules as sr
 from scipy import stats
 
 import redline.models.benchmark as bm
@@ -13,9 +16,6 @@ from redline.models import Conflictology, crps_from_pmf, crps_from_samples, log_
 from redline.models.benchmark import BenchmarkSettings, UnitScores, evaluate_unit, run_benchmark
 from redline.models.benchmark_summary import pit_distance, summarise
 from redline.models.scoring import count_pmf
-
-sr = pytest.importorskip("scoringrules")
-
 
 # ------------------------------------------------------------ independent scores
 
@@ -74,7 +74,7 @@ def test_conflictology_is_the_empirical_distribution_of_the_window():
 # ------------------------------------------------------------ folds
 
 class _Spy:
-    seen: list = []
+    seen: ClassVar[list] = []
 
     def fit(self, y, covariates=None):
         self.last = float(np.asarray(y)[-1, 0])
@@ -186,7 +186,7 @@ def test_units_with_zero_reference_crps_are_left_out_and_counted():
                unit("c", np.full(8, 0.4), np.full(8, 0.5)),   # skill 0.2
                unit("z", np.full(8, 0.1), np.zeros(8))]       # undefined
     st = BenchmarkSettings(horizons=(1,), n_boot=300)
-    summary, units, scores, pit, diags = summarise(results, ["m", "poisson", "persistence"], st)
+    summary, units, scores, _pit, diags = summarise(results, ["m", "poisson", "persistence"], st)
     row = summary.set_index("model").loc["m"]
     assert row["n_units_zero_poisson"] == 1
     assert row["skill_vs_poisson_median"] == pytest.approx(0.2)
@@ -201,3 +201,21 @@ def test_units_with_zero_reference_crps_are_left_out_and_counted():
 def test_pit_distance():
     assert pit_distance((np.arange(1000) + 0.5) / 1000) == pytest.approx(0.0, abs=1e-12)
     assert pit_distance(np.full(50, 0.95)) == pytest.approx(0.9)
+
+
+def test_skill_statement_reads_the_committed_summary():
+    import json
+    from importlib import resources
+
+    from redline.errors import ModelError
+    from redline.models.benchmark import skill_statement
+
+    data = json.loads((resources.files("redline.models") / "benchmark_skill.json").read_text())
+    s = skill_statement("hawkes-level", 14)
+    row = next(r for r in data["summary"] if r["model"] == "hawkes-level" and r["horizon"] == 14)
+    assert s["n_units"] == row["n_units"]
+    assert f"{100 * row['share_beating_poisson']:.0f}% of units" in s["sentence"]
+    assert f"covered {100 * row['coverage_90']:.0f}%" in s["sentence"]
+    assert "UCDP" in s["citation"] and "CC BY 4.0" in s["citation"]
+    with pytest.raises(ModelError, match="no committed benchmark row"):
+        skill_statement("oracle", 14)

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pandas as pd
 
-from redline.data.streams import covariate_frame, streams as read_streams
 from redline.data.case import Case, load_case
+from redline.data.streams import covariate_frame
+from redline.data.streams import streams as read_streams
 from redline.errors import InputError
 
 __all__ = ["backtest_case"]
@@ -32,8 +33,13 @@ def backtest_case(store, case: Case | str, horizon: int = 14, origins: str | int
     -------
     :class:`redline.models.BacktestResult`
     """
-    from redline.models import (DailyHawkes, NegBinBaseline, Persistence, PoissonBaseline,
-                                rolling_origin)
+    from redline.models import (
+        DailyHawkes,
+        NegBinBaseline,
+        Persistence,
+        PoissonBaseline,
+        rolling_origin,
+    )
 
     if isinstance(case, str):
         case = load_case(case)

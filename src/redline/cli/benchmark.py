@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -53,19 +52,19 @@ def benchmark(
     jobs: int = typer.Option(1, "--jobs", min=1, help="Worker processes."),
     ordered: bool = typer.Option(False, "--ordered-dyads",
                                  help="Treat actor→target and target→actor as two dyads "
-                                      "(default: unordered, as UCDP's mutual events are)."),
-    actor: Optional[str] = typer.Option(None, help="Actor ids or names, comma-separated."),
-    target: Optional[str] = typer.Option(None, help="Target ids or names, comma-separated."),
-    event_type: Optional[str] = typer.Option(None, "--type", help="PLOVER types, e.g. ASSAULT."),
-    mode: Optional[str] = typer.Option(None, help="Modes, e.g. drone,rocket."),
-    country: Optional[str] = typer.Option(None, help="Countries, comma-separated."),
-    start: Optional[str] = typer.Option(None, "--from", help="First event date, YYYY-MM-DD."),
-    end: Optional[str] = typer.Option(None, "--to", help="Last date of every series, YYYY-MM-DD."),
-    text: Optional[str] = typer.Option(None, "--text", help="Words in the summary."),
+                                      "(mutual events, such as UCDP's, stay unordered)."),
+    actor: str | None = typer.Option(None, help="Actor ids or names, comma-separated."),
+    target: str | None = typer.Option(None, help="Target ids or names, comma-separated."),
+    event_type: str | None = typer.Option(None, "--type", help="PLOVER types, e.g. ASSAULT."),
+    mode: str | None = typer.Option(None, help="Modes, e.g. drone,rocket."),
+    country: str | None = typer.Option(None, help="Countries, comma-separated."),
+    start: str | None = typer.Option(None, "--from", help="First event date, YYYY-MM-DD."),
+    end: str | None = typer.Option(None, "--to", help="Last date of every series, YYYY-MM-DD."),
+    text: str | None = typer.Option(None, "--text", help="Words in the summary."),
     n_paths: int = typer.Option(200, "--paths", min=10, help="Simulated paths per Hawkes forecast."),
     seed: int = typer.Option(0, min=0, help="Random seed."),
     as_json: bool = typer.Option(False, "--json", help="Print {summary, units, diagnostics} as JSON."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Folder for tables (CSV, Parquet, JSON) "
+    out: Path | None = typer.Option(None, "--out", help="Folder for tables (CSV, Parquet, JSON) "
                                                            "and benchmark.html."),
 ) -> None:
     """Score the models out of sample over every unit with enough events (CRPS, log score, PIT, coverage, skill)."""

@@ -14,7 +14,7 @@ import pandas as pd
 from redline.data.filters import EventFilter
 from redline.errors import InputError
 
-__all__ = ["daily_units", "units_from_store", "BY"]
+__all__ = ["BY", "daily_units", "units_from_store"]
 
 #: What a unit can be.
 BY = ("dyad", "country")
@@ -25,11 +25,14 @@ def _unit_key(events: pd.DataFrame, by: str, ordered: bool) -> pd.Series:
     if by == "country":
         return events["country"]
     a, b = events["actor"].astype(str), events["target"].astype(str)
-    if not ordered:
-        # Events between two sides that both act (UCDP's side_a/side_b) have no
-        # direction: the unordered pair is the unit.
-        swap = a > b
-        a, b = a.where(~swap, b), b.where(~swap, a)
+    # Events between two sides that both act (UCDP's two-sided violence, flagged
+    # ``mutual`` by its importer) have no direction: their unit is the unordered
+    # pair even when directed events are kept apart.
+    unordered = pd.Series(not ordered, index=events.index)
+    if "mutual" in events.columns:
+        unordered |= events["mutual"].fillna(False).astype(bool)
+    swap = unordered & (a > b)
+    a, b = a.where(~swap, b), b.where(~swap, a)
     return a + _SEP + b
 
 
@@ -48,7 +51,9 @@ def daily_units(events: pd.DataFrame, by: str = "dyad", min_events: int = 300,
     end : date, optional
         Last day of every series; default the last event's date.
     ordered : bool
-        Whether ``actor → target`` and ``target → actor`` are different dyads.
+        Whether ``actor → target`` and ``target → actor`` are different dyads;
+        events flagged ``mutual`` (an optional boolean column) are unordered
+        either way.
 
     Returns
     -------
@@ -61,12 +66,13 @@ def daily_units(events: pd.DataFrame, by: str = "dyad", min_events: int = 300,
         raise InputError(f"min-events must be >= 1, got {min_events}", field="--min-events",
                          expected="a whole number such as 300")
     need = ["date", "country"] if by == "country" else ["date", "actor", "target"]
+    extra = ["mutual"] if by == "dyad" and "mutual" in events.columns else []
     missing = [c for c in need if c not in events.columns]
     if missing:
         raise InputError(f"the events have no column {missing[0]!r}", field=missing[0],
                          expected="columns " + ", ".join(need))
     all_dates = pd.to_datetime(events["date"]).dropna()
-    ev = events[need].dropna()
+    ev = events[need + extra].dropna(subset=need)
     if ev.empty:
         return {}
     dates = pd.to_datetime(ev["date"]).dt.normalize()

@@ -30,7 +30,7 @@ from redline.models import scoring
 from redline.models._checks import check_counts, check_covariates, check_horizon
 from redline.models.baselines import PoissonBaseline
 
-__all__ = ["BacktestResult", "rolling_origin", "block_bootstrap_indices"]
+__all__ = ["BacktestResult", "block_bootstrap_indices", "rolling_origin"]
 
 _FUTURE_COVARIATES = ("hold", "observed")
 

@@ -19,7 +19,7 @@ from redline.errors import ModelError
 from redline.models import scoring
 from redline.models._checks import as_rng, check_counts, check_fitted, check_horizon
 
-__all__ = ["PoissonBaseline", "NegBinBaseline", "Persistence", "Conflictology"]
+__all__ = ["Conflictology", "NegBinBaseline", "Persistence", "PoissonBaseline"]
 
 
 class _CountBaseline:

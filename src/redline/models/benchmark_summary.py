@@ -22,7 +22,7 @@ import pandas as pd
 from redline.diagnostics import Diagnostics
 from redline.models.backtest import block_bootstrap_indices
 
-__all__ = ["summarise", "pit_distance", "REFERENCES"]
+__all__ = ["REFERENCES", "pit_distance", "summarise"]
 
 REFERENCES = ("poisson", "persistence")
 _PIT_BINS = 10

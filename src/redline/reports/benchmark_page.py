@@ -15,7 +15,7 @@ import pandas as pd
 
 from redline.reports.charts import OKABE_ITO, _spec, render_svg
 
-__all__ = ["skill_by_unit_spec", "pit_spec", "coverage_by_horizon_spec", "write_benchmark"]
+__all__ = ["coverage_by_horizon_spec", "pit_spec", "skill_by_unit_spec", "write_benchmark"]
 
 
 def skill_by_unit_spec(units: pd.DataFrame, model: str, horizon: int,
@@ -133,15 +133,15 @@ def write_benchmark(result, out: Path, model: str | None = None, charts: bool = 
         model = next((m for m in models if "hawkes" in m), models[0] if models else None)
     horizons = sorted(result.summary["horizon"].unique()) if len(result.summary) else []
     h = 14 if 14 in horizons else (horizons[0] if horizons else None)
-    parts = [f"<h1>Benchmark: {len(result.units['unit'].unique()) if len(result.units) else 0} "
-             "units</h1>",
-             "<p>Rolling-origin forecasts, each model fitted on the "
+    n_units = len(result.units["unit"].unique()) if len(result.units) else 0
+    parts = [f"<h1>Benchmark: {n_units} units</h1>",
+             ("<p>Rolling-origin forecasts, each model fitted on the "
              f"{result.settings.train_window} days before each origin only. Lower CRPS and "
              "log score are better; skill = 1 − CRPS(model)/CRPS(reference), median over "
              "units with a 90% bootstrap interval (units, and blocks of "
              f"{result.settings.block} origins). Interval coverage is of the central "
              "prediction intervals of count forecasts, which hold at least their level, so "
-             "a calibrated model covers a little more than nominal.</p>",
+             "a calibrated model covers a little more than nominal.</p>"),
              "<h2>Summary</h2>", _table(result.summary)]
     if charts and model is not None and h is not None:
         for spec in (skill_by_unit_spec(result.units, model, h), pit_spec(result.pit, h),
