@@ -262,7 +262,8 @@ def test_real_file_of_unknown_release_conflicts_but_never_revises(store):
     assert world.rows_revised == 0 and world.rows_conflicting > 0
     assert world.rows_conflicting + world.rows_skipped == 14623
     ev = store.events(EventFilter(event_ids=("ucdp:214797",))).iloc[0]
-    assert ev.summary.startswith("14 shells hit") and pd.isna(ev.source_release)
+    # the global file repeats this row: it keeps its headline and now counts as of 21.1
+    assert ev.summary.startswith("14 shells hit") and ev.source_release == "21.1"
 
 
 def test_bad_value_in_a_gzipped_file_names_its_line(store, tmp_path, unchanged):
@@ -275,3 +276,19 @@ def test_bad_value_in_a_gzipped_file_names_its_line(store, tmp_path, unchanged):
         store.ingest(path)
     assert (e.value.line, e.value.field) == (3, "type_of_violence")
     assert "One-sided violence" in str(e.value)
+
+
+def test_a_release_repeating_a_stored_row_confirms_its_release(store, tmp_path):
+    unnamed = write_csv(tmp_path / "ged-x.csv", SYRIA_COLUMNS, [ged_row()])
+    store.ingest(unnamed)
+    again = write_csv(tmp_path / "ged231-x.csv", SYRIA_COLUMNS, [ged_row()])
+    assert store.ingest(again).rows_skipped == 1
+    assert store.events().source_release.tolist() == ["23.1"]
+    # so a later release with other content now revises it instead of conflicting
+    later = write_csv(tmp_path / "ged241-x.csv", SYRIA_COLUMNS, [ged_row(best="8.0")])
+    res = store.ingest(later)
+    assert (res.rows_revised, res.rows_conflicting) == (1, 0)
+    # and an earlier release repeating it leaves the release as it is
+    older = write_csv(tmp_path / "ged191-x.csv", SYRIA_COLUMNS, [ged_row(best="8.0")])
+    assert store.ingest(older).rows_skipped == 1
+    assert store.events().source_release.tolist() == ["24.1"]

@@ -123,25 +123,31 @@ def settle_known_ids(con, mine: str, ingest_id: str) -> tuple[int, int, int]:
                         > string_split(o.source_release, '.')::INTEGER[], false) AS later
         FROM events n JOIN events o ON o.event_id = n.event_id AND NOT (o.{mine})
         WHERE n.{mine}""")
-    if True:  # the temp table goes with the connection if anything below fails
-        skipped, revised, conflicting = con.execute(
-            "SELECT count(*) FILTER (same), count(*) FILTER (NOT same AND later), "
-            "count(*) FILTER (NOT same AND NOT later) FROM known").fetchall()[0]
-        if revised:
-            con.execute(f"""INSERT INTO events_replaced
-                SELECT k.event_id, '{ingest_id}', k.old_ingest_id, k.old_release, k.new_release,
-                       CAST(to_json(o) AS VARCHAR)
-                FROM known k JOIN events o ON o.event_id = k.event_id AND NOT (o.{mine})
-                WHERE NOT k.same AND k.later""")
-            fill = ", ".join(f'"{c}" = coalesce(n."{c}", o."{c}")' for c in column_names()
-                             if c not in ("event_id", "ingest_id", "source_release",
-                                          "source_format"))
-            con.execute(f"""UPDATE events n SET {fill}
-                FROM events o WHERE n.{mine} AND o.event_id = n.event_id AND NOT (o.{mine})
-                AND n.event_id IN (SELECT event_id FROM known WHERE NOT same AND later)""")
-            con.execute(f"""DELETE FROM events WHERE NOT ({mine}) AND event_id IN
-                            (SELECT event_id FROM known WHERE NOT same AND later)""")
-        con.execute(f"""DELETE FROM events WHERE {mine} AND event_id IN
-                        (SELECT event_id FROM known WHERE same OR NOT later)""")
+    # (the temp table goes with the connection if anything below fails)
+    skipped, revised, conflicting = con.execute(
+        "SELECT count(*) FILTER (same), count(*) FILTER (NOT same AND later), "
+        "count(*) FILTER (NOT same AND NOT later) FROM known").fetchall()[0]
+    if skipped:
+        # a release that repeats a stored row confirms it: the row now counts as of the
+        # later (or first known) release, so the next release compares against that
+        con.execute(f"""UPDATE events o SET source_release = k.new_release FROM known k
+            WHERE o.event_id = k.event_id AND NOT (o.{mine}) AND k.same
+            AND k.new_release IS NOT NULL AND (k.old_release IS NULL OR k.later)""")
+    if revised:
+        con.execute(f"""INSERT INTO events_replaced
+            SELECT k.event_id, '{ingest_id}', k.old_ingest_id, k.old_release, k.new_release,
+                   CAST(to_json(o) AS VARCHAR)
+            FROM known k JOIN events o ON o.event_id = k.event_id AND NOT (o.{mine})
+            WHERE NOT k.same AND k.later""")
+        fill = ", ".join(f'"{c}" = coalesce(n."{c}", o."{c}")' for c in column_names()
+                         if c not in ("event_id", "ingest_id", "source_release",
+                                      "source_format"))
+        con.execute(f"""UPDATE events n SET {fill}
+            FROM events o WHERE n.{mine} AND o.event_id = n.event_id AND NOT (o.{mine})
+            AND n.event_id IN (SELECT event_id FROM known WHERE NOT same AND later)""")
+        con.execute(f"""DELETE FROM events WHERE NOT ({mine}) AND event_id IN
+                        (SELECT event_id FROM known WHERE NOT same AND later)""")
+    con.execute(f"""DELETE FROM events WHERE {mine} AND event_id IN
+                    (SELECT event_id FROM known WHERE same OR NOT later)""")
     con.execute("DROP TABLE known")
     return int(revised), int(conflicting), int(skipped)
