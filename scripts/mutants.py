@@ -186,6 +186,10 @@ def main(argv=None) -> int:
             if session.exists():
                 report[mod["path"]] = _summary(session, mod["path"], equivalent)
             continue
+        if (not args.report and session.exists() and not args.retest_survivors
+                and _summary(session)["pending"] == 0):
+            report[mod["path"]] = _summary(session, mod["path"], equivalent)
+            continue  # nothing left to run for this module
         if not args.report:
             base = _baseline_seconds(mod["tests"])
             timeout = max(float(settings.get("timeout_floor", 30)),
