@@ -89,6 +89,7 @@ def _forget_survivors(session: Path) -> None:
     with con:
         con.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED' "
                     "OR test_outcome = 'survived'")
+    # (cosmic-ray then runs them again; a kill then is a kill by the current tests)
     con.close()
 
 
@@ -101,7 +102,8 @@ def _summary(session: Path, path: str = "", equivalent: dict | None = None) -> d
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome
     out = {"total_mutants": 0, "sampled": 0, "killed": 0, "survived": 0, "incompetent": 0,
-           "equivalent": 0, "pending": 0, "survivors": [], "equivalents": []}
+           "equivalent": 0, "pending": 0, "killed_on_retest": 0, "survivors": [],
+           "equivalents": []}
     equivalent = equivalent or {}
     with use_db(str(session), WorkDB.Mode.open) as db:
         items = {i.job_id: i for i in db.work_items}
@@ -127,6 +129,8 @@ def _summary(session: Path, path: str = "", equivalent: dict | None = None) -> d
                 out["incompetent"] += 1
             else:
                 out["killed"] += 1
+                if (r.output or "").startswith("killed on retest"):
+                    out["killed_on_retest"] += 1
         out["pending"] = len(set(items) - done)
         out["sampled"] += out["pending"]
     return out
@@ -139,19 +143,23 @@ def _changed_lines(diff: str | None) -> str:
 
 
 def _markdown(report: dict) -> None:
-    print("| module | mutants | sampled | killed | equivalent | survived | score |")
+    print("| module | mutants | sampled | killed (of which on a retest, by tests added to its list after the first pass) "
+          "| equivalent | survived | score |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     killed = scored = 0
     for path, s in report.items():
         n = s["killed"] + s["survived"]
         killed, scored = killed + s["killed"], scored + n
         score = f"{s['killed'] / n:.0%}" if n else "n/a"
-        print(f"| `{path}` | {s['total_mutants']} | {s['sampled']} | {s['killed']} | "
-              f"{s['equivalent']} | {s['survived']} | {score} |")
+        print(f"| `{path}` | {s['total_mutants']} | {s['sampled']} | {s['killed']} "
+              f"({s['killed_on_retest']}) | {s['equivalent']} | {s['survived']} | {score} |")
     if scored:
         n_eq = sum(s["equivalent"] for s in report.values())
-        print(f"| all | | {scored + n_eq} | {killed} | {n_eq} | {scored - killed} | "
+        n_re = sum(s["killed_on_retest"] for s in report.values())
+        print(f"| all | | {scored + n_eq} | {killed} ({n_re}) | {n_eq} | {scored - killed} | "
               f"{killed / scored:.0%} |")
+        print(f"\nFirst pass, before the tests it prompted: {killed - n_re} of {scored} "
+              f"killed ({(killed - n_re) / scored:.0%}).")
     print("\nSurvivors not explained (each needs a test):\n")
     for path, s in report.items():
         for m in s["survivors"]:
