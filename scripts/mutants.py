@@ -89,14 +89,22 @@ def _forget_survivors(session: Path) -> None:
     with con:
         con.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED' "
                     "OR test_outcome = 'survived'")
+    # (cosmic-ray then runs them again; a kill then is a kill by the current tests)
     con.close()
 
 
-def _summary(session: Path) -> dict:
+def _equivalent(cfg: dict) -> dict[tuple[str, int, str], str]:
+    """(path, line, operator) -> why, from mutants.toml's [[equivalent]] entries."""
+    return {(e["path"], int(e["line"]), e["operator"]): e["why"] for e in cfg.get("equivalent", [])}
+
+
+def _summary(session: Path, path: str = "", equivalent: dict | None = None) -> dict:
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome
     out = {"total_mutants": 0, "sampled": 0, "killed": 0, "survived": 0, "incompetent": 0,
-           "pending": 0, "survivors": []}
+           "equivalent": 0, "pending": 0, "killed_on_retest": 0, "survivors": [],
+           "equivalents": []}
+    equivalent = equivalent or {}
     with use_db(str(session), WorkDB.Mode.open) as db:
         items = {i.job_id: i for i in db.work_items}
         out["total_mutants"] = len(items)
@@ -107,29 +115,75 @@ def _summary(session: Path) -> dict:
                 continue
             out["sampled"] += 1
             if r.test_outcome == TestOutcome.SURVIVED:
-                out["survived"] += 1
                 m = items[job_id].mutations[0]
-                out["survivors"].append({"job": job_id, "operator": m.operator_name,
-                                         "line": m.start_pos[0], "diff": r.diff})
+                entry = {"job": job_id, "operator": m.operator_name, "line": m.start_pos[0],
+                         "diff": r.diff}
+                why = equivalent.get((path, m.start_pos[0], m.operator_name))
+                if why:
+                    out["equivalent"] += 1
+                    out["equivalents"].append({**entry, "why": why})
+                else:
+                    out["survived"] += 1
+                    out["survivors"].append(entry)
             elif r.test_outcome == TestOutcome.INCOMPETENT:
                 out["incompetent"] += 1
             else:
                 out["killed"] += 1
+                if (r.output or "").startswith("killed on retest"):
+                    out["killed_on_retest"] += 1
         out["pending"] = len(set(items) - done)
         out["sampled"] += out["pending"]
     return out
+
+
+def _changed_lines(diff: str | None) -> str:
+    lines = [ln[1:].strip() for ln in (diff or "").splitlines()
+             if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+    return " → ".join(f"`{ln}`" for ln in lines)
+
+
+def _markdown(report: dict) -> None:
+    print("| module | mutants | sampled | killed (of which on a retest, by tests added to its list after the first pass) "
+          "| equivalent | survived | score |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    killed = scored = 0
+    for path, s in report.items():
+        n = s["killed"] + s["survived"]
+        killed, scored = killed + s["killed"], scored + n
+        score = f"{s['killed'] / n:.0%}" if n else "n/a"
+        print(f"| `{path}` | {s['total_mutants']} | {s['sampled']} | {s['killed']} "
+              f"({s['killed_on_retest']}) | {s['equivalent']} | {s['survived']} | {score} |")
+    if scored:
+        n_eq = sum(s["equivalent"] for s in report.values())
+        n_re = sum(s["killed_on_retest"] for s in report.values())
+        print(f"| all | | {scored + n_eq} | {killed} ({n_re}) | {n_eq} | {scored - killed} | "
+              f"{killed / scored:.0%} |")
+        print(f"\nFirst pass, before the tests it prompted: {killed - n_re} of {scored} "
+              f"killed ({(killed - n_re) / scored:.0%}).")
+    print("\nSurvivors not explained (each needs a test):\n")
+    for path, s in report.items():
+        for m in s["survivors"]:
+            print(f"- `{path}`:{m['line']} ({m['operator']}): {_changed_lines(m['diff'])}")
+    print("\nEquivalent mutants (no test can tell them apart from the code):\n")
+    for path, s in report.items():
+        for m in s["equivalents"]:
+            print(f"- `{path}`:{m['line']}: {_changed_lines(m['diff'])} — {m['why']}")
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", help="run modules whose path contains this text")
     ap.add_argument("--report", action="store_true", help="print the scores, run nothing")
+    ap.add_argument("--markdown", action="store_true",
+                    help="print the scores and survivors as Markdown (for docs/testing.md), run nothing")
     ap.add_argument("--retest-survivors", action="store_true",
                     help="run the surviving mutants again (after adding tests that should kill them)")
     args = ap.parse_args(argv)
     cfg = tomllib.loads((REPO / "mutants.toml").read_text(encoding="utf-8"))
     settings = cfg.get("settings", {})
+    equivalent = _equivalent(cfg)
     OUT.mkdir(parents=True, exist_ok=True)
+    args.report = args.report or args.markdown
     if not args.report:
         _copy_tree()
     report = {}
@@ -138,8 +192,12 @@ def main(argv=None) -> int:
         session = OUT / f"{slug}.sqlite"
         if args.only and args.only not in mod["path"]:
             if session.exists():
-                report[mod["path"]] = _summary(session)
+                report[mod["path"]] = _summary(session, mod["path"], equivalent)
             continue
+        if (not args.report and session.exists() and not args.retest_survivors
+                and _summary(session)["pending"] == 0):
+            report[mod["path"]] = _summary(session, mod["path"], equivalent)
+            continue  # nothing left to run for this module
         if not args.report:
             base = _baseline_seconds(mod["tests"])
             timeout = max(float(settings.get("timeout_floor", 30)),
@@ -160,8 +218,11 @@ def main(argv=None) -> int:
             subprocess.run(["cosmic-ray", "exec", str(config), str(session)], cwd=TREE,
                            env=_env(), check=True)
         if session.exists():
-            report[mod["path"]] = _summary(session)
+            report[mod["path"]] = _summary(session, mod["path"], equivalent)
     (OUT / "report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    if args.markdown:
+        _markdown(report)
+        return 0
     print(f"\n{'module':48s} {'mutants':>7s} {'sampled':>7s} {'killed':>6s} {'survived':>8s} "
           f"{'score':>6s}")
     killed = scored = 0

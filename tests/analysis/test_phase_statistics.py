@@ -46,3 +46,11 @@ def test_change_point_statistic_and_location_from_the_likelihood_ratio():
     for row in seg.itertuples():
         assert (row.rate_low, row.rate_high) == pytest.approx(poisson_rate_ci(row.events, row.days))
         assert row.rate_per_day == pytest.approx(row.events / row.days)
+
+
+def test_phase_result_repr_lists_each_phase():
+    days = pd.date_range("2023-01-01", periods=20, freq="D")
+    y = pd.Series(np.r_[np.zeros(10, int), np.full(10, 3)], index=days)
+    res = segment_counts(y, min_size=5, n_sim=19, name="attacks")
+    assert repr(res) == ("PhaseResult(attacks: 2023-01-01..2023-01-10 0.00/day; "
+                         "2023-01-11..2023-01-20 3.00/day)")

@@ -90,17 +90,31 @@ def test_rate_ratio_p_values_calibrated_under_equal_rates():
 
 def test_clipped_window_before_a_wave_uses_its_own_exposure(make_case):
     # A wave on days 5-6: the 14-day window before it is clipped to days 0-4 (5 days),
-    # the one after runs days 7-20 (14 days).  4 attacks before, 7 after.
-    ev = [{"day": d, "actor": "brigade", "target": "home"} for d in (0, 1, 3, 4)]
-    ev += [{"day": d, "actor": "brigade", "target": "home"} for d in (8, 9, 11, 12, 15, 18, 20)]
+    # the one after runs days 7-20 (14 days).  4 attacks before, 8 after, with attacks on
+    # the first and last day of each window (and none on the wave's own days counted).
+    ev = [{"day": d, "actor": "brigade", "target": "home"} for d in (0, 1, 3, 4, 5, 6)]
+    ev += [{"day": d, "actor": "brigade", "target": "home"} for d in (7, 8, 9, 11, 12, 15, 18, 20, 21)]
     ev += [{"day": d, "actor": "brigade", "target": "home"} for d in (40, 55)]
     ev += [{"day": d, "actor": "home", "target": "brigade", "mode": "aerial"} for d in (5, 6)]
     store, case = make_case(ev, 60)
     res = deterrence(store, case, windows=(14,), fit_model=False)
     row = res.rates.iloc[0]
     assert (row.days_before, row.days_after) == (5, 14)
-    assert (row.attacks_before, row.attacks_after) == (4, 7)
-    assert row.rate_ratio == pytest.approx((7 / 14) / (4 / 5))
-    rr, lo, hi, p = rate_ratio_ci(7, 14, 4, 5)
+    assert (row.attacks_before, row.attacks_after) == (4, 8)
+    assert row.rate_ratio == pytest.approx((8 / 14) / (4 / 5))
+    rr, lo, hi, p = rate_ratio_ci(8, 14, 4, 5)
     assert (row.ci_low, row.ci_high, row.p_value) == pytest.approx((lo, hi, p))
     assert row.start == pd.Timestamp("2023-01-06")
+
+
+def test_overlapping_windows_name_the_other_waves(make_case):
+    # waves on days 10, 20 and 60-62; 14-day windows: the first two see each other
+    ev = [{"day": d, "actor": "brigade", "target": "home"} for d in range(0, 90, 3)]
+    ev += [{"day": d, "actor": "home", "target": "brigade", "mode": "aerial"} for d in (10, 20, 60, 61, 62)]
+    store, case = make_case(ev, 90)
+    rates = deterrence(store, case, windows=(14,), fit_model=False).rates.set_index("wave")
+    assert rates.loc[1, "overlaps_other_waves"] == [2]
+    assert rates.loc[2, "overlaps_other_waves"] == [1]
+    assert rates.loc[3, "overlaps_other_waves"] == []
+    assert (rates.loc[3, "days_before"], rates.loc[3, "days_after"]) == (14, 14)
+    assert rates.loc[3, "strikes"] == 3
