@@ -9,8 +9,14 @@ from pathlib import Path
 import pytest
 
 from redline.errors import ReadingError
-from redline.reading.devsets import (category_classes, evaluate_devset, load_pentacode,
-                                     load_petrarch, pentacode_class, score_labels)
+from redline.reading.devsets import (
+    category_classes,
+    evaluate_devset,
+    load_pentacode,
+    load_petrarch,
+    pentacode_class,
+    score_labels,
+)
 
 DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "text-dev"
 PENTACODE = DEV / "conflibert-cameo-pentacode-train.tsv"

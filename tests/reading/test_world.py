@@ -52,7 +52,7 @@ def test_world_codes_resolve_to_case_actors():
 def test_cameo_pattern_refines_a_verb():
     w = get_world()
     lemma, block, code, kind = w.verbs["agreed"]
-    toks = [norm(t) for t in "russia and ukraine agreed to a ceasefire".split()]
+    toks = [norm(t) for t in ["russia", "and", "ukraine", "agreed", "to", "a", "ceasefire"]]
     p = match_pattern(toks, 3, 4, block)
     assert p is not None and p.category == "AGREE"
     r = first("Russia and Ukraine agreed to a ceasefire.")

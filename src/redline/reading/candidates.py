@@ -39,6 +39,6 @@ class Candidate:
     cas_spans: dict[str, list[int]] = field(default_factory=dict)
     claimed: bool = False
     definite: bool = False
-    content_of: "Candidate | None" = None
+    content_of: Candidate | None = None
     drop: bool = False
     hedged: bool = False

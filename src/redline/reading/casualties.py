@@ -5,8 +5,15 @@ from __future__ import annotations
 from redline.reading.candidates import Candidate
 from redline.reading.lexicon import Lexicon
 from redline.reading.mentions import Sentence
-from redline.reading.roles import (BE, INJURE, KILL, _mention_at, _number_after_named, _number_near,
-                                   _subject)
+from redline.reading.roles import (
+    BE,
+    INJURE,
+    KILL,
+    _mention_at,
+    _number_after_named,
+    _number_near,
+    _subject,
+)
 
 __all__ = ["assign_casualties"]
 

@@ -18,12 +18,25 @@ from redline.reading.candidates import Candidate, DocumentState
 from redline.reading.casualties import assign_casualties
 from redline.reading.lexicon import STATEMENT_TYPES, Lexicon
 from redline.reading.mentions import Mention, Sentence
-from redline.reading.roles import (BE, CATEGORY_MODE, CONTENT_AS_ACTOR, HEDGES, PLACED, PRONOUNS,
-                                   RECIP_PREPS, _agent, _boundaries, _clause, _light_verb,
-                                   _mention_at, _premodifier, _subject)
+from redline.reading.roles import (
+    BE,
+    CATEGORY_MODE,
+    CONTENT_AS_ACTOR,
+    HEDGES,
+    PLACED,
+    PRONOUNS,
+    RECIP_PREPS,
+    _agent,
+    _boundaries,
+    _clause,
+    _light_verb,
+    _mention_at,
+    _premodifier,
+    _subject,
+)
 from redline.reading.sense import apply_sense_rules, factual_candidates
 
-__all__ = ["Candidate", "code_sentence", "DocumentState", "MAX_TOKENS"]
+__all__ = ["MAX_TOKENS", "Candidate", "DocumentState", "code_sentence"]
 
 MAX_TOKENS = 400  # work per sentence is bounded: longer sentences are cut
 

@@ -35,7 +35,7 @@ HEDGES = frozenset({"reportedly", "allegedly", "suspected", "reports", "reported
 KILL = frozenset({"killed", "kill", "kills", "killing", "dead", "died", "die", "dies", "deaths",
                   "death", "fatalities", "slain", "lives"})
 INJURE = frozenset({"injured", "injure", "injuring", "injures", "injuries", "wounded", "wounding",
-                    "wounds", "hurt", "wounding", "casualties"})
+                    "wounds", "hurt", "casualties"})
 NUM_HEDGE = frozenset({"at", "least", "about", "some", "around", "nearly", "more", "than", "over",
                        "up", "to", "an", "estimated", "approximately", "almost", "roughly",
                        "another", "at least"})
@@ -128,8 +128,7 @@ def _agent(s: Sentence, end: int) -> Mention | None:
             m = _mention_at(s.actors, j + 1) or _mention_at(s.actors, j + 2)
             return m
         if s.lower[j] not in BE | {"carried", "out", "launched", "conducted", "claimed",
-                                   "reportedly", "allegedly", "apparently", "allegedly",
-                                   "executed", "staged", "mounted", "ordered"}:
+                                   "reportedly", "allegedly", "apparently", "executed", "staged", "mounted", "ordered"}:
             return None
     return None
 

@@ -14,7 +14,7 @@ from redline.reading.lexicon import Lexicon
 from redline.reading.mentions import Sentence
 from redline.reading.roles import MODALS, _is_noun
 
-__all__ = ["factual_candidates", "apply_sense_rules"]
+__all__ = ["apply_sense_rules", "factual_candidates"]
 
 NEG = frozenset({"not", "n't", "never", "no", "without", "nor", "failed", "fails", "fail",
                  "failing", "unable"})
