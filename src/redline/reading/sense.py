@@ -24,7 +24,8 @@ REFUSAL = frozenset({"not", "n't", "never"})
 INTENT_MODALS = frozenset({"will", "shall", "'ll"})
 INTENT_BEFORE_TO = frozenset({"ready", "willing", "prepared", "committed", "determined", "plans",
                               "planned", "intends", "intended", "pledged", "promised", "offered",
-                              "agreed", "agrees", "decided", "expected", "set", "due", "going"})
+                              "agreed", "agrees", "decided", "expected", "set", "due", "going",
+                              "scheduled", "wants", "want", "wanted"})
 # verbs after which "to <verb>" reports an act that took place (or was tried)
 REAL_BEFORE_TO = frozenset({"attempted", "tried", "began", "started", "moved", "managed",
                             "continued", "resumed", "proceeded", "went", "voted", "decided"})
@@ -82,7 +83,9 @@ def factual_candidates(s: Sentence, lex: Lexicon, bounds: list[int], modes: set[
                 window[-1] == "to" and len(window) > 1 and window[-2] in INTENT_BEFORE_TO)
             if intent and not reported and not real:
                 # a stated intention: to cooperate is AGREE, to use force is THREATEN
-                if info.category in COOPERATIVE:
+                if info.category == "CONSULT":
+                    pass  # a planned meeting is coded as the meeting (CAMEO 04)
+                elif info.category in COOPERATIVE:
                     c.category = "AGREE"
                 elif info.category in ("ASSAULT", "COERCE", "SANCTION"):
                     c.category = "THREATEN"
