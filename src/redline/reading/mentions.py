@@ -222,6 +222,41 @@ def _world_mentions(text: str, idx: list[int], toks: list[str], lower: list[str]
     return out
 
 
+_AUX_BEFORE = frozenset({"has", "have", "had", "was", "is", "will", "would", "also", "has been",
+                         "reportedly", "on", "then"})
+_NOT_NAMES = frozenset({"The", "A", "An", "In", "On", "At", "After", "Before", "When", "Meanwhile",
+                        "However", "But", "And", "Yesterday", "Today", "Earlier", "Later", "It",
+                        "He", "She", "They", "We", "This", "That", "These", "Those", "There"})
+
+
+def _name_fallbacks(toks: list[str], actor_ms: list[Mention], place_ms: list[Mention],
+                    trig_ms: list[Mention]) -> None:
+    """Names no table knows: a title runs on into the name after it ("General Qamar
+    Bajwa": GOV... the title's code), and a capitalised name that opens the sentence
+    right before its verb is a raw actor without a code ("Atambayev has pushed")."""
+    n = len(toks)
+    starts = {m.start for m in actor_ms} | {m.start for m in place_ms}
+    for m in actor_ms:
+        if "agent" in m.flags and toks[m.start][:1].isupper():
+            j = m.end
+            while j < n and toks[j][:1].isupper() and toks[j].isalpha() and j not in starts:
+                j += 1
+            if j > m.end:
+                m.end, m.text, m.named = j, " ".join(toks[m.start:j]), True
+    if not trig_ms or any(a.start < trig_ms[0].start for a in actor_ms):
+        return
+    k = trig_ms[0].start
+    while k > 0 and toks[k - 1].lower() in _AUX_BEFORE:
+        k -= 1
+    j = k
+    while j > 0 and toks[j - 1][:1].isupper() and (toks[j - 1].isalpha() or "-" in toks[j - 1]):
+        j -= 1
+    if j < k and (j == 0 or (j == 1 and toks[0] == "The")) and toks[j] not in _NOT_NAMES \
+            and not any(p.start < k and j < p.end for p in place_ms):
+        actor_ms.append(Mention("actor", j, k, " ".join(toks[j:k]), None, named=True,
+                                flags={"world", "unknown"}))
+
+
 def _iso3() -> dict[str, str]:
     from redline.reading.world import get_world
 
@@ -374,6 +409,7 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
         if r and not any(s <= r[0] and r[1] <= e for s, e in blocked):
             num_ms.append(Mention("number", r[0], r[1], text[n.start:n.end], n.value))
 
+    _name_fallbacks(toks, actor_ms, place_ms, trig_ms)
     for lst in (actor_ms, place_ms, trig_ms):
         lst.sort(key=lambda m: m.start)
     return Sentence(text, offset, index, toks, lower, idx, trig_ms, actor_ms, place_ms,
