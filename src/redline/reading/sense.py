@@ -99,8 +99,9 @@ def factual_candidates(s: Sentence, lex: Lexicon, bounds: list[int], modes: set[
                 w in NOT_ATTACKED for w in s.lower[t.end:min(n, t.end + 4)]):
             continue  # "launched an investigation", "fired the minister", "hit by a crisis"
         req = lex.requires_object.get(info.category)
-        if req is not None and req and info.block is None:  # CAMEO forms passed their patterns
-            after = s.lower[t.end:min(n, t.end + 5)]
+        if req is not None and req and info.block is None and info.lemma not in lex.no_object_needed \
+                and not (noun and info.category == "AID"):  # CAMEO forms passed their patterns
+            after = s.lower[t.end:min(n, t.end + 7)]
             if not any(w.rstrip("s") in req or w in req for w in after) and not (
                     info.category in ("SUPPORT", "RETREAT")
                     and any(t.end <= a.start < t.end + 4 and "agent" not in a.flags for a in s.actors)):
