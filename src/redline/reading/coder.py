@@ -195,6 +195,9 @@ def code_sentence(s: Sentence, lex: Lexicon, state: DocumentState) -> list[Candi
         if c.claimed and c.actor is not None:
             c.explicit_actor = True
     for c in cands:
+        if c.category == "ASSAULT" and c.actor is None and c.noun \
+                and _background(s, bounds, c.trigger.start) and c.killed is None:
+            c.drop = True  # "sought refuge after violence erupted": background, no attacker
         if c.actor is None and c.recipient is None and c.recipient_id is None and (
                 c.category != "ASSAULT" or (c.place is None and not s.dates and c.killed is None
                                             and c.injured is None)):

@@ -34,7 +34,13 @@ NOT_ATTACKED = frozenset({"investigation", "investigations", "inquiry", "probe",
                           "program", "programme", "initiative", "website", "satellite", "plan",
                           "bid", "review", "study", "fundraiser", "minister", "official", "coach",
                           "employee", "staff", "workers", "manager", "crisis", "record", "market",
-                          "talks", "dialogue", "process", "product", "service", "app", "drive"})
+                          "talks", "dialogue", "process", "product", "service", "app", "drive",
+                          "mediation", "effort", "legal", "lawsuit", "case", "reform",
+                          "consultation", "consultations", "vaccination", "rescue"})
+# nouns of sympathy and worry: an attack named after them is what a statement is
+# about ("expressed condolences to the families of those killed in the attack")
+SYMPATHY = frozenset({"condolences", "condolence", "sympathy", "sympathies", "respects", "grief",
+                      "regret", "solidarity", "concern", "concerns", "sorrow", "tribute"})
 # words before an event noun that make it a prospect, not a fact
 UNREAL = frozenset({"considering", "considers", "considered", "weighing", "mulling", "possible",
                     "potential", "proposed", "planned", "threatened", "prospect", "risk",
@@ -111,7 +117,8 @@ def factual_candidates(s: Sentence, lex: Lexicon, bounds: list[int], modes: set[
 
 
 def apply_sense_rules(s: Sentence, lex: Lexicon, cands: list[Candidate]) -> list[Candidate]:
-    """Disasters and accidents are no attacks; a labour strike is a PROTEST."""
+    """Disasters and accidents are no attacks, nor are attacks named as the subject
+    of sympathy or concern; a labour strike is a PROTEST."""
     n = len(s.lower)
     words = set(s.lower)
     if words & lex.disaster_words:
@@ -119,6 +126,9 @@ def apply_sense_rules(s: Sentence, lex: Lexicon, cands: list[Candidate]) -> list
         d = min(j for j, w in enumerate(s.lower) if w in lex.disaster_words)
         cands = [c for c in cands if c.category != "ASSAULT" or any(
             a.named and a.end <= min(d, c.trigger.start) for a in s.actors)]
+    sym = [j for j, w in enumerate(s.lower) if w in SYMPATHY]
+    if sym:
+        cands = [c for c in cands if c.category != "ASSAULT" or c.trigger.start < sym[0]]
     if words & lex.labour_words or any(s.lower[j:j + 2] == ["on", "strike"] for j in range(n - 1)):
         for c in cands:
             if c.category == "ASSAULT" and c.info.lemma == "strike" and not s.modes:
