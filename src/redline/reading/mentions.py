@@ -222,8 +222,8 @@ def _world_mentions(text: str, idx: list[int], toks: list[str], lower: list[str]
     return out
 
 
-_AUX_BEFORE = frozenset({"has", "have", "had", "was", "is", "will", "would", "also", "has been",
-                         "reportedly", "on", "then"})
+_AUX_BEFORE = frozenset({"has", "have", "had", "was", "is", "will", "would", "also", "reportedly",
+                         "then", "not", "n't", "never", "did", "does", "do", "could", "can"})
 _NOT_NAMES = frozenset({"The", "A", "An", "In", "On", "At", "After", "Before", "When", "Meanwhile",
                         "However", "But", "And", "Yesterday", "Today", "Earlier", "Later", "It",
                         "He", "She", "They", "We", "This", "That", "These", "Those", "There"})
