@@ -52,7 +52,7 @@ def test_world_codes_resolve_to_case_actors():
 def test_cameo_pattern_refines_a_verb():
     w = get_world()
     lemma, block, code, kind = w.verbs["agreed"]
-    toks = [norm(t) for t in "russia and ukraine agreed to a ceasefire".split()]
+    toks = [norm(t) for t in ["russia", "and", "ukraine", "agreed", "to", "a", "ceasefire"]]
     p = match_pattern(toks, 3, 4, block)
     assert p is not None and p.category == "AGREE"
     r = first("Russia and Ukraine agreed to a ceasefire.")
@@ -92,3 +92,15 @@ def test_real_infinitive_and_possessive_pronoun_actor():
 
 def test_modal_is_no_act():
     assert read_text("Iraqi troops could attack the town.") == []
+
+
+def test_protesters_acts_and_month_names():
+    r = first("On 5 March 2021, protesters gathered in Yangon to demand the release of Aung San Suu Kyi.")
+    assert r.event_type == "PROTEST" and r.trigger == "gathered" and r.actor_code == "OPP"
+    assert [x.event_type for x in read_text("Rioters burned tyres and blocked roads in Nairobi.")] == ["PROTEST"]
+
+
+def test_generic_case_phrase_qualified_by_another_name_is_not_the_case_actor():
+    r = first("Suspected Fulani militia killed 12 villagers in Plateau state.")
+    assert r.event_type == "ASSAULT" and r.actor != "iran_backed_militias" and r.actor_code == "UAF"
+    assert first("Iraqi militias attacked US forces.").actor == "iran_backed_militias"

@@ -27,16 +27,26 @@ be missed: the table also gives the scores over classes 1-4.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
 from redline.errors import ReadingError
 
-__all__ = ["LabelledSentence", "load_pentacode", "load_petrarch", "load_devset", "score_labels",
-           "evaluate_devset", "pentacode_class", "category_classes", "DEVSET_FORMATS"]
+__all__ = [
+    "DEVSET_FORMATS",
+    "LabelledSentence",
+    "category_classes",
+    "evaluate_devset",
+    "load_devset",
+    "load_pentacode",
+    "load_petrarch",
+    "pentacode_class",
+    "score_labels",
+]
 
 DEVSET_FORMATS = ("pentacode", "petrarch")
 
@@ -106,9 +116,9 @@ def load_pentacode(path: str | Path) -> list[LabelledSentence]:
     return out
 
 
-_SENT = re.compile(r"<Sentence\b([^>]*)/?>(.*?)(?=<Sentence\b|</Sentences>|\Z)", re.S)
+_SENT = re.compile(r"<Sentence\b([^>]*)/?>(.*?)(?=<Sentence\b|</Sentences>|\Z)", re.DOTALL)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
-_TEXT = re.compile(r"<Text>(.*?)</Text>", re.S)
+_TEXT = re.compile(r"<Text>(.*?)</Text>", re.DOTALL)
 _CODING = re.compile(r"<EventCoding\b([^>]*)/?>")
 
 

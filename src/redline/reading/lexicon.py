@@ -113,6 +113,7 @@ class Lexicon:
     actor_kind: dict[str, str]
     actor_names: dict[str, str]
     only_as_noun: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    no_object_needed: frozenset[str] = field(default_factory=frozenset)  # lemmas exempt from requires_object
     ignore_matcher: Any = None
     world_matcher: Any = None
     world_lookup: dict[str, tuple[str, str]] = field(default_factory=dict)  # phrase -> (code, kind)
@@ -254,6 +255,7 @@ def build_lexicon(case: Any) -> Lexicon:
         actor_names=actor_names,
         only_as_noun=frozenset(only),
         world_matcher=world_m,
+        no_object_needed=frozenset(str(w).lower() for w in trig.get("no_object_needed", []) or []),
         discard_finder=PhraseFinder({p: True for p in _discards(trig)}),
         disaster_words=frozenset(str(w).lower() for w in trig.get("disasters", []) or []),
         labour_words=frozenset(str(w).lower() for w in trig.get("labour", []) or []),

@@ -222,6 +222,64 @@ def _world_mentions(text: str, idx: list[int], toks: list[str], lower: list[str]
     return out
 
 
+_AUX_BEFORE = frozenset({"has", "have", "had", "was", "is", "will", "would", "also", "reportedly",
+                         "then", "not", "n't", "never", "did", "does", "do", "could", "can"})
+_NOT_NAMES = frozenset({"The", "A", "An", "In", "On", "At", "After", "Before", "When", "Meanwhile",
+                        "However", "But", "And", "Yesterday", "Today", "Earlier", "Later", "It",
+                        "He", "She", "They", "We", "This", "That", "These", "Those", "There"})
+
+
+def _name_fallbacks(toks: list[str], actor_ms: list[Mention], place_ms: list[Mention],
+                    trig_ms: list[Mention]) -> None:
+    """Names no table knows: a title runs on into the name after it ("General Qamar
+    Bajwa": GOV... the title's code), and a capitalised name that opens the sentence
+    right before its verb is a raw actor without a code ("Atambayev has pushed")."""
+    n = len(toks)
+    starts = {m.start for m in actor_ms} | {m.start for m in place_ms}
+    for m in actor_ms:
+        if "agent" in m.flags and toks[m.start][:1].isupper():
+            j = m.end
+            while j < n and toks[j][:1].isupper() and toks[j].isalpha() and j not in starts:
+                j += 1
+            if j > m.end:
+                m.end, m.text, m.named = j, " ".join(toks[m.start:j]), True
+    if not trig_ms or any(a.start < trig_ms[0].start for a in actor_ms):
+        return
+    k = trig_ms[0].start
+    while k > 0 and toks[k - 1].lower() in _AUX_BEFORE:
+        k -= 1
+    j = k
+    while j > 0 and toks[j - 1][:1].isupper() and (toks[j - 1].isalpha() or "-" in toks[j - 1]):
+        j -= 1
+    if j < k and (j == 0 or (j == 1 and toks[0] == "The")) and toks[j] not in _NOT_NAMES \
+            and not any(p.start < k and j < p.end for p in place_ms):
+        actor_ms.append(Mention("actor", j, k, " ".join(toks[j:k]), None, named=True,
+                                flags={"world", "unknown"}))
+
+
+# what protesters do that is a protest only because they do it
+_PROTEST_ACTS = {"gathered": "gather", "gather": "gather", "assembled": "assemble",
+                 "rallied": "rally", "burned": "burn", "burnt": "burn", "blocked": "block",
+                 "chanted": "chant", "converged": "converge", "stormed": "storm",
+                 "occupied": "occupy", "barricaded": "barricade", "camped": "camp"}
+_PROTEST_AGENTS = frozenset({"protesters", "protestors", "demonstrators", "rioters", "marchers",
+                             "activists", "supporters", "crowds", "crowd", "mob", "strikers"})
+
+
+def _protest_acts(toks: list[str], lower: list[str], trig_ms: list[Mention],
+                  lex: Lexicon) -> list[Mention]:
+    """"Protesters gathered", "rioters burned tyres": a PROTEST when protesters act."""
+    out = []
+    taken = {i for m in trig_ms if m.value[0].block is None for i in range(m.start, m.end)}
+    for i, w in enumerate(lower):
+        lemma = _PROTEST_ACTS.get(w)
+        if lemma and i not in taken and any(lower[j] in _PROTEST_AGENTS for j in range(max(0, i - 4), i)):
+            out.append(Mention("trigger", i, i + 1, toks[i],
+                               [TriggerInfo("PROTEST", "v", lemma, None, "ed")]))
+            break
+    return out
+
+
 def _iso3() -> dict[str, str]:
     from redline.reading.world import get_world
 
@@ -278,6 +336,12 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
             continue
         # "Iran-backed" without a head noun is a modifier, not Iran
         if sp.end + 1 < len(lower) and lower[sp.end] == "-" and lower[sp.end + 1] in SPONSOR_LINK:
+            continue
+        # "Fulani militia": a generic case phrase qualified by a name the case does not
+        # know is someone else's (the world tables type it)
+        if not named and sp.start > 1 and toks[sp.start - 1][:1].isupper() \
+                and toks[sp.start - 1].lower() not in lex.actor_phrases \
+                and toks[sp.start - 1] not in lex.actor_phrases:
             continue
         actor_ms.append(Mention("actor", sp.start, sp.end, sp.text, aid, named=named))
     # "the government" -> the government of the country the sentence names
@@ -339,12 +403,19 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
             continue
         if any(s <= sp.start and sp.end <= e for s, e in ignored):
             continue
+        if sp.text == "March" and (sp.start > 0 or (sp.end < len(toks) and toks[sp.end][:1].isdigit())):
+            continue  # the month, not a march ("last March", "On 5 March 2021")
         infos: list[TriggerInfo] = lex.triggers.get(sp.text.lower(), [])
         if norms is None:
             norms = [norm(w) for w in lower]
         infos = _refine(infos, lower, norms, sp.start, sp.end, actor_ends)
         if infos:
             trig_ms.append(Mention("trigger", sp.start, sp.end, sp.text, infos))
+
+    protest = _protest_acts(toks, lower, trig_ms, lex)
+    if protest:  # protesters' acts win over a CAMEO default ("gathered": CONSULT)
+        trig_ms = [m for m in trig_ms if not any(m.start < p.end and p.start < m.end for p in protest)]
+        trig_ms.extend(protest)
 
     # a CAMEO verb whose pattern reached an event noun the hand lexicon knows
     # ("imposed sanctions") leaves the event to that noun
@@ -374,6 +445,7 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
         if r and not any(s <= r[0] and r[1] <= e for s, e in blocked):
             num_ms.append(Mention("number", r[0], r[1], text[n.start:n.end], n.value))
 
+    _name_fallbacks(toks, actor_ms, place_ms, trig_ms)
     for lst in (actor_ms, place_ms, trig_ms):
         lst.sort(key=lambda m: m.start)
     return Sentence(text, offset, index, toks, lower, idx, trig_ms, actor_ms, place_ms,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["CameoPattern", "WorldTables", "get_world", "plover_of", "match_pattern", "norm"]
+__all__ = ["CameoPattern", "WorldTables", "get_world", "match_pattern", "norm", "plover_of"]
 
 
 @dataclass(frozen=True)
