@@ -34,6 +34,7 @@ from redline.data.case import Case, load_case
 from redline.data.filters import EventFilter
 from redline.errors import RedlineError, ReportError
 from redline.reports import charts, judgments as J, sections
+from redline.reports.glossary import entries as glossary_entries
 from redline.reports.sources import RELIABILITY_NOTE, SourceList, case_grades
 
 __all__ = ["BriefResults", "Brief", "compute_results", "build_brief", "write_brief",
@@ -356,6 +357,7 @@ def build_brief(res: BriefResults, title: str | None = None) -> Brief:
     ctx["links"] = src.links
     ctx["sources"] = src.sources
     ctx["reliability_note"] = RELIABILITY_NOTE
+    ctx["glossary"] = glossary_entries()
     ctx["font_css"] = _font_css()
     ctx["timings"] = res.timings
     html = _env().get_template("brief.html.j2").render(**ctx)
