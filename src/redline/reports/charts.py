@@ -133,7 +133,7 @@ def timeline_spec(daily: Sequence[dict], labels: dict[str, str], key_events: Seq
             layers.append({"data": {"values": list(waves)},
                            "mark": {"type": "rect", "color": STRIKE, "opacity": 0.13},
                            "encoding": {"x": {**x, "field": "start"}, "x2": {"field": "end"}}})
-        layers.append({"name": "days", "data": {"values": rows},
+        layers.append({"data": {"values": rows},
                        "mark": {"type": "rect", "color": colours[i]},
                        "encoding": {"x": x, "x2": {"field": "end"},
                                     "y": {"field": "count", "type": "quantitative",
