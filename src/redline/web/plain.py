@@ -28,7 +28,7 @@ def method_words(basis: str | None) -> str:
     text = _CALLS.sub("", basis)
     for word, plain in _WORDS.items():
         text = re.sub(rf"\b{re.escape(word)}\b\s*", (plain + " ") if plain else "", text)
-    return " ".join(text.replace(" ,", ",").split()).strip(" ;,:")
+    return " ".join(text.replace(" ,", ",").replace(" ;", ";").split()).strip(" ;,:")
 
 
 def readable_id(event_id: str) -> str:
