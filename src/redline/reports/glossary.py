@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-__all__ = ["Term", "TERMS", "term_link", "markdown", "entries"]
+__all__ = ["TERMS", "Term", "entries", "markdown", "term_link"]
 
 
 @dataclass(frozen=True)
