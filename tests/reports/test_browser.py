@@ -32,10 +32,21 @@ def _playwright():
     return sync_playwright
 
 
+def _loop_running() -> bool:
+    import asyncio
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def test_brief_renders_without_console_errors_or_requests(brief_file, tmp_path):
     SCREENS.mkdir(parents=True, exist_ok=True)
     sp = _playwright()
-    if sp is None:
+    if sp is None or _loop_running():
+        # Without playwright, or when another test of the session (the web app's browser
+        # fixture) holds the sync API's loop: chromium's own command line.
         _check_with_cli(brief_file, tmp_path)
         return
     with sp() as p:
@@ -81,3 +92,28 @@ def _check_with_cli(brief_file: Path, tmp_path: Path) -> None:
         assert not console, console
         assert (SCREENS / shot).exists()
     shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+
+
+def test_the_pdf_is_short_well_paginated_and_says_nothing_about_hovering(brief, tmp_path):
+    """The printed brief: about 23 pages (it was 35), no near-empty page in the body, no
+    screen-only words ("hover"), folded citations stay folded; pages rendered with pdftoppm
+    for a person to look at (``out/brief-screens/pdf-*.png``)."""
+    pypdf = pytest.importorskip("pypdf")
+    path = brief.write_pdf(tmp_path / "brief.pdf")
+    reader = pypdf.PdfReader(str(path))
+    pages = [p.extract_text() or "" for p in reader.pages]
+    assert len(pages) <= 26, len(pages)
+    text = "\n".join(pages)
+    assert "hover" not in text.lower()
+    assert "\ndetails\n" not in text and not text.rstrip().endswith("details")
+    # A page holding only a heading (or a few words) wastes a sheet: every page but the
+    # last carries real content.
+    words = [len(p.split()) for p in pages[:-1]]
+    assert min(words) >= 40, words
+    if shutil.which("pdftoppm"):
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        for old in SCREENS.glob("pdf-*.png"):
+            old.unlink()
+        subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(SCREENS / "pdf")],
+                       check=True, timeout=120)
+        assert len(list(SCREENS.glob("pdf-*.png"))) == len(pages)

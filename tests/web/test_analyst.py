@@ -136,3 +136,20 @@ def test_no_internal_names_in_what_a_reader_sees(client, path):
     for pat in INTERNAL:
         found = pat.findall(text)
         assert not found, (path, pat.pattern, found[:5])
+
+
+def test_the_glossary_page_docs_and_links_agree(client):
+    from pathlib import Path
+
+    from redline.reports.glossary import TERMS, markdown
+    docs = Path(__file__).resolve().parents[2] / "docs" / "glossary.md"
+    assert docs.read_text(encoding="utf-8") == markdown(), \
+        "docs/glossary.md is stale: python -m redline.reports.glossary > docs/glossary.md"
+    page = client.get("/glossary.json").json()
+    assert {t["key"] for t in page["terms"]} == set(TERMS)
+    # Every term a page links to is on the glossary page (no dangling anchors).
+    linked = set()
+    for path in ("/dynamics", "/options", "", "/actors"):
+        linked |= set(re.findall(r'href="/glossary#([a-z-]+)"', client.get(C + path).text))
+    assert linked and linked <= set(TERMS), linked - set(TERMS)
+    assert {"branching-ratio", "softplus", "skill", "p-value", "interval"} <= linked

@@ -167,6 +167,11 @@ def test_timeline_bars_are_a_day_wide_with_whole_ticks_and_apart_markers(page):
     per_day = panel["width"] / (max(days) - min(days)).days
     g = _chart_geometry(page, "#timeline-spec")
     assert g["bars"], "no bars drawn"
+    # One bar per day with events in each panel: each panel draws its own stream's data.
+    with_events = sum(1 for p in spec["vconcat"] for layer in p.get("layer", [])
+                      if layer["mark"]["type"] == "rect" and "y" in layer.get("encoding", {})
+                      for r in layer["data"]["values"] if r["count"] > 0)
+    assert len(g["bars"]) == with_events, (len(g["bars"]), with_events)
     # A day's bar is no wider than a day (plus anti-aliasing), so empty days stay visible.
     assert max(g["bars"]) <= per_day + 0.6, (max(g["bars"]), per_day)
     for labels in g["axes"]:

@@ -8,13 +8,13 @@ so no query is assembled in the web layer.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
 from redline.data.filters import EventFilter
 
-__all__ = ["events_per_day", "event_columns"]
+__all__ = ["event_columns", "events_per_day"]
 
 
 def events_per_day(store, filt: EventFilter) -> pd.DataFrame:

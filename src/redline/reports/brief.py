@@ -35,6 +35,7 @@ from redline.diagnostics import Diagnostics
 from redline.errors import RedlineError, ReportError
 from redline.reports import charts, sections
 from redline.reports import judgments as J
+from redline.reports.glossary import entries as glossary_entries
 from redline.reports.sources import RELIABILITY_NOTE, SourceList, case_grades
 
 __all__ = ["BriefResults", "Brief", "compute_results", "build_brief", "write_brief",
@@ -372,6 +373,7 @@ def build_brief(res: BriefResults, title: str | None = None) -> Brief:
     ctx["links"] = src.links
     ctx["sources"] = src.sources
     ctx["reliability_note"] = RELIABILITY_NOTE
+    ctx["glossary"] = glossary_entries()
     ctx["font_css"] = _font_css()
     ctx["timings"] = res.timings
     html = _env().get_template("brief.html.j2").render(**ctx)

@@ -133,7 +133,7 @@ def timeline_spec(daily: Sequence[dict], labels: dict[str, str], key_events: Seq
             layers.append({"data": {"values": list(waves)},
                            "mark": {"type": "rect", "color": STRIKE, "opacity": 0.13},
                            "encoding": {"x": {**x, "field": "start"}, "x2": {"field": "end"}}})
-        layers.append({"name": "days", "data": {"values": rows},
+        layers.append({"data": {"values": rows},
                        "mark": {"type": "rect", "color": colours[i]},
                        "encoding": {"x": x, "x2": {"field": "end"},
                                     "y": {"field": "count", "type": "quantitative",
@@ -535,8 +535,13 @@ def fan_spec(rows: Sequence[dict], stream_label: str, width: int = 220,
     for i, opt in enumerate(order):
         first_col, last_row = i % columns == 0, i + columns >= n
         xi = {**x, "title": x["title"] if last_row else None}
-        y_title = stream_label if first_col else None
-        lines = heads[opt] + [" "] * (n_lines - len(heads[opt]))  # same height for every heading
+        # The stream's name is the chart's caption; the axis says what is counted (a long
+        # stream label as an axis title is clipped at the panel's height).
+        y_title = (stream_label if len(stream_label) <= 24 else "cumulative events") \
+            if first_col else None
+        # Same height for every heading: pad with no-break spaces (Vega drops lines that are
+        # plain spaces, and panels with shorter headings then sit higher than their row).
+        lines = heads[opt] + ["\u00a0"] * (n_lines - len(heads[opt]))
         panels.append({
             "title": {"text": lines, "fontSize": 12, "fontWeight": "bold", "anchor": "start",
                       "limit": width + 40},

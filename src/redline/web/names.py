@@ -16,7 +16,7 @@ from typing import Any
 
 from redline.data.filters import EventFilter
 
-__all__ = ["Resolved", "resolve_names", "merge_stream", "suggest"]
+__all__ = ["Resolved", "merge_stream", "resolve_names", "suggest"]
 
 
 @dataclass(frozen=True)

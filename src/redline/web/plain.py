@@ -12,7 +12,7 @@ import re
 
 from markupsafe import Markup, escape
 
-__all__ = ["method_words", "linked_ids", "readable_id", "named", "case_names"]
+__all__ = ["case_names", "linked_ids", "method_words", "named", "readable_id"]
 
 _CALLS = re.compile(r"\b[a-z_][a-z0-9_]*\((?:[^()]|\([^()]*\))*\)(?:\s*:\s*)?")
 #: Internal words of method notes -> what they mean to a reader.
@@ -28,7 +28,7 @@ def method_words(basis: str | None) -> str:
     text = _CALLS.sub("", basis)
     for word, plain in _WORDS.items():
         text = re.sub(rf"\b{re.escape(word)}\b\s*", (plain + " ") if plain else "", text)
-    return " ".join(text.replace(" ,", ",").split()).strip(" ;,:")
+    return " ".join(text.replace(" ,", ",").replace(" ;", ";").split()).strip(" ;,:")
 
 
 def readable_id(event_id: str) -> str:

@@ -56,7 +56,7 @@ templates.env.globals["qs"] = _qs
 
 
 def _term(key: str, text: str | None = None):
-    from redline.web.glossary import term_link
+    from redline.reports.glossary import term_link
     return term_link(key, text)
 
 

@@ -18,12 +18,13 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from fastapi import HTTPException
 
-__all__ = ["Run", "RunBook", "MAX_WAITING", "KEEP_IN_MEMORY", "RUN_ID"]
+__all__ = ["KEEP_IN_MEMORY", "MAX_WAITING", "RUN_ID", "Run", "RunBook"]
 
 #: Runs that may wait while one runs; more are refused (429).
 MAX_WAITING = 3

@@ -86,7 +86,7 @@ def pdf_bytes(st, c, scenario: str | None) -> bytes:
     return st.cached(("brief-pdf", c.name, scenario), render, single=True)
 
 
-_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 
 @router.get("/cases/{case}/brief", summary="Read the brief in the app", tags=["options"],

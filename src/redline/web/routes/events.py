@@ -222,7 +222,8 @@ def timeline_spec_for(store, case, filt: EventFilter) -> dict:
     spec = timeline_spec(daily, {"events": "Events matching the filters, per day"}, keys, width=440)
     # The bar layer of the (only) panel carries the brush the page listens to.
     panel = spec["vconcat"][0]
-    bars = next(layer for layer in panel["layer"] if layer.get("name") == "days")
+    bars = next(layer for layer in panel["layer"]
+                if layer["mark"]["type"] == "rect" and "y" in layer.get("encoding", {}))
     bars["params"] = [{"name": "brush", "select": {"type": "interval", "encodings": ["x"]}}]
     # Key-event rules and numbers clutter a brush; keep the bars.
     panel["layer"] = [layer for layer in panel["layer"] if layer["mark"]["type"] not in ("rule", "text")]

@@ -13,7 +13,7 @@ router = APIRouter()
 @twin(router, "/glossary", summary="Glossary of the terms the app shows", tags=["home"])
 def glossary(request: Request):
     """Each term with its plain explanation (the same list as ``docs/glossary.md``)."""
-    from redline.web.glossary import TERMS
+    from redline.reports.glossary import TERMS
     terms = sorted(TERMS.values(), key=lambda t: t.name.lower())
     data = {"title": "Glossary",
             "terms": [{"key": t.key, "name": t.name, "plain": t.plain} for t in terms]}
