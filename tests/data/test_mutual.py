@@ -68,7 +68,7 @@ def _case(*stream_filters):
 def test_a_mutual_stream_counts_the_pair_whatever_its_order(store):
     case = _case(StreamFilter(name="a_b_fighting", actors=["A"], targets=["B"], mutual=True),
                  StreamFilter(name="b_on_a", actors=["B"], targets=["A"], mutual=False))
-    data = streams(store, case)
+    data = streams(store, case, scoped=False)  # raw ingests: no case owns them
     assert data.counts["a_b_fighting"].tolist() == [1, 2, 0]
     assert data.counts["b_on_a"].tolist() == [0, 0, 1]
     assert not data.diagnostics
@@ -77,7 +77,7 @@ def test_a_mutual_stream_counts_the_pair_whatever_its_order(store):
 def test_mirror_streams_over_mutual_events_get_a_diagnostic(store):
     case = _case(StreamFilter(name="a_on_b", actors=["A"], targets=["B"]),
                  StreamFilter(name="b_on_a", actors=["B"], targets=["A"]))
-    data = streams(store, case)
+    data = streams(store, case, scoped=False)  # raw ingests: no case owns them
     assert data.counts["a_on_b"].tolist() == [2, 2, 1]
     assert data.counts["b_on_a"].tolist() == [1, 2, 1]
     (d,) = list(data.diagnostics)

@@ -3,7 +3,7 @@
 A spy model records what it was fitted on and what it was given to forecast.
 The series counts days (``y[t] = t``) so the rows it saw name themselves; the
 covariate likewise, so the covariates handed to the forecast can be checked to
-be exactly those of the forecast days (observed covariates, as documented),
+be exactly those of the forecast days (held at the last day before the origin by default, or the observed ones when asked),
 while the fit saw none of them.
 """
 
@@ -49,12 +49,13 @@ def _series(n_days: int):
     return y, x
 
 
+@pytest.mark.parametrize("future", ["hold", "observed"])
 @pytest.mark.parametrize("origins", [None, [12, 20, 31]])
-def test_models_fit_only_on_days_before_each_origin(origins):
+def test_models_fit_only_on_days_before_each_origin(origins, future):
     Spy.log = []
     y, x = _series(40)
     res = rolling_origin(y, {"spy": Spy}, horizon=HORIZON, origins=origins, covariates=x,
-                         n_paths=10, reference="spy")
+                         n_paths=10, reference="spy", future_covariates=future)
     labels = pd.DatetimeIndex(res.scores["origin"].unique())
     rows = [y.index.get_loc(d) for d in labels]
     assert len(Spy.log) == len(rows) >= 3
@@ -63,9 +64,13 @@ def test_models_fit_only_on_days_before_each_origin(origins):
         np.testing.assert_array_equal(entry["y"][:, 0], np.arange(o))
         assert entry["index"][-1] == y.index[o - 1]
         np.testing.assert_array_equal(entry["x_fit"][:, 0], np.arange(o))
-        # the forecast was given the observed covariates of its own days only
         assert entry["horizon"] == HORIZON
-        np.testing.assert_array_equal(entry["x_forecast"][:, 0], np.arange(o, o + HORIZON))
+        if future == "observed":
+            # labelled conditional: the observed covariates of the forecast's own days only
+            np.testing.assert_array_equal(entry["x_forecast"][:, 0], np.arange(o, o + HORIZON))
+        else:
+            # the default knows only what the origin knew: the last day before it, held
+            np.testing.assert_array_equal(entry["x_forecast"][:, 0], np.full(HORIZON, o - 1))
 
 
 def test_scores_are_of_the_forecast_days():

@@ -145,6 +145,8 @@ def cannot_tell_section(res, withheld: list[dict[str, str]]) -> dict[str, Any]:
                 coarse.append(f"{row.coarse} of the {row.events} events of "
                               f"“{res.labels.get(row.stream, row.stream)}” ({100 * row.share:.0f}%)")
     names = {**{a.id: a.name for a in getattr(res.case, "actors", [])},
+             **{c.name: res.covariate_label(c.name) for c in getattr(res.case, "covariates", [])
+                if hasattr(res, "covariate_label")},
              **{k: f"“{v}”" for k, v in res.labels.items()}}
     pattern = re.compile(r"(?<![\w“])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
                          + r")(?![\w”])") if names else None
