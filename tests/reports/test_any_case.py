@@ -55,11 +55,13 @@ def test_guards_fire_and_their_judgments_are_withheld(any_brief):
     assert {"scenarios.identical_options", "scenarios.thin_normalisation",
             "scenarios.assumption_metric", "analysis.events_outside_window",
             "analysis.imprecise_dates"} <= codes
-    # paths exploded: the ranking rests on them, so it is withheld and said so
-    assert "scenarios.explosive_paths" in codes and r.ranking_withheld
-    assert not any(j.key.startswith("scenario.ranking") for j in any_brief.judgments)
+    # the raids stream has 4 events: the fit holds its couplings at zero and says so
+    # (explosive paths and the withheld ranking are checked in tests/scenarios)
+    assert res.diagnostics.has("fit.thin_stream", "northland_raids")
     sec = _text(any_brief.html[any_brief.html.index('<section id="cannot-tell"'):])
-    assert "Which option ranks first" in sec and "withheld" in sec
+    if "scenarios.explosive_paths" in codes:
+        assert r.ranking_withheld and "Which option ranks first" in sec and "withheld" in sec
+        assert not any(j.key.startswith("scenario.ranking") for j in any_brief.judgments)
     assert "3 more events of the case after 28 Jun 2031" in sec
     # every outcome: headline inside its interval, mean inside its interval
     for o in r.options:

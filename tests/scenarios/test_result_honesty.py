@@ -152,3 +152,28 @@ def test_any_summary_keeps_its_headline_and_mean_inside_their_intervals(n_b, per
     assert np.isfinite([out["mean"], out["headline"], lo, hi]).all()
     if prob:
         assert 0.0 <= lo <= hi <= 1.0
+
+
+def test_an_exploded_objective_of_the_deciding_actor_withholds_the_ranking():
+    from types import SimpleNamespace as NS
+
+    from redline.scenarios.result import scenario_guards
+    metric = NS(id="attacks", label="Attacks in 30 days", kind="count", stream="a")
+    ob = NS(id="fewer", label="Fewer attacks", metric="attacks", weight=0.7,
+            norm=NS(kind="range"))
+    spec = NS(metrics=[metric], actor="blue",
+              motives=[NS(actor="blue", objectives=[ob]), NS(actor="red", objectives=[])])
+    sm = NS(model=NS(diagnostics_=[]))
+    stable = {"unstable": False, "quantiles": {"q50": 4.0}, "mean": 4.0}
+    boom = {"unstable": True, "explosive_share": 0.01, "quantiles": {"q50": 5.0}, "mean": 5.2}
+    runs = {"a": {"values": {"attacks": np.array([1.0, 2.0])}},
+            "b": {"values": {"attacks": np.array([3.0, 2.0])}}}
+    d, withheld, _ = scenario_guards(spec, sm, runs, [{"id": "a", "outcomes": {"attacks": stable}},
+                                                      {"id": "b", "outcomes": {"attacks": boom}}])
+    assert d.has("scenarios.explosive_paths", "b") and not d.has("scenarios.explosive_paths", "a")
+    assert len(withheld) == 1 and "Attacks in 30 days" in withheld[0]
+    # the same explosion in a metric no deciding objective uses withholds nothing
+    ob.weight = 0.0
+    _, withheld, _ = scenario_guards(spec, sm, runs, [{"id": "a", "outcomes": {"attacks": stable}},
+                                                      {"id": "b", "outcomes": {"attacks": boom}}])
+    assert withheld == []

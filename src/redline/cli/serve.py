@@ -23,26 +23,31 @@ def _quietly(fn, *args) -> None:
         pass
 
 
-def _say_what_the_store_holds(store, cases: dict) -> None:
-    """One line per case: its events in the store, or how to add them."""
+def store_summary(store, cases: dict) -> list[str]:
+    """Lines saying what the store holds in all and for each case (through the one case
+    scope the CLI and the web app share), with the command that adds a case's events when
+    it has none.  A store file that does not exist yet holds nothing; it is not created."""
     from redline.data.filters import EventFilter, case_scope
-    from redline.errors import StoreError
-    path = getattr(store, "path", None)
-    if path is not None and not Path(str(path)).exists():
-        err_console.print(f"[yellow]the store {esc(str(path))} does not exist yet[/]: "
-                          "`redline ingest us-iran-proxies-2023` (or your files) fills it",
-                          highlight=False)
-        return
-    try:
-        total = store.count(EventFilter())
-        held = {name: store.count(EventFilter(**case_scope(name))) for name in cases}
-    except StoreError as exc:
-        err_console.print(f"[yellow]cannot read the store:[/] {esc(str(exc))}", highlight=False)
-        return
-    console.print(f"store {esc(str(path or store))}: {total:,} events")
-    for name, n in held.items():
-        hint = "" if n else f" (add them: redline ingest {name})"
-        console.print(f"  case {esc(name)}: {n:,} events{esc(hint)}", highlight=False)
+    from redline.errors import RedlineError
+    where = getattr(store, "path", store)
+    exists = where is store or Path(str(where)).exists()
+    ov = None
+    if exists:
+        try:
+            ov = store.overview()
+        except RedlineError:  # unreadable or empty: say it holds nothing
+            ov = None
+    if ov is None:
+        out = [f"store {esc(str(where))}: no events yet"]
+    else:
+        first, last = ov.get("first"), ov.get("last")
+        span = f", {str(first)[:10]} to {str(last)[:10]}" if ov.get("events") else ""
+        out = [f"store {esc(str(where))}: {ov.get('events', 0):,} events{span}"]
+    for name in cases:
+        n = 0 if ov is None else store.count(EventFilter(**case_scope(name)))
+        hint = "" if n else f" — add them with [bold]redline ingest {esc(name)}[/]"
+        out.append(f"  case {esc(name)}: {n:,} events{hint}")
+    return out
 
 
 @app.command()
@@ -76,7 +81,9 @@ def serve(
     for folder in case or []:
         c = load_case(folder)  # validates the folder; the app then knows it only by name
         cases[c.name] = c.folder
-    _say_what_the_store_holds(store, cases)
+    # Nothing is ingested unasked: say what the store holds, and how to add a case.
+    for line in store_summary(store, cases):
+        console.print(line, highlight=False, soft_wrap=True)
     web_app = create_app(store, cases=cases, allow_ingest=allow_ingest,
                          max_upload_bytes=max_upload_mb * 1024 * 1024,
                          host=None if host in LOOPBACK else host)

@@ -24,8 +24,8 @@ class Term:
 
 
 TERMS: dict[str, Term] = {t.key: t for t in [
-    Term("stream", "Stream", "A named selection of events, such as \"attacks on US forces by "
-         "Iran-backed groups\", counted day by day. The models work on these daily counts."),
+    Term("stream", "Stream", "A named selection of events, such as \"attacks by one armed group on "
+         "another side's forces\", counted day by day. The models work on these daily counts."),
     Term("events-per-day", "Events per day", "The average number of events of a stream on one "
          "day. 0.5 events per day is about one event every two days."),
     Term("interval", "95% interval", "The range the true value lies in with 95% confidence, "

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from redline.diagnostics import Diagnostics
+from redline.diagnostics import Diagnostic, Diagnostics
 from redline.scenarios.motives import MIN_HISTORY_EVENTS
 
 __all__ = ["ScenarioResult", "summarise_metric", "scenario_guards", "fatality_bounds", "score_interval",
@@ -226,6 +226,13 @@ class ScenarioResult:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     ranking_withheld: list[str] = field(default_factory=list)
     ranking_caveats: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # a result read back from its result.json carries its diagnostics as plain dicts
+        if not isinstance(self.diagnostics, Diagnostics):
+            self.diagnostics = Diagnostics(
+                d if not isinstance(d, dict) else Diagnostic.from_dict(d)
+                for d in self.diagnostics or [])
 
     @classmethod
     def build(cls, spec, sm, options, runs, scores, ranking, sensitivity, backtest, n_paths, seed,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from fastapi import APIRouter, Request
 
+from redline.web.plain import case_names, named
 from redline.web.respond import page, records
 from redline.web.routes._common import case_nav, twin, web
 
@@ -60,17 +61,18 @@ def model_section(st, case) -> dict:
     return {"settings": f.settings, "coupling": rows, "coupling_spec": spec, "streams": streams,
             "branching_ratio": float(m.branching_ratio_), "loglik": float(m.loglik_),
             "aic": float(m.aic_), "converged": bool(m.converged_),
-            "diagnostics": diagnostics_of(m, f)}
+            "diagnostics": diagnostics_of(m, f, names=case_names(f.case))}
 
 
-def diagnostics_of(*results) -> list[dict]:
-    """The diagnostics the results carry (``diagnostics`` or ``diagnostics_``), as dicts."""
+def diagnostics_of(*results, names: dict[str, str] | None = None) -> list[dict]:
+    """The diagnostics the results carry (``diagnostics`` or ``diagnostics_``), as dicts,
+    their messages with the case's ids written as its names."""
     out: list[dict] = []
     for r in results:
         d = getattr(r, "diagnostics_", None) or getattr(r, "diagnostics", None)
         if d:
             out.extend(d.to_list() if hasattr(d, "to_list") else list(d))
-    return out
+    return [{**d, "message": named(d["message"], names or {})} for d in out]
 
 
 def deterrence_rows(det, case_name: str) -> list[dict]:
@@ -126,7 +128,7 @@ def dynamics(request: Request, case: str):
                            "statements": [str(linked_ids(named(x, case_names(c)), c.name))
                                           for x in det.statements],
                            "rows": deterrence_rows(det, c.name), "model": det.model},
-            "diagnostics": diagnostics_of(res),
+            "diagnostics": diagnostics_of(res, names=case_names(c)),
             "labels": {s.name: s.label or s.name for s in c.streams}}
     return page(request, "dynamics.html", data)
 
