@@ -277,3 +277,15 @@ def test_pdf_has_the_same_section_headings(brief, tmp_path):
     for title in SECTION_IDS.values():
         assert title in outline
     np.testing.assert_equal(len(set(outline) & set(SECTION_IDS.values())), len(SECTION_IDS))
+
+
+def test_method_section_cites_the_cross_conflict_benchmark(brief):
+    import json
+    from importlib import resources
+    data = json.loads((resources.files("redline.models") / "benchmark_skill.json").read_text())
+    row = next(r for r in data["summary"] if r["model"] == "daily-hawkes" and r["horizon"] == 14)
+    i = brief.html.index('id="benchmark-skill"')
+    para = brief.html[i:brief.html.index("</p>", i)]
+    assert f"Across {row['n_units']} units" in para
+    assert f"on {100 * row['share_beating_poisson']:.0f}% of units" in para
+    assert "UCDP" in para and "CC BY 4.0" in para

@@ -492,6 +492,8 @@ def method_section(res, src: SourceList) -> dict[str, Any]:
                                "cites": src.markup(a.get("sources") or [], use=f"assumption {a['id']}")}
                               for a in res.scenario_result.assumptions]
         out["scenario_settings"] = res.scenario_result.settings
+    out["skill"] = benchmark_skill(res.fit.settings.get("model", "daily-hawkes")
+                                   if res.fit is not None else "daily-hawkes")
     return out
 
 
@@ -518,3 +520,14 @@ def _unit(unit: str, labels: dict[str, str]) -> str:
 def _breakable(ident: str) -> Markup:
     """An identifier that may wrap after its underscores (``<wbr>``), copied unchanged."""
     return Markup("_<wbr>").join(ident.split("_"))
+
+
+def benchmark_skill(model: str, horizon: int = 14) -> dict[str, Any] | None:
+    """The committed cross-conflict benchmark's headline for ``model`` (see
+    :func:`redline.models.benchmark.skill_statement`), or ``None`` when it has no row."""
+    from redline.errors import RedlineError
+    from redline.models.benchmark import skill_statement
+    try:
+        return skill_statement(model=model, horizon=horizon)
+    except (RedlineError, OSError, KeyError):
+        return None
