@@ -183,3 +183,17 @@ def test_unwritable_outputs_fail_before_any_work(cli, case_store, args, field):
 def test_negative_seed_is_refused(cli, case_store):
     r = cli("--store", str(case_store), "simulate", "after-tower-22", "--seed", "-1")
     assert r.exit_code != 0 and "--seed" in r.output
+
+
+@pytest.mark.parametrize("hidden, args, extra", [
+    ("spacy", ["read", "nothing.txt"], "read"),
+    ("fastapi", ["serve", "--no-warm"], "web"),
+])
+def test_a_missing_extra_names_its_install_line(tmp_path, hidden, args, extra):
+    # a module set to None in sys.modules is one Python cannot find: as if not installed
+    code = (f"import sys; sys.modules[{hidden!r}] = None; from redline.cli import main; "
+            f"sys.argv = ['redline', '--store', {str(tmp_path / 's.duckdb')!r}] + {args!r}; main()")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert f"pip install 'redline[{extra}]'" in proc.stderr.replace("\n", " ")

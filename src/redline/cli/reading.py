@@ -29,6 +29,9 @@ def read(
     """Code events from text: type, mode, actor, recipient, place, date, casualties, with provenance."""
     import pandas as pd
 
+    from redline.extras import require
+    require("read")  # spaCy and the HTML reader are the [read] extra
+
     from redline.reading import evaluate as run_evaluation
     from redline.reading import read_paths, records_to_events, to_frame, to_plover
 

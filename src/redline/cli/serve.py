@@ -64,6 +64,8 @@ def serve(
                               "at start."),
 ) -> None:
     """Start the local web app over the store (http://127.0.0.1:8000)."""
+    from redline.extras import require
+    require("web")  # FastAPI and uvicorn are the [web] extra
     import uvicorn
 
     from redline.data.case import builtin_cases, load_case

@@ -289,10 +289,9 @@ class Brief:
 
     def write_pdf(self, path: str | Path) -> Path:
         """The same brief as PDF (WeasyPrint)."""
-        try:
-            from weasyprint import HTML
-        except ImportError:
-            raise ReportError("writing PDF needs WeasyPrint", expected="pip install weasyprint") from None
+        from redline.extras import require
+        require("pdf")  # WeasyPrint is the [pdf] extra
+        from weasyprint import HTML
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         import logging
