@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redline.analysis import analyze_network as network
+from redline.analysis.network import network
 
 
 def _attacks(claims: list[str | None]) -> list[dict]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from scipy import stats
 
-from redline.analysis import analyze_network as network
+from redline.analysis.network import network
 
 
 def _attacks() -> list[dict]:

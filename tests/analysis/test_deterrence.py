@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from redline.analysis import analyze_deterrence as deterrence, rate_ratio_ci, strike_waves
+from redline.analysis.deterrence import deterrence, rate_ratio_ci, strike_waves
 from redline.errors import AnalysisError, UnknownStreamError
 
 EXTRA = """covariates:

@@ -59,7 +59,7 @@ def test_dispersion_is_zero_for_poisson_days_and_ignores_a_level_change():
 
 
 def test_holm_adjusted_p_sits_beside_the_raw_one(make_case):
-    from redline.analysis import analyze_deterrence
+    from redline.analysis.deterrence import deterrence as analyze_deterrence
     rng = np.random.default_rng(2)
     ev = [{"day": d, "actor": "brigade", "target": "home"} for d in range(150)
           for _ in range(rng.poisson(2.0 if d < 90 else 0.2))]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from redline.analysis import analyze_deterrence as deterrence
+from redline.analysis.deterrence import deterrence
 from redline.models import simulate_daily_paths
 
 N_DAYS = 500

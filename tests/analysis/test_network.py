@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redline.analysis import analyze_network as network, event_dyads
+from redline.analysis.network import event_dyads, network
 from redline.errors import UnknownStreamError
 
 

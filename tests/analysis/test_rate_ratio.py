@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from redline.analysis import analyze_deterrence as deterrence, rate_ratio_ci
+from redline.analysis.deterrence import deterrence, rate_ratio_ci
 
 
 def _exact_conditional_p(a: int, t_a: float, b: int, t_b: float) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from redline.analysis import analyze_reciprocity as reciprocity, reaction_test
+from redline.analysis.reciprocity import reaction_test, reciprocity
 from redline.errors import AnalysisError, UnknownStreamError
 
 

@@ -62,7 +62,7 @@ from redline.analysis.intervals import clopper_pearson
 from redline.data.case import Case
 from redline.errors import AnalysisError, RedlineError
 
-__all__ = ["analyze_deterrence", "DeterrenceResult", "deterrence", "strike_waves", "rate_ratio_ci", "wave_rates",
+__all__ = ["DeterrenceResult", "deterrence", "strike_waves", "rate_ratio_ci", "wave_rates",
            "DEFAULT_WINDOWS", "nb_rate_ratio", "daily_dispersion"]
 
 DEFAULT_WINDOWS = (7, 14, 28)
@@ -422,4 +422,3 @@ def _statements(res: DeterrenceResult, data: CaseEvents) -> list[str]:
 
 
 #: The same function under the name :mod:`redline.analysis` exports.
-analyze_deterrence = deterrence

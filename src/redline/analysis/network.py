@@ -62,7 +62,7 @@ from redline.analysis.intervals import clopper_pearson
 from redline.data.case import Case
 from redline.diagnostics import Diagnostics
 
-__all__ = ["analyze_network", "NetworkResult", "network", "actor_graph", "sponsor_chains", "embedding_chains",
+__all__ = ["NetworkResult", "network", "actor_graph", "sponsor_chains", "embedding_chains",
            "event_dyads", "deniability", "resolve_claimant"]
 
 _VIOLENT = ("ASSAULT", "COERCE")
@@ -357,4 +357,3 @@ def network(store, case: Case | str, attack: str | None = None, strike: str | No
 
 
 #: The same function under the name :mod:`redline.analysis` exports.
-analyze_network = network

@@ -42,7 +42,7 @@ from redline.analysis.escalation import _records, default_streams
 from redline.data.case import Case
 from redline.errors import AnalysisError
 
-__all__ = ["analyze_reciprocity", "ReciprocityResult", "reciprocity", "reaction_test", "default_pairs", "DEFAULT_KS"]
+__all__ = ["ReciprocityResult", "reciprocity", "reaction_test", "default_pairs", "DEFAULT_KS"]
 
 DEFAULT_KS = (1, 2, 3, 5, 7, 14, 21, 28)
 
@@ -265,4 +265,3 @@ def default_pairs(case: Case, attack: str | None = None,
 
 
 #: The same function under the name :mod:`redline.analysis` exports.
-analyze_reciprocity = reciprocity

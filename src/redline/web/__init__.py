@@ -14,13 +14,7 @@ JavaScript and CSS come from npm at build time: ``make web-assets``).
 
 from __future__ import annotations
 
-from typing import Any
+import lazy_loader as lazy
 
-__all__ = ["create_app"]
-
-
-def __getattr__(name: str) -> Any:
-    if name == "create_app":
-        from redline.web.app import create_app
-        return create_app
-    raise AttributeError(f"module 'redline.web' has no attribute {name!r}")
+# FastAPI loads with the app, not with the package.
+__getattr__, __dir__, __all__ = lazy.attach(__name__, submod_attrs={"app": ["create_app"]})
