@@ -67,8 +67,9 @@ does not report the phases it bounds.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -219,7 +220,7 @@ class CostPoisson(BaseCost):
         self._cs: np.ndarray | None = None
         self.signal: np.ndarray | None = None
 
-    def fit(self, signal: np.ndarray) -> "CostPoisson":
+    def fit(self, signal: np.ndarray) -> CostPoisson:
         self.signal = np.asarray(signal, float).reshape(len(signal), -1)
         y = self.signal[:, 0]
         self._cs = np.concatenate([[0.0], np.cumsum(y)])

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from redline.data.case import Case, load_case
-from redline.data.streams import StreamData, covariate_frame, streams as read_streams
+from redline.data.streams import StreamData, covariate_frame
+from redline.data.streams import streams as read_streams
 from redline.errors import InputError
 
 __all__ = [

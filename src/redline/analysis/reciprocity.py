@@ -31,8 +31,9 @@ independent trials (the p-value treats the shift, not the action, as the unit).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

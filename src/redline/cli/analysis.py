@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -36,18 +35,18 @@ def _interval(lo, hi, fmt="{:.2f}") -> str:
 @app.command()
 def analyze(
     case: str = typer.Argument(..., help="Case name or folder."),
-    attack: Optional[str] = typer.Option(None, help="Attack stream (default: the case's first model stream)."),
-    strike: Optional[str] = typer.Option(None, help="Response stream (default: the case's second model stream)."),
-    pair: Optional[list[str]] = typer.Option(None, "--pair", help="ACTION:REACTION streams to pair; repeat for more."),
+    attack: str | None = typer.Option(None, help="Attack stream (default: the case's first model stream)."),
+    strike: str | None = typer.Option(None, help="Response stream (default: the case's second model stream)."),
+    pair: list[str] | None = typer.Option(None, "--pair", help="ACTION:REACTION streams to pair; repeat for more."),
     window: int = typer.Option(14, "--reaction-window", help="Longest reaction lag, days."),
     windows: str = typer.Option("7,14,28", help="Window lengths around strike waves, days."),
     gap: int = typer.Option(3, help="Strikes at most this many days apart form one wave."),
-    start: Optional[str] = typer.Option(None, "--from", help="Analysis window start, YYYY-MM-DD (default: the case's)."),
-    end: Optional[str] = typer.Option(None, "--to", help="Analysis window end, YYYY-MM-DD."),
+    start: str | None = typer.Option(None, "--from", help="Analysis window start, YYYY-MM-DD (default: the case's)."),
+    end: str | None = typer.Option(None, "--to", help="Analysis window end, YYYY-MM-DD."),
     no_model: bool = typer.Option(False, "--no-model", help="Skip the Hawkes fit of the deterrence view."),
     seed: int = typer.Option(0, min=0, help="Random seed of the Monte Carlo tests."),
     as_json: bool = typer.Option(False, "--json", help="Print the whole result as one JSON object."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write every table as CSV, and analysis.json, into DIR."),
+    out: Path | None = typer.Option(None, "--out", help="Write every table as CSV, and analysis.json, into DIR."),
 ) -> None:
     """Escalation phases, action-reaction, deterrence around strike waves, and the actor network."""
     from redline.analysis.report import analyze as run

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -28,9 +27,9 @@ err_console = Console(stderr=True)
 
 @dataclass
 class Settings:
-    store: Optional[str] = None
-    engine: Optional[str] = None
-    spark_master: Optional[str] = None
+    store: str | None = None
+    engine: str | None = None
+    spark_master: str | None = None
 
 
 settings = Settings()
@@ -38,15 +37,15 @@ settings = Settings()
 
 @app.callback()
 def _global(
-    store: Optional[str] = typer.Option(
+    store: str | None = typer.Option(
         None, "--store",
         help="Event store: a DuckDB file, or a Parquet dataset folder or URI "
              "(default $REDLINE_STORE, else ./redline.duckdb)."),
-    engine: Optional[str] = typer.Option(
+    engine: str | None = typer.Option(
         None, "--engine",
         help="Query engine: duckdb (default) or spark (needs pip install 'redline[spark]'); "
              "or $REDLINE_ENGINE."),
-    spark_master: Optional[str] = typer.Option(
+    spark_master: str | None = typer.Option(
         None, "--spark-master", help="Spark master (local[2]) or Spark Connect address (sc://host:15002)."),
 ) -> None:
     settings.store = store

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -12,7 +11,7 @@ from redline.cli.app import app, console, store_for_case
 from redline.cli.options import writable_file
 
 
-def run_brief(case: str, scenario: Optional[str], output: Path, pdf: Optional[Path],
+def run_brief(case: str, scenario: str | None, output: Path, pdf: Path | None,
               paths: int, seed: int) -> Path:
     """Write the brief (shared by `redline brief` and `redline demo`); returns the HTML path."""
     from redline.reports.brief import write_brief
@@ -37,10 +36,10 @@ def run_brief(case: str, scenario: Optional[str], output: Path, pdf: Optional[Pa
 @app.command()
 def brief(
     case: str = typer.Argument(..., help="Case name or folder."),
-    scenario: Optional[str] = typer.Option(None, "--scenario", "-s",
+    scenario: str | None = typer.Option(None, "--scenario", "-s",
                                            help="Scenario file, or the name of one of the case's scenarios."),
     output: Path = typer.Option(Path("brief.html"), "--output", "-o", help="HTML file to write."),
-    pdf: Optional[Path] = typer.Option(None, "--pdf", help="Also write the brief as PDF (WeasyPrint)."),
+    pdf: Path | None = typer.Option(None, "--pdf", help="Also write the brief as PDF (WeasyPrint)."),
     paths: int = typer.Option(10_000, "--paths", help="Monte Carlo paths per scenario option."),
     seed: int = typer.Option(1, min=0, help="Random seed."),
 ) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape as esc
@@ -22,11 +21,11 @@ INIT_FORMATS = "csv or parquet (with --columns), redline, acled, gdelt, icews, p
 def init(
     source: Path = typer.Argument(..., help="The file with your events."),
     folder: Path = typer.Argument(..., help="The case folder to create."),
-    columns: Optional[Path] = typer.Option(
+    columns: Path | None = typer.Option(
         None, "--columns", metavar="MAP.yaml",
         help="Map of your columns and values to redline's (see docs/cases.md)."),
-    name: Optional[str] = typer.Option(None, "--name", help="Case name (default: the folder's name)."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f",
+    name: str | None = typer.Option(None, "--name", help="Case name (default: the folder's name)."),
+    fmt: str | None = typer.Option(None, "--format", "-f",
                                       help=f"{INIT_FORMATS}; wins over the map's format:."),
     force: bool = typer.Option(False, "--force", help="Overwrite a case.yaml already there."),
 ) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape as esc
@@ -40,12 +39,12 @@ def cases(as_json: bool = typer.Option(False, "--json", help="Print the list as 
 @app.command()
 def ingest(
     sources: list[str] = typer.Argument(..., help="Files, case folders or built-in case names."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
-    case: Optional[str] = typer.Option(None, "--case", help="Resolve actor names with this case's aliases."),
-    to_parquet: Optional[Path] = typer.Option(
+    fmt: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    case: str | None = typer.Option(None, "--case", help="Resolve actor names with this case's aliases."),
+    to_parquet: Path | None = typer.Option(
         None, "--to-parquet", metavar="DIR",
         help="Write to a Parquet dataset folder (year/month partitions, for Spark) instead of the store."),
-    release: Optional[str] = typer.Option(
+    release: str | None = typer.Option(
         None, "--release", metavar="VERSION",
         help="The source's release, e.g. 23.1 for UCDP GED (read from names such as ged231 when "
              "not given); a row replaces a stored one of the same id only from a later release."),
@@ -69,7 +68,7 @@ def ingest(
                               "now (edit case.yaml and ingest again to change them)")
 
 
-def _names_to_ids(value: Optional[str], case) -> tuple[str, ...]:
+def _names_to_ids(value: str | None, case) -> tuple[str, ...]:
     """Comma-separated ids, names or aliases -> the values to match in the store.
 
     Each value is kept as given (ids, and the raw names of actors no case resolves) and
@@ -104,19 +103,19 @@ def _filter(actor, target, event_type, mode, country, start, end, text, case=Non
 
 @app.command()
 def events(
-    actor: Optional[str] = typer.Option(None, help="Actor ids or names, comma-separated."),
-    target: Optional[str] = typer.Option(None, help="Target ids or names, comma-separated."),
-    event_type: Optional[str] = typer.Option(None, "--type", help="PLOVER types, e.g. ASSAULT,THREATEN."),
-    mode: Optional[str] = typer.Option(None, help="Modes, e.g. drone,rocket."),
-    country: Optional[str] = typer.Option(None, help="Countries, comma-separated."),
-    start: Optional[str] = typer.Option(None, "--from", help="First date, YYYY-MM-DD."),
-    end: Optional[str] = typer.Option(None, "--to", help="Last date, YYYY-MM-DD."),
-    text: Optional[str] = typer.Option(None, "--text", help="Words in the summary."),
+    actor: str | None = typer.Option(None, help="Actor ids or names, comma-separated."),
+    target: str | None = typer.Option(None, help="Target ids or names, comma-separated."),
+    event_type: str | None = typer.Option(None, "--type", help="PLOVER types, e.g. ASSAULT,THREATEN."),
+    mode: str | None = typer.Option(None, help="Modes, e.g. drone,rocket."),
+    country: str | None = typer.Option(None, help="Countries, comma-separated."),
+    start: str | None = typer.Option(None, "--from", help="First date, YYYY-MM-DD."),
+    end: str | None = typer.Option(None, "--to", help="Last date, YYYY-MM-DD."),
+    text: str | None = typer.Option(None, "--text", help="Words in the summary."),
     limit: int = typer.Option(50, min=1, help="Rows shown in the table (files get every row)."),
     fmt: str = typer.Option("table", "--format", help="table, csv, json or parquet."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o",
+    output: Path | None = typer.Option(None, "--output", "-o",
                                           help="File to write; - for standard output."),
-    case: Optional[str] = typer.Option(
+    case: str | None = typer.Option(
         None, "--case", help="Only this case's events, with names resolved through its aliases."),
 ) -> None:
     """Show or export the events that match the filters (actors by id, name or alias)."""
@@ -184,7 +183,7 @@ def actors(case: str = typer.Argument("us-iran-proxies-2023", help="Case name or
 
 
 @app.command()
-def summary(case: Optional[str] = typer.Argument(None, help="Limit to a case's events.")) -> None:
+def summary(case: str | None = typer.Argument(None, help="Limit to a case's events.")) -> None:
     """What the store holds: date range, events per month by type and actor, sources."""
     from redline.reports.summary import print_summary
     print_summary(open_configured_store(read_only=True), case, console, render=frame_table)
@@ -192,9 +191,9 @@ def summary(case: Optional[str] = typer.Argument(None, help="Limit to a case's e
 
 @app.command()
 def export(
-    output: Optional[Path] = typer.Argument(None, help="File to write."),
+    output: Path | None = typer.Argument(None, help="File to write."),
     fmt: str = typer.Option("parquet", "--format", help="csv, json or parquet."),
-    parquet: Optional[str] = typer.Option(
+    parquet: str | None = typer.Option(
         None, "--parquet", metavar="DIR",
         help="Write to a Parquet dataset folder (year/month partitions) that --engine spark reads; "
              "events already there are skipped."),

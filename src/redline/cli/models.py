@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -13,18 +12,18 @@ from redline.cli.app import app, console, store_for_case
 from redline.cli.render import frame_table
 
 
-def _split(v: Optional[str]) -> Optional[list[str]]:
+def _split(v: str | None) -> list[str] | None:
     return [x.strip() for x in v.split(",") if x.strip()] if v else None
 
 
 @app.command()
 def fit(
     case: str = typer.Argument(..., help="Case name or folder."),
-    streams: Optional[str] = typer.Option(None, help="Comma-separated stream names (default: the case's model.streams)."),
+    streams: str | None = typer.Option(None, help="Comma-separated stream names (default: the case's model.streams)."),
     model: str = typer.Option("daily-hawkes", help="daily-hawkes, poisson, negbin or persistence."),
-    link: Optional[str] = typer.Option(None, help="identity (excitation only) or softplus (signed: deterrence)."),
+    link: str | None = typer.Option(None, help="identity (excitation only) or softplus (signed: deterrence)."),
     family: str = typer.Option("poisson", help="poisson or negbin (overdispersed counts)."),
-    covariate: Optional[list[str]] = typer.Option(None, "--covariate", help="A case covariate name or NAME=DATE:DATE; repeat for more."),
+    covariate: list[str] | None = typer.Option(None, "--covariate", help="A case covariate name or NAME=DATE:DATE; repeat for more."),
     no_covariates: bool = typer.Option(False, "--no-covariates", help="Fit without any covariate."),
     n_boot: int = typer.Option(0, "--n-boot", help="Parametric bootstrap refits for the intervals (0: Wald intervals)."),
     seed: int = typer.Option(1, min=0, help="Random seed."),
@@ -93,9 +92,9 @@ def backtest(
     case: str = typer.Argument(..., help="Case name or folder."),
     horizon: int = typer.Option(14, help="Days forecast from each origin."),
     origins: str = typer.Option("weekly", help="weekly, or a number of evenly spaced origins."),
-    start: Optional[str] = typer.Option(None, "--from", help="First origin, YYYY-MM-DD."),
-    end: Optional[str] = typer.Option(None, "--to", help="Last origin, YYYY-MM-DD."),
-    streams: Optional[str] = typer.Option(None, help="Comma-separated stream names."),
+    start: str | None = typer.Option(None, "--from", help="First origin, YYYY-MM-DD."),
+    end: str | None = typer.Option(None, "--to", help="Last origin, YYYY-MM-DD."),
+    streams: str | None = typer.Option(None, help="Comma-separated stream names."),
     n_paths: int = typer.Option(500, "--paths", help="Simulated paths per Hawkes forecast."),
     seed: int = typer.Option(1, min=0, help="Random seed."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),

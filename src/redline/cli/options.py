@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Optional
 
 from redline.errors import InputError
 
 
-def parse_date(value: Optional[str], field: str) -> Optional[dt.date]:
+def parse_date(value: str | None, field: str) -> dt.date | None:
     """``YYYY-MM-DD`` -> date (None stays None); a clear error names the option."""
     if value is None:
         return None
@@ -20,7 +19,7 @@ def parse_date(value: Optional[str], field: str) -> Optional[dt.date]:
         raise InputError(f"invalid date {value!r}", field=field, expected="YYYY-MM-DD") from None
 
 
-def writable_dir(path: Optional[Path], field: str) -> Optional[Path]:
+def writable_dir(path: Path | None, field: str) -> Path | None:
     """Create the output folder now, before any work, or say why it cannot be."""
     if path is None:
         return None
@@ -38,7 +37,7 @@ def writable_dir(path: Optional[Path], field: str) -> Optional[Path]:
     return path
 
 
-def writable_file(path: Optional[Path], field: str) -> Optional[Path]:
+def writable_file(path: Path | None, field: str) -> Path | None:
     """Check the output file can be written (its folder exists or can be made) before any work."""
     if path is None:
         return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape as esc
@@ -18,13 +17,13 @@ _FORMATS = ("table", "csv", "jsonl", "plover")
 
 @app.command()
 def read(
-    paths: Optional[list[Path]] = typer.Argument(None, help="Text or HTML files, or folders of them."),
-    date: Optional[str] = typer.Option(None, help="Article date YYYY-MM-DD (else the document's own, when it has one)."),
+    paths: list[Path] | None = typer.Argument(None, help="Text or HTML files, or folders of them."),
+    date: str | None = typer.Option(None, help="Article date YYYY-MM-DD (else the document's own, when it has one)."),
     case: str = typer.Option("us-iran-proxies-2023", help="Case whose actors and sites names resolve to."),
     fmt: str = typer.Option("table", "--format", help="table, csv, jsonl or plover (PLOVER JSON lines)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default: standard output)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: standard output)."),
     ingest: bool = typer.Option(False, "--ingest", help="Add the coded events to the store (machine-coded, idempotent)."),
-    evaluate: Optional[Path] = typer.Option(None, "--evaluate", help="Score the reader on a labelled file instead: gold JSON lines (.jsonl: P/R/F1 per field), pentacode sentences (.tsv) or PETRARCH-2 validation records (.xml) (P/R/F1 per label, one label per sentence); with coverage and the false-alarm rate."),
+    evaluate: Path | None = typer.Option(None, "--evaluate", help="Score the reader on a labelled file instead: gold JSON lines (.jsonl: P/R/F1 per field), pentacode sentences (.tsv) or PETRARCH-2 validation records (.xml) (P/R/F1 per label, one label per sentence); with coverage and the false-alarm rate."),
 ) -> None:
     """Code events from text: type, mode, actor, recipient, place, date, casualties, with provenance."""
     import pandas as pd

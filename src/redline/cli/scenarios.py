@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import pandas as pd
 import typer
@@ -20,7 +19,7 @@ def simulate(
     paths: int = typer.Option(10000, "--paths", help="Simulated paths per option."),
     seed: int = typer.Option(1, "--seed", min=0, help="Random seed; the same seed gives the same output."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (options, ranking, sensitivity, backtest, ...)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Also write result.json, outcomes.csv, motives.csv, fan.csv and assumptions.csv to this folder."),
+    out: Path | None = typer.Option(None, "--out", help="Also write result.json, outcomes.csv, motives.csv, fan.csv and assumptions.csv to this folder."),
     no_backtest: bool = typer.Option(False, "--no-backtest", help="Skip the scenario's backtest."),
 ) -> None:
     """Run every option of a scenario through the fitted model and score the actors' motives."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape as esc
@@ -58,7 +57,7 @@ def serve(
     allow_ingest: bool = typer.Option(False, "--allow-ingest",
                                       help="Accept uploads of event files (read-only otherwise)."),
     max_upload_mb: int = typer.Option(50, "--max-upload-mb", help="Largest upload accepted, MB."),
-    case: Optional[list[Path]] = typer.Option(None, "--case", help="Also show this case folder "
+    case: list[Path] | None = typer.Option(None, "--case", help="Also show this case folder "
                                               "(repeat for more); the built-in cases are always shown."),
     warm: bool = typer.Option(True, "--warm/--no-warm", help="Fit the models in the background "
                               "at start."),

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
 from redline.data.mapping import OUTPUT_COLUMNS, ColumnMap, load_map, read_mapped
 from redline.errors import InputError
 

@@ -69,8 +69,8 @@ def check_case(case_ref: str | Path, min_stream_events: int | None = None) -> Ca
         (default :data:`redline.data.casebuild.MIN_STREAM_EVENTS`).
     """
     from redline.data.aliases import resolve_in_store
-    from redline.data.casebuild import MIN_STREAM_EVENTS
     from redline.data.case import load_case
+    from redline.data.casebuild import MIN_STREAM_EVENTS
     from redline.data.filters import EventFilter
     from redline.data.store import DuckDBStore
 

@@ -120,8 +120,18 @@ def _model_table(model: type[BaseModel]) -> list[str]:
 
 def render_reference() -> str:
     """The generated block: every key of ``case.yaml`` and of a map file."""
-    from redline.data.case import (ACTOR_KINDS, TIE_KINDS, Actor, Case, Covariate, KeyEvent,
-                                   ModelDefaults, Site, StreamFilter, Tie)
+    from redline.data.case import (
+        ACTOR_KINDS,
+        TIE_KINDS,
+        Actor,
+        Case,
+        Covariate,
+        KeyEvent,
+        ModelDefaults,
+        Site,
+        StreamFilter,
+        Tie,
+    )
     from redline.data.mapping import MAP_FIELDS, ColumnMap
     from redline.data.schema import EVENT_TYPES, MODES
     out = [BEGIN, "", "## Reference: case.yaml", "",

@@ -69,7 +69,7 @@ class EventFilter:
 
     @classmethod
     def from_stream(cls, stream: Any, start: dt.date | None = None,
-                    end: dt.date | None = None) -> "EventFilter":
+                    end: dt.date | None = None) -> EventFilter:
         """The filter of a case stream (:class:`redline.data.case.StreamFilter`)."""
         return cls(actors=stream.actors, targets=stream.targets, event_types=stream.event_types,
                    modes=stream.modes, countries=stream.countries,
@@ -83,16 +83,16 @@ class EventFilter:
         return bool(self.scope_prefix or self.scope_actors or self.scope_case)
 
     def with_scope(self, prefix: str | None, actors: Any = (),
-                   case: str | None = None) -> "EventFilter":
+                   case: str | None = None) -> EventFilter:
         """This filter within a case scope (see the class docstring)."""
         return replace(self, scope_prefix=prefix or None, scope_actors=_tuple(actors),
                        scope_case=case or None)
 
-    def in_case(self, case: Any) -> "EventFilter":
+    def in_case(self, case: Any) -> EventFilter:
         """This filter within the scope of ``case`` (:func:`case_scope`)."""
         return replace(self, **case_scope(case))
 
-    def with_dates(self, start: dt.date | None, end: dt.date | None) -> "EventFilter":
+    def with_dates(self, start: dt.date | None, end: dt.date | None) -> EventFilter:
         return replace(self, start=start, end=end)
 
     def as_dict(self) -> dict[str, Any]:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from redline.data.case import Case, builtin_cases, load_case
 
 # Importing the modules registers their formats.
 from redline.data.importers import FORMATS  # noqa: F401
 from redline.data.importers.base import Importer, importer_for, sniff_format
-from redline.data.case import Case, builtin_cases, load_case
 from redline.data.store import file_sha256
 from redline.errors import InputError
 

@@ -8,8 +8,8 @@ small results come back: event pages, dyad tables, daily counts.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Mapping
 
 import ibis
 import ibis.expr.types as ir

@@ -15,9 +15,9 @@ import hashlib
 import os
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 import ibis
@@ -25,13 +25,26 @@ import pandas as pd
 
 from redline.data.engines.base import EventReads
 from redline.data.filters import EventFilter
-from redline.data.schema import (column_names, create_events_sql, intensity_sql,
-                                 missing_columns, select_canonical_sql)
-from redline.data.store_tables import (COLUMN_LIST, LOG_COLUMNS, LOG_SQL, REPLACED_SQL, log_row,
-                                       migrate_store, settle_known_ids, sql_literal,
-                                       strip_nul_bytes, table_columns)
-from redline.errors import (DuplicateIdError, EmptyInputError, InputError, StoreBusyError,
-                            StoreError)
+from redline.data.schema import (
+    column_names,
+    create_events_sql,
+    intensity_sql,
+    missing_columns,
+    select_canonical_sql,
+)
+from redline.data.store_tables import (
+    COLUMN_LIST,
+    LOG_COLUMNS,
+    LOG_SQL,
+    REPLACED_SQL,
+    log_row,
+    migrate_store,
+    settle_known_ids,
+    sql_literal,
+    strip_nul_bytes,
+    table_columns,
+)
+from redline.errors import DuplicateIdError, EmptyInputError, InputError, StoreBusyError, StoreError
 
 __all__ = ["DuckDBStore", "IngestResult", "default_store_path", "INGEST_MEMORY_LIMIT",
            "migrate_store"]

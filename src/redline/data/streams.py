@@ -10,8 +10,8 @@ import pandas as pd
 
 from redline.data.case import Case
 from redline.data.filters import EventFilter
-from redline.diagnostics import Diagnostics
 from redline.data.protocol import Store
+from redline.diagnostics import Diagnostics
 from redline.errors import InputError
 
 __all__ = ["StreamData", "streams", "stream_filters", "covariate_frame"]

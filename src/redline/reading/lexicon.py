@@ -66,7 +66,7 @@ def inflect_verb(entry: str) -> tuple[str, list[str]]:
     tail = " " + rest if rest else ""
     forms = {base}
     infl = getAllInflections(first, upos="VERB") or getAllInflectionsOOV(first, upos="VERB")
-    for tag, words in infl.items():
+    for _tag, words in infl.items():
         forms.update(w + tail for w in words)
     forms.update(extra)
     return base, sorted(forms)
@@ -363,7 +363,7 @@ _STATE_SECTORS = frozenset({"", "GOV", "MIL", "SPY", "LEG", "JUD", "ELI"})
 
 
 def _world_actors(nlp: Any, case: Any, governments: dict[str, str],
-                  actor_kind: dict[str, str]) -> tuple["PhraseFinder", dict[str, tuple[str, str]], dict[str, str]]:
+                  actor_kind: dict[str, str]) -> tuple[PhraseFinder, dict[str, tuple[str, str]], dict[str, str]]:
     """A matcher over the world actor and agent phrases, their (code, kind), and
     the world codes the case knows (``IRQ``, ``IRQGOV`` -> ``iraq_government``)."""
     from redline.reading.world import get_world

@@ -319,9 +319,9 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
 
     # actors
     spans = []
-    for match_id, s, e in lex.actor_matcher_lower(doc):
+    for _match_id, s, e in lex.actor_matcher_lower(doc):
         spans.append(doc[s:e])
-    for match_id, s, e in lex.actor_matcher_exact(doc):
+    for _match_id, s, e in lex.actor_matcher_exact(doc):
         spans.append(doc[s:e])
     spon = _sponsored(lex, lower, toks)
     modifiers = [m for m in spon if m.kind == "modifier"]
@@ -392,7 +392,7 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
 
     # triggers
     trig_spans = []
-    for match_id, s, e in lex.trigger_matcher(doc):
+    for _match_id, s, e in lex.trigger_matcher(doc):
         trig_spans.append(doc[s:e])
     trig_ms = []
     ignored = [(s, e) for _, s, e in lex.ignore_matcher(doc)] if lex.ignore_matcher is not None else []
@@ -425,7 +425,7 @@ def analyse(doc: Any, text: str, offset: int, index: int, lex: Lexicon, gaz: Gaz
 
     # modes
     mode_ms = []
-    for match_id, s, e in lex.mode_matcher(doc):
+    for _match_id, s, e in lex.mode_matcher(doc):
         sp = doc[s:e]
         mode_ms.append(sp)
     mode_ms = [Mention("mode", sp.start, sp.end, sp.text, lex.mode_words[sp.text.lower()])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from redline.errors import EncodingError, ReadingError
 from redline.reading.coder import MAX_TOKENS, Candidate, DocumentState, code_sentence

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 __all__ = [
     "OKABE_ITO", "FONT", "render_svg", "timeline_spec", "map_spec", "network_spec",

@@ -167,7 +167,7 @@ def network_layout(case, width: int = 860, height: int = 460) -> tuple[list[dict
     pos: dict[str, float] = {}
     x0 = 0.0
     spans = []
-    for b, w in zip(blocks, widths):
+    for w in widths:
         spans.append((x0, x0 + w / total))
         x0 += w / total
     for _ in range(4):

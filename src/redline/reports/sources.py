@@ -8,8 +8,8 @@ brief is composed, so the numbers follow the order a reader meets them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape

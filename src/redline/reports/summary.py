@@ -7,7 +7,7 @@ passes its width-fitting renderer), so this module does not import the CLI.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 from rich.console import Console

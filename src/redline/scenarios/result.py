@@ -236,7 +236,7 @@ class ScenarioResult:
 
     @classmethod
     def build(cls, spec, sm, options, runs, scores, ranking, sensitivity, backtest, n_paths, seed,
-              n_batches) -> "ScenarioResult":
+              n_batches) -> ScenarioResult:
         m = sm.model
         names = list(m.stream_names_)
         model = {"streams": names, "exogenous_streams": list(spec.exogenous_streams),

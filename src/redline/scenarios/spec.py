@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticError
@@ -47,9 +47,9 @@ __all__ = [
 FATALITIES = "fatalities"
 
 # A number written in the file, or the id of an assumption that holds it.
-Num = Union[float, str]
+Num = float | str
 # A day: a date, or the number of days after the decision day (1 = the day after).
-Day = Union[dt.date, int]
+Day = dt.date | int
 
 
 class _Strict(BaseModel):
@@ -233,7 +233,7 @@ class EventRisk(_Strict):
 
 
 Intervention = Annotated[
-    Union[Inject, ScaleBaseline, SetBaseline, SetCoupling, RedLine, EventRisk],
+    Inject | ScaleBaseline | SetBaseline | SetCoupling | RedLine | EventRisk,
     Field(discriminator="type"),
 ]
 

@@ -93,7 +93,7 @@ class FilterParams:
         text: str | None = Query(None, description="Words in the summary (case-insensitive)."),
         stream: str | None = Query(None, description="A stream of the case (its name): its "
                                    "filter, ANDed with the others."),
-    ) -> "FilterParams":
+    ) -> FilterParams:
         return cls(*(_clean(v, f) for v, f in (
             (actor, "actor"), (target, "target"), (type, "type"), (mode, "mode"),
             (country, "country"), (start, "from"), (end, "to"), (text, "text"),
@@ -134,7 +134,7 @@ class Paging:
                                       description="Rows per page (same as per_page)."),
             offset: int | None = Query(None, ge=0, le=MAX_OFFSET,
                                        description="First row, from 0 (instead of page).")
-            ) -> "Paging":
+            ) -> Paging:
         per_page = limit or per_page
         if offset is not None:
             return cls(offset // per_page + 1, per_page, offset)

@@ -158,7 +158,7 @@ def provenance(request: Request, state, view: str, filters: dict[str, Any] | Non
         "view": view, "case": case, "filters": filters or {},
         "store": _store_name(store),
         "engine": getattr(store, "engine", None),
-        "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "url": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         "redline_version": redline.__version__, **extra})
 

@@ -28,8 +28,8 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 import ibis
@@ -37,8 +37,8 @@ import pandas as pd
 
 from redline.data.engines.base import EventReads, check_columns
 from redline.data.filters import EventFilter
-from redline.data.protocol import Store
 from redline.data.importers.base import sql_str
+from redline.data.protocol import Store
 from redline.data.schema import column_names, select_canonical_sql
 from redline.errors import StoreBusyError, StoreError
 

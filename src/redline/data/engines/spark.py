@@ -15,7 +15,7 @@ import re
 import socket
 import uuid
 import warnings
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import ibis
@@ -35,8 +35,8 @@ INSTALL_HINT = "pip install 'redline[spark]' (pyspark>=3.5,<4.1 and ibis-framewo
 def require_pyspark() -> None:
     """Raise :class:`EngineUnavailableError` (one line, with the install hint) without pyspark."""
     try:
-        import pyspark  # noqa: F401
         import ibis.backends.pyspark  # noqa: F401
+        import pyspark  # noqa: F401
     except ImportError as exc:
         raise EngineUnavailableError(
             f"the spark engine is not installed ({exc})", field="--engine",
@@ -247,8 +247,9 @@ class SparkStore(EventReads):
     ingest_frame = ingest
 
     def ingest_log(self) -> pd.DataFrame:
-        from redline.data.engines.duckdb_parquet import LOG_NAME, read_log
         from pathlib import Path
+
+        from redline.data.engines.duckdb_parquet import LOG_NAME, read_log
         if "://" not in self.path and (Path(self.path) / LOG_NAME).exists():
             return read_log(Path(self.path))
         return read_log(Path("/nonexistent"))

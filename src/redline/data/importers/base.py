@@ -14,8 +14,8 @@ import csv
 import gzip
 import io
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from redline.data.fields import python_problem
 from redline.errors import (
@@ -31,10 +31,10 @@ __all__ = ["Importer", "register", "importer_for", "sniff_format", "FORMATS", "s
            "casualty_exprs",
            "nullif", "csv_header"]
 
-FORMATS: dict[str, type["Importer"]] = {}
+FORMATS: dict[str, type[Importer]] = {}
 
 
-def register(cls: type["Importer"]) -> type["Importer"]:
+def register(cls: type[Importer]) -> type[Importer]:
     FORMATS[cls.format] = cls
     return cls
 
@@ -211,7 +211,7 @@ class Importer(ABC):
         checks of :mod:`redline.data.fields` so a bad value raises in DuckDB.
         """
 
-    def validate_header(self, path: Path) -> None:
+    def validate_header(self, path: Path) -> None:  # noqa: B027 - an optional hook, not abstract
         """Raise :class:`SchemaError` when required columns are missing."""
 
     def raw_columns(self, path: Path) -> list[str]:

@@ -21,8 +21,8 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from redline.data.fields import CHECKS, FieldCheck, sql_checked
 from redline.data.importers.base import Importer, csv_header, register, sql_str

@@ -17,8 +17,8 @@ counterpart and is kept as NULL type with ``raw_type`` CRIME.  Ids are
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from redline.data.fields import python_problem, sql_checked
 from redline.data.importers.base import Importer, casualty_exprs, register, sql_str

@@ -14,10 +14,10 @@ from redline.data.fields import sql_checked
 from redline.data.importers.base import (
     Importer,
     casualty_exprs,
-    sniff_delimiter,
     csv_header,
     nullif,
     register,
+    sniff_delimiter,
     sql_str,
 )
 from redline.errors import SchemaError

@@ -7,7 +7,6 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
-
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -17,8 +16,15 @@ from redline.data.schema import EVENT_TYPES, MODES
 from redline.errors import InputError
 from redline.web.params import FilterParams, Paging
 from redline.web.respond import jsonable, page, records
-from redline.web.routes._common import (case_countries, case_filter, case_nav, resolved,
-                                        scope_of, twin, web)
+from redline.web.routes._common import (
+    case_countries,
+    case_filter,
+    case_nav,
+    resolved,
+    scope_of,
+    twin,
+    web,
+)
 
 router = APIRouter()
 
@@ -75,7 +81,7 @@ class DayIndex:
         return int(self.cumulative[-1]) if len(self.cumulative) else 0
 
     @classmethod
-    def of(cls, store, filt: EventFilter) -> "DayIndex":
+    def of(cls, store, filt: EventFilter) -> DayIndex:
         from redline.data.webqueries import events_per_day
         days = events_per_day(store, filt)
         dates = tuple(pd.Timestamp(d).date() for d in days["date"])

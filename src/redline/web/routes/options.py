@@ -11,8 +11,8 @@ from fastapi.responses import StreamingResponse
 
 from redline.errors import InputError, RedlineError, ScenarioError
 from redline.scenarios.spec import check_scenario
-from redline.web.respond import page
 from redline.web.plain import case_names
+from redline.web.respond import page
 from redline.web.routes._common import case_nav, twin, web
 
 router = APIRouter()
