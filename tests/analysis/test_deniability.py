@@ -23,7 +23,9 @@ def _attacks() -> list[dict]:
         for _ in range(n):
             ev.append({"day": day, "actor": actor, "target": "home", "claimed_by": claim})
             day += 2
-    ev.append({"day": 45, "actor": "home", "target": "brigade", "mode": "aerial"})
+    # strikes: one on the sponsor, three on its proxies
+    ev.append({"day": 45, "actor": "home", "target": "patron", "mode": "aerial"})
+    ev += [{"day": d, "actor": "home", "target": "brigade", "mode": "aerial"} for d in (46, 47, 48)]
     return ev
 
 
@@ -43,3 +45,22 @@ def test_deniable_share_counts_unattributed_claims(make_case):
     # the attribution view classes the attacking actors themselves
     attribution = d["attribution"].set_index("class")
     assert dict(attribution["attacks"]) == {"umbrella": 4, "unattributed": 5, "named_group": 11}
+
+
+def test_strikes_on_the_sponsor_and_on_its_proxies(make_case):
+    store, case = make_case(_attacks(), 60)
+    st = network(store, case).deniability["strike_targets"].set_index("sponsor").loc["patron"]
+    assert (st["strikes"], st["on_sponsor"], st["on_proxies"], st["on_other"]) == (4, 1, 3, 0)
+    assert (st["share_on_sponsor"], st["share_on_proxies"]) == (pytest.approx(0.25), pytest.approx(0.75))
+
+
+def test_dyads_without_violence_have_no_share_of_it():
+    import pandas as pd
+    from redline.analysis.network import event_dyads
+    ev = pd.DataFrame({"event_id": ["a", "b"], "actor": ["x", "y"], "target": ["y", "x"],
+                       "event_type": ["CONSULT", "AGREE"], "mode": [None, None],
+                       "killed": [None, None], "injured": [None, None],
+                       "date": pd.to_datetime(["2023-01-01", "2023-01-02"])})
+    d = event_dyads(ev)
+    assert list(d["share_of_violence"]) == [0.0, 0.0]
+    assert list(d["cumulative_share"]) == [0.0, 0.0]

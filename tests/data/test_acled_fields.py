@@ -46,3 +46,12 @@ def test_acled_sample_has_week_and_month_rows(real_samples):
     raw = _rows(real_samples / "acled-RPanlilio" / "acled.csv")
     codes = {r["time_precision"] for r in raw.values()}
     assert {"1", "2", "3"} <= codes
+
+
+def test_missing_column_error_points_at_the_header_line(store, tmp_path):
+    from redline.errors import SchemaError
+    path = tmp_path / "acled.csv"
+    path.write_text("event_id_cnty,event_date,event_type\nX1,2024-01-02,Battles\n", encoding="utf-8")
+    with pytest.raises(SchemaError) as exc:
+        store.ingest(path, "acled")
+    assert exc.value.line == 1 and exc.value.field == "actor1"

@@ -137,6 +137,27 @@ options:
     label: A strike wave
     interventions:
       - {{type: inject, stream: strikes, day: 2, count: 4}}
+motives:
+  - actor: home
+    objectives:
+      - id: fewer_attacks
+        label: Fewer attacks
+        metric: attacks
+        direction: minimise
+        weight: 3.0
+        normalisation: history
+        justification: Attacks relative to the last 30 days, for the test.
+        sources: ["test"]
+      - id: no_deaths
+        label: No fatal attack
+        metric: p_fatal
+        direction: minimise
+        weight: 1.0
+        normalisation: none
+        justification: A probability as it is, for the test.
+        sources: ["test"]
+backtest: {{fit_end: {START + dt.timedelta(days=89)}, option: nothing, stream: attacks,
+            start: {START + dt.timedelta(days=90)}, end: {START + dt.timedelta(days=N_DAYS - 1)}}}
 """
 
 

@@ -53,3 +53,10 @@ def test_smallest_flip_closed_form():
     assert flip["shift"] == pytest.approx(0.25)
     assert flip["to"] == 1 and flip["from"] == [(0, pytest.approx(0.25))]
     np.testing.assert_allclose(flip["weights"], [0.5, 0.5])
+
+
+@pytest.mark.parametrize("history", [None, float("nan"), 0.0, -2.0])
+def test_history_normalisation_needs_a_positive_observed_value(history):
+    from redline.errors import ScenarioError
+    with pytest.raises(ScenarioError, match="history normalisation"):
+        mv.make_scale("history", "minimise", np.array([1.0, 2.0]), history=history)

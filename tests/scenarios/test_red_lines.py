@@ -91,3 +91,37 @@ def test_window_and_threshold_make_one_incident_one_decision():
     assert expected_fires.sum() > 100
     np.testing.assert_array_equal(fires[:, 0], expected_fires)
     np.testing.assert_array_equal(counts[:, :, 1], expected_resp)
+
+
+def test_negative_binomial_days_have_the_stated_variance():
+    """One day, no excitation: counts are NB with mean mu and variance mu + phi mu^2.
+
+    20 000 paths; tolerances of 5 standard errors of the mean and of the variance.
+    """
+    n, mu, phi = 20_000, 2.0, 0.5
+    counts, _, _ = simulate_batch(5, np.array([[mu, mu]]), np.zeros((2, 2)), np.ones(2), np.zeros(2),
+                                  np.zeros((1, 2), dtype=np.int64), n, link="identity",
+                                  dispersion=np.array([phi, 1e-6]))
+    nb, pois = counts[:, 0, 0], counts[:, 0, 1]
+    var = mu + phi * mu ** 2
+    assert abs(nb.mean() - mu) < 5 * np.sqrt(var / n)
+    # the variance of a sample variance is about (mu4 - var^2) / n; 5 of those, roughly
+    assert abs(nb.var() - var) < 5 * np.sqrt(2 * var ** 2 / n) * 2
+    assert abs(pois.var() - mu) < 5 * np.sqrt(2 * mu ** 2 / n) * 2
+
+
+def test_path_seeds_are_valid_numba_seeds():
+    from redline.scenarios._engine import path_seeds_for
+    s = path_seeds_for(7, 5000)
+    assert s.dtype == np.int64 and s.min() >= 0 and s.max() < 2 ** 31
+    assert len(set(s.tolist())) > 4990
+    np.testing.assert_array_equal(s, path_seeds_for(7, 5000))
+
+
+def test_batch_sizes_add_up_and_differ_by_at_most_one():
+    from redline.scenarios.runner import batch_sizes
+    for n in (1, 49, 50, 120, 1001, 5007):
+        b = batch_sizes(n)
+        assert sum(b) == n and max(b) - min(b) <= 1 and len(b) <= 100
+    assert batch_sizes(1001) == [51] + [50] * 19      # 20 batches of at least 50
+    assert batch_sizes(1019) == [51] * 19 + [50]

@@ -53,3 +53,31 @@ def test_assumed_events_follow_their_formula(outcomes):
 def test_injected_wave_is_a_strike_on_every_path(outcomes):
     assert outcomes["wave"]["strike_soon"] == pytest.approx(1.0)
     assert outcomes["nothing"]["strike_soon"] < 0.95
+
+
+@pytest.fixture(scope="module")
+def full_result(synthetic_metrics_scenario):
+    spec, case, store = synthetic_metrics_scenario
+    return spec, case, store, run_scenario(spec, case, store, n_paths=N_PATHS, seed=4).to_dict()
+
+
+def test_motive_scores_follow_weights_and_history(full_result):
+    spec, case, store, d = full_result
+    ev = store.events()
+    last30 = ev[(ev["actor"] == "brigade") & (ev["date"] > ev["date"].max() - np.timedelta64(30, "D"))]
+    h = len(last30)
+    assert h > 10
+    for o in d["options"]:
+        out = o["outcomes"]
+        expected = (3.0 * -(out["attacks"]["mean"] / h) + 1.0 * -out["p_fatal"]["mean"]) / 4.0
+        assert o["motives"]["home"]["score"] == pytest.approx(expected, abs=2e-3), o["id"]
+
+
+def test_backtest_places_the_observed_count_among_the_simulated(full_result):
+    spec, case, store, d = full_result
+    bt = d["backtest"]
+    ev = store.events()
+    window = ev[(ev["actor"] == "brigade") & (ev["date"] >= "2023-04-01") & (ev["date"] <= "2023-04-30")]
+    assert bt["observed"] == len(window)
+    # mid-rank quantile: below + half of the ties; with counts ties have positive probability
+    assert 0 < bt["quantile"] < bt["p_at_most_observed"] < 1
