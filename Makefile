@@ -31,7 +31,10 @@ install-test: $(TEST_STAMP)
 demo: $(STAMP)
 	$(BIN)/redline demo
 
+# Lint and types first (seconds), then the suite.
 test: $(TEST_STAMP)
+	$(BIN)/ruff check src
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 # Natural Earth borders (npm package world-atlas, public domain) for the brief's map.
