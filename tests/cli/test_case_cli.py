@@ -92,15 +92,16 @@ def test_fit_says_when_it_ingests_a_builtin_case(cli, tmp_path):
 
 def test_serve_says_what_the_store_holds_and_ingests_nothing(tmp_path, capsys):
     from redline.cli.app import console
-    from redline.cli.serve import _say_what_the_store_holds
+    from redline.cli.serve import store_summary
     from redline.data.case import builtin_cases
     from redline.data.store import DuckDBStore
     store = DuckDBStore(tmp_path / "s.duckdb")
     store.ingest(CASE)
     before = store.count()
     with console.capture() as cap:
-        _say_what_the_store_holds(DuckDBStore(store.path, read_only=True), dict(builtin_cases()))
+        for line in store_summary(DuckDBStore(store.path, read_only=True), dict(builtin_cases())):
+            console.print(line)
     text = " ".join(cap.get().split())
     assert f"case {CASE}: 232 events" in text
-    assert "case turkey-sdf-syria-2016: 0 events (add them: redline ingest turkey-sdf-syria-2016)" in text
+    assert "case turkey-sdf-syria-2016: 0 events — add them with redline ingest turkey-sdf-syria-2016" in text
     assert store.count() == before
