@@ -138,7 +138,7 @@ def _summary(session: Path, path: str = "", equivalent: dict | None = None) -> d
 
 def _changed_lines(diff: str | None) -> str:
     lines = [ln[1:].strip() for ln in (diff or "").splitlines()
-             if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+             if ln[:1] in "+-" and not ln.startswith(("+++", "---")) and ln[1:].strip()]
     return " → ".join(f"`{ln}`" for ln in lines)
 
 
