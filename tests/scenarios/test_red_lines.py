@@ -13,7 +13,36 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from redline.scenarios._engine import SERIES_FATALITIES, RuleArrays, simulate_batch
+from redline.models import (
+    FATALITIES as SERIES_FATALITIES,
+    Interventions,
+    RedLineRule,
+    path_seeds_for,
+    simulate_daily,
+)
+
+
+def RuleArrays(rules):  # noqa: N802 - reads as the list of rules it builds
+    """Red-line rules written as dicts, as :class:`RedLineRule` objects."""
+    return [RedLineRule(int(r["series"]), int(r["at_least"]), int(r["window"]), float(r["prob"]),
+                        int(r["stream"]), int(r["count"]), (int(r["dmin"]), int(r["dmax"])),
+                        int(r["max_fires"])) for r in rules]
+
+
+def simulate_batch(seed, mu, adjacency, decay, initial_state, injections, n_paths,
+                   link="softplus", dispersion=None, p_fatal=None, fatal_stream=-1, rules=None,
+                   path_seeds=None):
+    """``(counts, fatal, fires)`` of paths sharing one parameter set, through the one
+    simulator the scenario runner uses."""
+    seeds = path_seeds_for(seed, n_paths) if path_seeds is None else path_seeds
+    sim = simulate_daily(
+        mu, adjacency, decay, horizon=np.shape(mu)[0], n_paths=n_paths, link=link,
+        family="poisson" if dispersion is None else "negbin", dispersion=dispersion,
+        initial_state=initial_state, path_seeds=seeds,
+        interventions=Interventions(injections=injections, rules=list(rules or []),
+                                    fatal_stream=fatal_stream,
+                                    fatal_probability=0.0 if p_fatal is None else p_fatal))
+    return sim.counts, sim.fatal, sim.fires
 
 HORIZON = 40
 
@@ -111,7 +140,6 @@ def test_negative_binomial_days_have_the_stated_variance():
 
 
 def test_path_seeds_are_valid_numba_seeds():
-    from redline.scenarios._engine import path_seeds_for
     s = path_seeds_for(7, 5000)
     assert s.dtype == np.int64 and s.min() >= 0 and s.max() < 2 ** 31
     assert len(set(s.tolist())) > 4990
