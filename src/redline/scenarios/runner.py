@@ -12,6 +12,7 @@ differences between options are differences of the options, not of luck.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numba
@@ -377,7 +378,8 @@ def _window_totals(spec, sm, opt, n_paths, seed, s_idx, a, b) -> tuple[np.ndarra
 
 
 def run_scenario(spec: ScenarioSpec, case, store, n_paths: int = 10_000, seed: int = 1,
-                 progress: bool = False, backtest: bool = True, fan: bool = True,
+                 progress: bool | Callable[[str, int, int], None] = False,
+                 backtest: bool = True, fan: bool = True,
                  console=None, fits: Any = None) -> ScenarioResult:
     """Simulate every option of ``spec`` and score the motives.
 
