@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 __all__ = [
     "CODES",
@@ -277,7 +277,12 @@ class Diagnostics:
     def __bool__(self) -> bool:
         return bool(self._items)
 
-    def __getitem__(self, i: int) -> Diagnostic:
+    @overload
+    def __getitem__(self, i: int) -> Diagnostic: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Diagnostic]: ...
+
+    def __getitem__(self, i: int | slice) -> Diagnostic | list[Diagnostic]:
         return self._items[i]
 
     def __repr__(self) -> str:

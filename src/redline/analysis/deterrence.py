@@ -349,7 +349,7 @@ def deterrence(store, case: Case | str, attack: str | None = None, strike: str |
 def _key_waves(waves: pd.DataFrame, case: Case) -> list[tuple[int, str]]:
     """The waves the statements describe: those the case marks as key events (by
     event id); else every wave when there are at most three; else the most intense."""
-    out = []
+    out: list[tuple[int, str]] = []
     for ke in case.key_events:
         ids = set(ke.event_ids)
         for w in waves.itertuples(index=False):

@@ -227,6 +227,7 @@ class CostPoisson(BaseCost):
         return self
 
     def error(self, start: int, end: int) -> float:
+        assert self._cs is not None  # ruptures calls fit() first
         s = self._cs[end] - self._cs[start]
         n = end - start
         return 0.0 if s <= 0 else float(-2.0 * (s * np.log(s / n) - s))

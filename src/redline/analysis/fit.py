@@ -196,9 +196,9 @@ def fit_case(store, case: Case | str, streams: list[str] | None = None,
     if isinstance(case, str):
         case = load_case(case)
     names = streams or case.model.streams or None
-    data = (data.streams(names, start, end) if data is not None
-            else read_streams(store, case, names, start, end))
-    index = data.counts.index
+    sd = (data.streams(names, start, end) if data is not None
+          else read_streams(store, case, names, start, end))
+    index = sd.counts.index
     specs = case.model.covariates if covariates is None else covariates
     cov = pd.DataFrame(index=index)
     for spec in specs:
@@ -210,14 +210,14 @@ def fit_case(store, case: Case | str, streams: list[str] | None = None,
     link = link or case.model.link
     est = make_model(model, link, family, n_boot, random_state)
     if model == "daily-hawkes":
-        est.fit(data.counts, cov if cov.shape[1] else None)
+        est.fit(sd.counts, cov if cov.shape[1] else None)
     else:
-        est.fit(data.counts)
+        est.fit(sd.counts)
     settings = {"model": model, "link": link if model == "daily-hawkes" else None,
-                "family": family, "streams": list(data.counts.columns),
+                "family": family, "streams": list(sd.counts.columns),
                 "covariates": specs, "start": str(index.min().date()),
                 "end": str(index.max().date()), "n_boot": n_boot, "random_state": random_state}
-    return CaseFit(case, est, data, cov, settings)
+    return CaseFit(case, est, sd, cov, settings)
 
 
 def coupling_table(fit: CaseFit, alpha: float = 0.05) -> pd.DataFrame:

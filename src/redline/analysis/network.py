@@ -70,7 +70,8 @@ _DENIABLE = ("unclaimed", "umbrella", "unattributed")
 #: Share of claimed attacks claimed openly above which unclaimed rows are read as
 #: missing claims rather than deniability.
 OPEN_CLAIM_SHARE = 0.5
-_KIND_CLASS = {"umbrella": "umbrella", "unattributed": "unattributed", "armed_group": "named_group",
+# keyed by str | None: looked up with kinds.get(actor), None for an actor the case lacks
+_KIND_CLASS: dict[str | None, str] = {"umbrella": "umbrella", "unattributed": "unattributed", "armed_group": "named_group",
                "state_force": "named_group", "state": "state"}
 
 

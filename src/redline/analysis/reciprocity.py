@@ -102,7 +102,7 @@ class ReciprocityResult:
 
 
 def reaction_test(action_days: Sequence[int], reaction_counts: Sequence[float], ks: Sequence[int],
-                  window: int, min_lag: int = 1) -> dict[str, np.ndarray]:
+                  window: int, min_lag: int = 1) -> dict[str, Any]:
     """The circular-shift test on day offsets (the pure core of :func:`reciprocity`).
 
     Parameters
@@ -123,7 +123,7 @@ def reaction_test(action_days: Sequence[int], reaction_counts: Sequence[float], 
     r = (np.asarray(reaction_counts, float) > 0).astype(np.int64)
     n = len(r)
     d = np.asarray(action_days, np.int64)
-    ks = np.asarray(ks, np.int64)
+    k_arr = np.asarray(ks, np.int64)
     shifts = np.arange(window + 1, n - window)
     if len(shifts) == 0:
         raise AnalysisError(f"a span of {n} days is too short for a {window}-day window",
@@ -132,12 +132,14 @@ def reaction_test(action_days: Sequence[int], reaction_counts: Sequence[float], 
     cs = np.concatenate([np.zeros((len(rolled), 1), np.int64), np.cumsum(rolled, axis=1)], axis=1)
     lo = d + min_lag
     observed, chance, pvals, n_act = [], [], [], []
-    reacted = np.zeros((len(d), len(ks)), bool)
-    for j, k in enumerate(ks):
+    reacted = np.zeros((len(d), len(k_arr)), bool)
+    for j, k in enumerate(k_arr):
         inside = d + k <= n - 1
         n_act.append(int(inside.sum()))
         if not inside.any():
-            observed.append(np.nan), chance.append(np.nan), pvals.append(np.nan)
+            observed.append(np.nan)
+            chance.append(np.nan)
+            pvals.append(np.nan)
             continue
         hit = (cs[:, d[inside] + k + 1] - cs[:, lo[inside]]) > 0       # (1 + S, n_inside)
         share = hit.mean(axis=1)

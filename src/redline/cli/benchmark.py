@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -78,8 +79,10 @@ def benchmark(
                                  train_window=train_window, n_paths=n_paths, random_state=seed)
     names = [m.strip() for m in models.split(",") if m.strip()]
     writable_dir(out, "--out")
-    filt = EventFilter(actors=actor, targets=target, event_types=event_type, modes=mode,
-                       countries=country, start=parse_date(start, "--from"),
+    # comma-separated option strings: EventFilter splits them into its tuples
+    lists: dict[str, Any] = dict(actors=actor, targets=target, event_types=event_type, modes=mode,
+                                 countries=country)
+    filt = EventFilter(**lists, start=parse_date(start, "--from"),
                        end=parse_date(end, "--to"), text=text)
     store = open_configured_store()
     units = units_from_store(store, filt, by=by, min_events=min_events, ordered=ordered)

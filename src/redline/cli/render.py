@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pandas as pd
 from rich.table import Table
 
 from redline.data.export import portable as _portable
 from redline.data.export import write_frame
+
+
+class _Column(TypedDict):
+    name: str
+    numeric: bool
+    width: int
+    floor: int
 
 
 def _cell(v: Any) -> str:
@@ -50,7 +57,7 @@ def frame_table(df: pd.DataFrame, title: str | None = None, max_rows: int = 60,
     """
     table = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
     shown = df.head(max_rows)
-    cols = []
+    cols: list[_Column] = []
     for col in df.columns:
         numeric = pd.api.types.is_numeric_dtype(df[col]) or _all_numbers(shown[col])
         cells = [_cell(v) for v in shown[col]]

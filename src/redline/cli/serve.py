@@ -81,6 +81,7 @@ def serve(
     cases = dict(builtin_cases())
     for folder in case or []:
         c = load_case(folder)  # validates the folder; the app then knows it only by name
+        assert c.folder is not None  # load_case sets the folder
         cases[c.name] = c.folder
     # Nothing is ingested unasked: say what the store holds, and how to add a case.
     for line in store_summary(store, cases):

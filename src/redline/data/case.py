@@ -341,15 +341,16 @@ def _check_references(case: Case, doc) -> None:
                                   field=f"streams[{i}].name", expected="unique names")
         names.add(s.name)
         cov = s.coverage
-        spans = ([(cov.start, cov.end, ("coverage", "end"))] if cov is not None else [])
+        spans: list[tuple[dt.date | None, dt.date | None, tuple[str | int, ...]]] = (
+            [(cov.start, cov.end, ("coverage", "end"))] if cov is not None else [])
         spans += [(g.start, g.end, ("coverage", "gaps", j, "end"))
                   for j, g in enumerate(cov.gaps if cov is not None else [])]
-        for a, b, loc in spans:
-            if a is not None and b is not None and b < a:
+        for lo, hi, loc in spans:
+            if lo is not None and hi is not None and hi < lo:
                 raise ValidationError("end is before start", file=str(doc.path),
                                       line=doc.line_of(("streams", i, *loc)),
                                       field=f"streams[{i}]." + ".".join(map(str, loc)),
-                                      expected=f"a date on or after {a}")
+                                      expected=f"a date on or after {lo}")
         for key in ("actors", "targets"):
             for j, val in enumerate(getattr(s, key)):
                 if val not in seen:

@@ -79,6 +79,7 @@ def check_case(case_ref: str | Path, min_stream_events: int | None = None) -> Ca
     diags = Diagnostics()
     with tempfile.TemporaryDirectory(prefix="redline-check-") as tmp:
         store = DuckDBStore(Path(tmp) / "check.duckdb")
+        assert case.folder is not None  # load_case sets the folder
         store.ingest(case.folder, "case")
         with store.connect(write=True) as con:
             resolve_in_store(con, case)

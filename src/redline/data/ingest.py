@@ -12,6 +12,7 @@ from redline.data.case import Case, builtin_cases, load_case
 # Importing the modules registers their formats.
 from redline.data.importers import FORMATS  # noqa: F401
 from redline.data.importers.base import Importer, importer_for, sniff_format
+from redline.data.importers.case import CaseImporter
 from redline.data.store import file_sha256
 from redline.errors import InputError
 
@@ -74,11 +75,12 @@ def plan_ingest(source: str | Path, fmt: str | None = None, case: Case | str | N
     fmt = fmt or sniff_format(path)
     cls = importer_for(fmt)
     if fmt == "case":
-        importer = cls(path, case=load_case(path)) if not isinstance(case, Case) else cls(path, case=case)
-        own_case = importer.case  # type: ignore[attr-defined]
+        assert issubclass(cls, CaseImporter)  # the importer registered for "case"
+        case_importer = cls(path, case=load_case(path)) if not isinstance(case, Case) else cls(path, case=case)
+        own_case = case_importer.case
         builtin = builtin_cases().get(own_case.name) == own_case.folder
-        display = f"{own_case.name} (built-in case)" if builtin else str(importer.path)
-        return IngestPlan(importer, fmt, display, _hash_later(importer.path), own_case.name)
+        display = f"{own_case.name} (built-in case)" if builtin else str(case_importer.path)
+        return IngestPlan(case_importer, fmt, display, _hash_later(case_importer.path), own_case.name)
     if path.is_dir():
         raise InputError("a folder can only be ingested as a case", file=str(path),
                          expected="a file, or --format case for a folder with case.yaml")

@@ -169,10 +169,10 @@ def _records(path: Path, cmap: ColumnMap) -> tuple[list[str], list[tuple[int, li
     """Header and (line, fields) rows of a delimited text file, or of a Parquet file."""
     if cmap.format == "parquet":
         df = pd.read_parquet(path)
-        header = [str(c) for c in df.columns]
-        rows = [(i + 2, ["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
-                         for v in rec]) for i, rec in enumerate(df.itertuples(index=False))]
-        return header, rows, {"format": "parquet"}
+        columns = [str(c) for c in df.columns]
+        records = [(i + 2, ["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+                            for v in rec]) for i, rec in enumerate(df.itertuples(index=False))]
+        return columns, records, {"format": "parquet"}
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":  # gzipped text (file.csv.gz)
         import gzip

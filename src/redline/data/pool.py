@@ -111,6 +111,7 @@ class PooledDuckDBStore(DuckDBStore):
                 self._open()
             self._active += 1
             generation, con = self._generation, self._con
+            assert con is not None  # opened above
         try:
             yield generation, con
         finally:

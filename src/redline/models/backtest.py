@@ -173,9 +173,9 @@ def rolling_origin(
     BacktestResult
     """
     horizon = check_horizon(horizon)
-    for m in metrics:
-        if m not in ("crps", "logscore"):
-            raise ModelError(f"unknown metric {m!r}", field="metrics",
+    for metric in metrics:
+        if metric not in ("crps", "logscore"):
+            raise ModelError(f"unknown metric {metric!r}", field="metrics",
                              expected="'crps' and/or 'logscore'")
     if future_covariates not in _FUTURE_COVARIATES:
         raise ModelError(f"unknown future_covariates {future_covariates!r}",

@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -186,7 +186,8 @@ def score_labels(gold: list[frozenset[str]], pred: list[str | None],
     """
     if len(gold) != len(pred):
         raise ValueError("gold and pred differ in length")
-    groups = groups or [p for p in pred]
+    # a None prediction's group is never looked up (it counts as neither tp nor fp)
+    groups = groups or cast(list[str], [p for p in pred])
     tp: dict[str, int] = {}
     fp: dict[str, int] = {}
     fn: dict[str, int] = {}

@@ -73,7 +73,7 @@ def _agree(field: str, sys: dict[str, Any], gold: dict[str, Any]) -> bool | None
 
 
 def _pair(sys_events: list[dict], gold_events: list[dict]) -> list[tuple[dict | None, dict | None]]:
-    pairs = []
+    pairs: list[tuple[dict | None, dict | None]] = []
     left = list(sys_events)
     for g in gold_events:
         same = [s for s in left if s["event_type"] == g["event_type"]]

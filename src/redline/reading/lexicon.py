@@ -11,13 +11,16 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import spacy
 import yaml
 from spacy.matcher import PhraseMatcher
 
 from redline.errors import ReadingError
+
+if TYPE_CHECKING:
+    from spacy.tokenizer import Tokenizer
 
 __all__ = ["Lexicon", "TriggerInfo", "get_lexicon", "inflect_verb", "pluralize", "load_dictionary"]
 
@@ -176,7 +179,8 @@ def build_lexicon(case: Any) -> Lexicon:
         for f in inflect_verb(str(e))[1]) | _NOT_EVENTS | _CASUALTY_WORDS, frozenset(
         f.lower() for e in trig.get("light_verbs", []) or [] for f in inflect_verb(str(e))[1]))
     trigger_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    for f, doc in zip(triggers, nlp.tokenizer.pipe(list(triggers))):
+    # spaCy types Language.tokenizer as any callable; blank("en") has a Tokenizer
+    for f, doc in zip(triggers, cast("Tokenizer", nlp.tokenizer).pipe(list(triggers))):
         trigger_matcher.add(f, [doc])
 
     mode_words: dict[str, str] = {}

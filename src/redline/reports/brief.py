@@ -227,7 +227,7 @@ def _run_analyses(store, res: BriefResults) -> None:
     """Phases, deterrence windows and reciprocity (``redline.analysis``)."""
     case = res.case
     try:
-        from redline.analysis import analyze  # type: ignore[attr-defined]
+        from redline.analysis import analyze
     except ImportError:
         analyze = None
     if analyze is not None:

@@ -172,7 +172,7 @@ def _ranking_judgment(res, opts: dict, actor: str, motive, motive_refs: list[str
     flip = r.sensitivity.get("flip_top_two") or {}
     tie = second is not None and (flip.get("weight_shift") == 0 or
                                   abs(float(second["score"]) - float(top["score"])) < 1e-12)
-    if tie:
+    if tie and second is not None:  # (a tie needs a second option)
         fields["second"] = option_ref(opts[second["option"]])
         t += "; it ties with {second}, which scores the same, so the motives do not separate them."
     elif second is not None and flip.get("weight_shift") is not None and flip.get("to"):

@@ -123,6 +123,7 @@ def quantity_markup(q: Quantity, interval: bool = True) -> Markup:
         k=q.key, a=_attr(q.value), t=q.text(q.value))
     ci = Markup("")
     if interval and q.has_interval:
+        assert q.low is not None and q.high is not None  # has_interval
         lo = Markup('<span class="lo" data-key="{k}" data-role="low" data-value="{a}">{t}</span>').format(
             k=q.key, a=_attr(q.low), t=q.text(q.low))
         hi = Markup('<span class="hi" data-key="{k}" data-role="high" data-value="{a}">{t}</span>').format(
@@ -179,6 +180,7 @@ class Judgment:
             if isinstance(v, Quantity):
                 s = v.text(v.value) + (f" {v.unit}" if v.unit and v.kind != "share" else "")
                 if v.has_interval:
+                    assert v.low is not None and v.high is not None  # has_interval
                     what = "range" if v.level >= 1 else f"{100 * v.level:.0f}% interval"
                     s += f" ({what} {v.text(v.low)} to {v.text(v.high)})"
                 return s

@@ -194,7 +194,7 @@ def network_layout(case, width: int = 860, height: int = 460) -> tuple[list[dict
     for b, (lo, hi) in zip(blocks, spans):
         for k, ids in b.items():
             crowded = (hi - lo) * width / max(len(ids), 1) < 165
-            for i, n in enumerate(sorted(ids, key=pos.get)):
+            for i, n in enumerate(sorted(ids, key=pos.__getitem__)):  # every id has a pos
                 ys[n] = (k + (0.45 if crowded and i % 2 else 0.0)) / (max(depth, 1) + 0.45)
     nodes = [{"id": n, "name": names[n].name, "short": _short(names[n].name),
               "actor_kind": names[n].kind.replace("_", " "), "x": pos[n], "y": ys[n]} for n in pos]

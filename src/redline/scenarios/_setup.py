@@ -72,7 +72,7 @@ class ScenarioModel:
     future_x: np.ndarray            # (horizon, n_cov) covariates of the simulated days
     exo_rate: np.ndarray            # (n_exo,) events per day of exogenous streams
     exo_decay: float
-    fatality: dict[str, float] = field(default_factory=dict)
+    fatality: dict[str, Any] = field(default_factory=dict)  # numbers, and 'stream'/'window' strings
     draws: ParamDraws | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     dates: pd.DatetimeIndex | None = None
@@ -136,7 +136,7 @@ def prepare(spec: ScenarioSpec, case: Case, store, decision_day: dt.date | None 
     x = future_covariates(case, list(model.covariate_names_), dates)
     exo = np.array([hist[s].mean() for s in spec.exogenous_streams], dtype=float)
     hl = spec.value(spec.exogenous_half_life_days)
-    fat: dict[str, float] = {}
+    fat: dict[str, Any] = {}
     if spec.fatalities:
         k, n = fatality_counts(store, case, spec.fatalities.stream, start, dd)
         a0, b0 = spec.fatalities.prior

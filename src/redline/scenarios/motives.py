@@ -63,6 +63,7 @@ def make_scale(kind: str, direction: str, option_means: np.ndarray, history: flo
                 "or normalisation 'range' / {kind: value, value: ...}")
         return ObjectiveScale(0.0, max(float(history), float(MIN_HISTORY_EVENTS)), direction, kind)
     if kind == "value":
+        assert value is not None  # check_scenario: value normalisation needs a value
         return ObjectiveScale(0.0, float(value), direction, kind)
     if kind == "range":
         lo, hi = float(np.min(option_means)), float(np.max(option_means))

@@ -17,7 +17,7 @@ __all__ = ["ScenarioResult", "summarise_metric", "scenario_guards", "fatality_bo
 _Q = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
-def _r(x: float, nd: int = 6) -> float:
+def _r(x: float | np.floating, nd: int = 6) -> float:
     """Round for output: stable text across platforms, no false precision."""
     return float(round(float(x), nd))
 
@@ -401,6 +401,7 @@ def score_interval(spec, run: dict, actor: str, actor_scores: dict) -> dict[str,
         sc = scales[ob.id]
         u = ObjectiveScale(sc["offset"], sc["scale"], ob.direction, sc["kind"])(run["values"][ob.metric])
         path = wk * u if path is None else path + wk * u
+    assert path is not None  # motive.objectives is not empty
     n_b = len(run["batch_means"][motive.objectives[0].metric])
     bm = np.array([p.mean() for p in np.array_split(path, n_b)])
     out = summarise_metric(path, bm, probability=True)  # (no explosion fence, no quantiles)

@@ -12,7 +12,8 @@ differences between options are differences of the options, not of luck.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numba
 import numpy as np
@@ -32,6 +33,9 @@ from redline.scenarios.spec import (
     SetBaseline,
     SetCoupling,
 )
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 __all__ = ["batch_sizes", "run_scenario", "simulate_option"]
 
@@ -129,6 +133,7 @@ class _Option:
                 target.append((idx[iv.stream], a, b, value, v(iv.probability)))
             elif isinstance(iv, SetCoupling):
                 mode, val = ("value", v(iv.value)) if iv.value is not None else ("factor", v(iv.factor))
+                assert val is not None  # check_scenario: set_coupling has exactly one of value and factor
                 if mode == "value" and sm.model.link == "identity" and val < 0:
                     raise ScenarioError("a negative coupling needs the softplus link",
                                         file=str(spec.path), field="set_coupling.value",
@@ -181,14 +186,17 @@ def _metric_values(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, counts: 
     out = {}
     for m in spec.metrics:
         days = m.days or opt.horizon
+        if m.kind in ("count", "p_any", "p_pause"):
+            assert m.stream is not None  # check_scenario: these kinds name a stream
+            s_idx = idx[m.stream]
         if m.kind == "count":
-            out[m.id] = counts[:, :days, idx[m.stream]].sum(axis=1).astype(float)
+            out[m.id] = counts[:, :days, s_idx].sum(axis=1).astype(float)
         elif m.kind == "p_any":
-            out[m.id] = (counts[:, :days, idx[m.stream]].sum(axis=1) > 0).astype(float)
+            out[m.id] = (counts[:, :days, s_idx].sum(axis=1) > 0).astype(float)
         elif m.kind == "p_fatality":
             out[m.id] = (fatal[:, :days].sum(axis=1) > 0).astype(float)
         elif m.kind == "p_pause":
-            runs = _longest_zero_run(np.ascontiguousarray(counts[:, :days, idx[m.stream]]))
+            runs = _longest_zero_run(np.ascontiguousarray(counts[:, :days, s_idx]))
             out[m.id] = (runs >= m.min_days).astype(float)
         elif m.kind == "p_assumed_event":
             none = np.full(counts.shape[0], 1.0 - (spec.value(m.base_probability) or 0.0))
@@ -238,7 +246,7 @@ def simulate_option(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, batches
         fires.append(fired)
         if progress is not None:
             progress.advance(task, b["n"])
-    out = {"values": {k: np.concatenate(v) for k, v in per_path.items()},
+    out: dict[str, Any] = {"values": {k: np.concatenate(v) for k, v in per_path.items()},
            "batch_means": {k: np.asarray(v) for k, v in batch_means.items()},
            "fires": np.concatenate(fires) if fires else None,
            # per path: the rate ran away past the model's explosive_rate_
@@ -256,6 +264,7 @@ def simulate_option(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, batches
 def _make_batches(sm: ScenarioModel, n_paths: int, seed: int) -> list[dict]:
     """Per batch: its size, a parameter draw, a numba seed, per-path fatality probabilities."""
     ss = np.random.SeedSequence(seed)
+    assert sm.draws is not None  # prepare() always sets the draws
     out = []
     for n, child in zip(batch_sizes(n_paths), ss.spawn(len(batch_sizes(n_paths)))):
         rng = np.random.default_rng(child)
@@ -333,6 +342,7 @@ def _backtest(spec: ScenarioSpec, case, store, n_paths: int, seed: int,
               fits: Any = None) -> dict[str, Any]:
     """Fit up to ``fit_end``, run the option, place the observed count in the simulated distribution."""
     bt = spec.backtest
+    assert bt is not None  # run_scenario calls this only when the spec has a backtest
     horizon = (bt.end - bt.fit_end).days
     sm = prepare(spec, case, store, decision_day=bt.fit_end, horizon=horizon, fits=fits)
     opt = _Option(spec, sm, bt.option, bt.fit_end, horizon)
@@ -358,7 +368,7 @@ def _backtest(spec: ScenarioSpec, case, store, n_paths: int, seed: int,
             "covariates_not_in_model": missing, "paths": n_paths}
 
 
-def _window_totals(spec, sm, opt, n_paths, seed, s_idx, a, b) -> np.ndarray:
+def _window_totals(spec, sm, opt, n_paths, seed, s_idx, a, b) -> tuple[np.ndarray, np.ndarray]:
     out = []
     fat_idx = sm.streams.index(sm.fatality["stream"]) if sm.fatality else -1
     for bt in _make_batches(sm, n_paths, seed):
@@ -368,7 +378,8 @@ def _window_totals(spec, sm, opt, n_paths, seed, s_idx, a, b) -> np.ndarray:
 
 
 def run_scenario(spec: ScenarioSpec, case, store, n_paths: int = 10_000, seed: int = 1,
-                 progress: bool = False, backtest: bool = True, fan: bool = True,
+                 progress: bool | Callable[[str, int, int], None] = False,
+                 backtest: bool = True, fan: bool = True,
                  console=None, fits: Any = None) -> ScenarioResult:
     """Simulate every option of ``spec`` and score the motives.
 
@@ -402,7 +413,7 @@ def run_scenario(spec: ScenarioSpec, case, store, n_paths: int = 10_000, seed: i
     batches = _make_batches(sm, n_paths, seed)
     options = [_Option(spec, sm, o.id, spec.decision_day, spec.horizon_days) for o in spec.options]
     runs: dict[str, dict] = {}
-    bar = None
+    bar: _Callback | Progress | None = None
     if callable(progress):
         bar = _Callback(progress)
     elif progress:
@@ -426,7 +437,8 @@ class _Callback:
     """The slice of rich's Progress that simulate_option uses, reporting to a function."""
 
     def __init__(self, fn) -> None:
-        self.fn, self.tasks = fn, {}
+        self.fn = fn
+        self.tasks: dict[str, list[int]] = {}
 
     def __enter__(self):
         return self

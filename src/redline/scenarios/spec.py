@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticError
@@ -339,6 +339,13 @@ class ScenarioSpec(_Strict):
         raise ScenarioError(f"no assumption {assumption_id!r}",
                             expected="one of " + ", ".join(a.id for a in self.assumptions))
 
+    @overload
+    def value(self, v: Num) -> float: ...
+    @overload
+    def value(self, v: None) -> None: ...
+    @overload
+    def value(self, v: Num | None) -> float | None: ...
+
     def value(self, v: Num | None) -> float | None:
         """A number written in the file, or the value of the assumption it names."""
         if v is None:
@@ -436,6 +443,7 @@ def check_scenario(spec: ScenarioSpec, case: Case) -> None:
         Naming the YAML path of the first problem (lines refer to the file).
     """
     from redline.scenarios.spec_checks import SpecChecker
+    assert spec.path is not None  # a copy of a scenario load_scenario read from its file
     SpecChecker(spec, case, load_yaml(spec.path)).run()
     for m in spec.motives:
         if m.objectives and sum(o.weight for o in m.objectives) <= 0:

@@ -11,6 +11,7 @@ say why nothing matched and what would.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -41,7 +42,7 @@ def suggest(value: str, choices: list[str], n: int = 3) -> list[str]:
 
 
 def resolve_names(case, actor: str | None, target: str | None, country: str | None,
-                  countries: list[str] = ()) -> Resolved:
+                  countries: Sequence[str] = ()) -> Resolved:
     """Map comma-separated actor/target names or aliases to the case's actor ids, and
     countries to the spelling in ``countries`` (the case's known countries)."""
     aliases = case.alias_map()

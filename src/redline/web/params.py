@@ -106,8 +106,10 @@ class FilterParams:
         if start and end and end < start:
             raise InputError(f"the dates end ({end}) before they start ({start})", field="to",
                              expected=f"a date on or after {start}")
-        kw = dict(actors=self.actor, targets=self.target, event_types=self.type,
-                  modes=self.mode, countries=self.country, start=start, end=end, text=self.text)
+        # comma-separated strings: EventFilter splits them into its tuples
+        kw: dict[str, Any] = dict(actors=self.actor, targets=self.target, event_types=self.type,
+                                  modes=self.mode, countries=self.country, start=start, end=end,
+                                  text=self.text)
         kw.update(override)
         return EventFilter(**kw)
 

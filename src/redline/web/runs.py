@@ -159,10 +159,11 @@ class RunBook:
                 finally:
                     run.ended = time.time()
                     run.finished = True
-                    if run.error is None and self._dir(run.id) is not None:
+                    folder = self._dir(run.id)
+                    if run.error is None and folder is not None:
                         try:
-                            (self._dir(run.id) / "run.json").write_text(json.dumps(run.meta()),
-                                                                         encoding="utf-8")
+                            (folder / "run.json").write_text(json.dumps(run.meta()),
+                                                             encoding="utf-8")
                         except OSError:
                             pass
         threading.Thread(target=go, daemon=True, name=f"run-{run.id}").start()

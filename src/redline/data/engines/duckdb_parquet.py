@@ -121,10 +121,12 @@ def append_to_dataset(con: duckdb.DuckDBPyConnection, select_sql: str, folder: P
                       f"read_parquet({glob}, hive_partitioning=false) d WHERE d.event_id = n.event_id)")
     staging = Path(tempfile.mkdtemp(prefix="_staging-copy-", dir=folder))
     try:
-        written = con.execute(
+        copied = con.execute(
             f"COPY ({partitioned_select(select_sql)}) TO {sql_str(str(staging))} "
             f"(FORMAT parquet, PARTITION_BY (year, month), FILENAME_PATTERN '{name}-{{i}}', "
-            f"OVERWRITE_OR_IGNORE)").fetchone()[0]
+            f"OVERWRITE_OR_IGNORE)").fetchone()
+        assert copied is not None  # COPY returns one row: the rows written
+        written = copied[0]
         for f in staging.glob(DATA_GLOB):
             dest = folder / f.relative_to(staging)
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -184,9 +186,11 @@ class ParquetStore(EventReads):
             try:
                 # Files written before a column existed lack it: only then read them by
                 # name (union_by_name slows every scan, so it is not the default).
-                widths = con.execute(f"SELECT count(DISTINCT n) FROM (SELECT file_name, count(*) "
-                                     f"AS n FROM parquet_schema({glob}) GROUP BY file_name)"
-                                     ).fetchone()[0]
+                row = con.execute(f"SELECT count(DISTINCT n) FROM (SELECT file_name, count(*) "
+                                  f"AS n FROM parquet_schema({glob}) GROUP BY file_name)"
+                                  ).fetchone()
+                assert row is not None  # an aggregate returns one row
+                widths = row[0]
                 union = ", union_by_name=true" if widths > 1 else ""
                 con.execute(f"CREATE VIEW raw_events AS SELECT * FROM read_parquet({glob}, "
                             f"hive_partitioning=false{union})")

@@ -16,6 +16,7 @@ import io
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from redline.data.fields import python_problem
 from redline.errors import (
@@ -26,6 +27,9 @@ from redline.errors import (
     UnknownFormatError,
     ValidationError,
 )
+
+if TYPE_CHECKING:
+    from _csv import _QuotingType
 
 __all__ = ["Importer", "register", "importer_for", "sniff_format", "FORMATS", "sql_str",
            "casualty_exprs",
@@ -73,7 +77,7 @@ def open_bytes(path: Path):
     return gzip.open(path, "rb") if is_gzip(path) else open(path, "rb")
 
 
-def csv_header(path: Path, delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL) -> list[str]:
+def csv_header(path: Path, delimiter: str = ",", quoting: _QuotingType = csv.QUOTE_MINIMAL) -> list[str]:
     """The first row of a delimited text file (its header, or its first record for
     headerless formats), decoded strictly as UTF-8; gzipped files are read through."""
     with open_bytes(path) as fh:
@@ -253,9 +257,9 @@ class Importer(ABC):
                                           expected=f"{len(header)} {self.format} fields per row")
                     yield start, dict(zip(header, row))
             except UnicodeDecodeError:
-                bad_line, raw = _first_bad_line(path)
+                bad_line, bad_bytes = _first_bad_line(path)
                 raise EncodingError("the file is not valid UTF-8", file=str(self.path),
-                                    line=bad_line, expected=encoding_hint(raw)) from None
+                                    line=bad_line, expected=encoding_hint(bad_bytes)) from None
 
     def diagnose(self, path: Path, db_message: str) -> InputError:
         """Find the first row that fails a check; fall back to DuckDB's message."""

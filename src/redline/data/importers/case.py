@@ -53,8 +53,9 @@ class CaseImporter(RedlineCsvImporter):
     def validate_header(self, path: Path) -> None:
         if path.suffix == ".parquet":
             import duckdb
-            cols = [r[0] for r in duckdb.sql(
-                f"DESCRIBE SELECT * FROM read_parquet({sql_str(str(path))})").fetchall()]
+            rel = duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet({sql_str(str(path))})")
+            assert rel is not None  # DESCRIBE returns a relation (None is for statements)
+            cols = [r[0] for r in rel.fetchall()]
             self._columns = cols
             return
         super().validate_header(path)

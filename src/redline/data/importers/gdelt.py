@@ -23,6 +23,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 from redline.data.fields import CHECKS, FieldCheck, sql_checked
 from redline.data.importers.base import Importer, csv_header, register, sql_str
@@ -91,7 +92,8 @@ def _cameo_values() -> str:
 
 def _cameo_case(code: str, width: int, pos: int) -> str:
     """CASE mapping the first ``width`` characters of ``code`` to field ``pos`` (0 type, 1 mode)."""
-    whens = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(v[pos]) if v[pos] else 'NULL'}"
+    # pos is 0 or 1: the type and mode fields, text (the Goldstein score, 2, is not asked for)
+    whens = " ".join(f"WHEN {sql_str(k)} THEN {sql_str(cast(str, v[pos])) if v[pos] else 'NULL'}"
                      for k, v in sorted(cameo_table().items()) if len(k) == width)
     return f"CASE left({code}, {width}) {whens} ELSE NULL END"
 

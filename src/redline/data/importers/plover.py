@@ -205,9 +205,9 @@ class PloverImporter(Importer):
                                      expected="one JSON object per line")
                 yield n, rec
 
-    def _resolve(self, rec: dict) -> dict[str, tuple[str, str | None]]:
+    def _resolve(self, rec: dict) -> dict[str, tuple[str, str]]:
         """canonical → (the key it came from, its text), mirroring the SQL."""
-        out: dict[str, tuple[str, str | None]] = {}
+        out: dict[str, tuple[str, str]] = {}
         loc_key, loc = _first_location(rec)
         for canon, keys in ALIASES.items():
             for k in keys:

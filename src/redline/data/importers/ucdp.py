@@ -110,7 +110,7 @@ def _violence_ok(v: str) -> bool:
 def _code_ok(allowed: dict[str, str]):
     def ok(v: str) -> bool:
         m = _CODE.match(v)
-        return bool(m) and m.group(1) in allowed
+        return m is not None and m.group(1) in allowed
     return ok
 
 

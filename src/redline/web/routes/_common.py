@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -89,7 +90,7 @@ def cached_page(fn: Callable) -> Callable:
     return handler
 
 
-def twin(router: APIRouter, path: str, *, summary: str, tags: list[str],
+def twin(router: APIRouter, path: str, *, summary: str, tags: list[str | Enum],
          description: str | None = None, cache: bool = True) -> Callable:
     """Register a page at ``path`` and its JSON twin at ``path + '.json'``.
 

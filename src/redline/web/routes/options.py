@@ -147,7 +147,11 @@ async def start_run(request: Request, case: str):
     st = web(request)
     c = st.case(case)
     form = await request.form()
-    spec = load(st, c, form.get("scenario") or None)
+    scenario = form.get("scenario") or None
+    if scenario is not None and not isinstance(scenario, str):  # an uploaded file
+        raise InputError("the scenario field holds a file, not a name", field="scenario",
+                         expected="the name of one of the case's scenarios")
+    spec = load(st, c, scenario)
     spec, n_paths, seed = adjusted(spec, form, c)
     run = st.runs.start(case, spec.name, n_paths, seed,
                         lambda run: _work(st, run, spec, c, n_paths, seed))
