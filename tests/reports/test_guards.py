@@ -97,3 +97,21 @@ def test_diagnostics_in_the_brief_name_streams_and_actors_as_the_case_writes_the
     (msg,) = [x["message"] for x in cannot_tell_section(res, [])["diagnostics"]]
     assert msg == ("4 of the 9 attacks of “Raids on X” lack a casualty field; Home State: see "
                    "“More raids”.")
+
+
+def _det_with_wave(start: str, end: str):
+    waves = pd.DataFrame([{"wave": 1, "start": pd.Timestamp(start), "end": pd.Timestamp(end),
+                           "strikes": 40, "intensity": 40.0, "strike_ids": ["x:1"]}])
+    rates = pd.DataFrame([{"wave": 1, "window_days": w} for w in (7, 14, 28)])
+    return types.SimpleNamespace(waves=waves, rates=rates)
+
+
+def test_a_wave_longer_than_its_windows_is_no_before_and_after():
+    from redline.reports.guards import _wave_span_guard
+    case = types.SimpleNamespace(key_events=[])
+    why = _wave_span_guard(_det_with_wave("2030-01-01", "2030-06-30"), case)
+    assert why is not None and "181 days" in why and "28-day" in why
+    # a wave of a few days, as strike waves are, passes
+    assert _wave_span_guard(_det_with_wave("2030-01-01", "2030-01-03"), case) is None
+    # the boundary: a wave exactly as long as the longest window still passes
+    assert _wave_span_guard(_det_with_wave("2030-01-01", "2030-01-28"), case) is None

@@ -72,6 +72,27 @@ def _fit_guard(res, src: str, tgt: str) -> str | None:
     return None
 
 
+def _wave_span_guard(det, case) -> str | None:
+    """Why a before/after comparison around the key wave means nothing: the "wave" is a
+    stretch of near-continuous responses longer than the windows it is compared across,
+    so "after" begins long after the responses began (a stream that is not a series of
+    distinct strikes)."""
+    wave = J.key_wave(det, case)
+    if wave is None or det.waves is None or det.waves.empty:
+        return None
+    w = det.waves[det.waves["wave"] == wave]
+    rates = det.rates[det.rates["wave"] == wave]
+    if w.empty or rates.empty:
+        return None
+    days = int((w["end"].iloc[0] - w["start"].iloc[0]).days) + 1
+    longest = int(rates["window_days"].max())
+    if days <= longest:
+        return None
+    return (f"the responses run without a break for {days} days from "
+            f"{J.fmt_date(w['start'].iloc[0])} to {J.fmt_date(w['end'].iloc[0])}, longer than the "
+            f"{longest}-day windows compared: there is no distinct wave to look before and after")
+
+
 def guarded_judgments(res) -> tuple[list[J.Judgment], list[dict[str, str]]]:
     """Candidate key judgments that pass their guards, and those withheld with reasons."""
     labels, by_id = res.labels, res.sources_by_id
@@ -89,7 +110,11 @@ def guarded_judgments(res) -> tuple[list[J.Judgment], list[dict[str, str]]]:
         j = J.deterrence_judgment(res.deterrence, res.case, by_id, labels, res.proper)
         if j is not None:
             n = sum(q.value for q in j.quantities if q.key.endswith((".attacks_after", ".attacks_before")))
-            if n < MIN_WINDOW_ATTACKS:
+            span = _wave_span_guard(res.deterrence, res.case)
+            if span:
+                held.append({"what": "Whether attacks changed after the key wave of responses",
+                             "why": span})
+            elif n < MIN_WINDOW_ATTACKS:
                 held.append({"what": "Whether attacks changed after the key wave of responses",
                              "why": f"its two windows hold only {int(n)} attacks together"})
             else:
