@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from redline.analysis.escalation import (IntensityWeights, attack_and_strike, escalation_series,
-                                         segment_counts)
+from redline.analysis.case_streams import attack_and_strike
+from redline.analysis.escalation import IntensityWeights, escalation_series, segment_counts
 
 
 def test_default_pair_is_the_first_two_model_streams(make_case):

@@ -235,3 +235,15 @@ def test_softplus_runaway_is_counted_and_inhibition_is_not():
                           explosive_rate=1000.0)
     assert hot.explosive_share > 0.9
     assert calm.explosive_share == 0.0
+
+
+def test_rates_are_kept_only_when_asked_for():
+    """Rates are (n_paths, horizon, n_streams) floats: worth their memory only for an exact
+    predictive pmf, so a plain simulation leaves them out and counts are the same either way."""
+    mu, adj, decay = np.array([0.3, 0.1]), np.array([[0.2, 0.1], [0.0, 0.3]]), np.array([1.0, 1.0])
+    plain = simulate_daily(mu, adj, decay, horizon=20, n_paths=50, random_state=4)
+    both = simulate_daily(mu, adj, decay, horizon=20, n_paths=50, random_state=4,
+                          return_rates=True)
+    assert plain.rates is None
+    assert both.rates is not None and both.rates.shape == (50, 20, 2) and (both.rates > 0).all()
+    np.testing.assert_array_equal(plain.counts, both.counts)

@@ -58,7 +58,8 @@ import pandas as pd
 from scipy import stats
 
 from redline.analysis._events import CaseEvents, as_case, load_case_events
-from redline.analysis.escalation import IntensityWeights, _records, attack_and_strike
+from redline.analysis.case_streams import attack_and_strike, json_records
+from redline.analysis.escalation import IntensityWeights
 from redline.analysis.intervals import clopper_pearson
 from redline.data.case import Case
 from redline.errors import AnalysisError, RedlineError
@@ -265,7 +266,7 @@ class DeterrenceResult:
     def to_dict(self) -> dict[str, Any]:
         return {"attack_stream": self.attack, "strike_stream": self.strike,
                 "wave_rule": f"strikes <= {self.gap_days} days apart form one wave",
-                "strike_waves": _records(self.waves), "waves": _records(self.rates),
+                "strike_waves": json_records(self.waves), "waves": json_records(self.rates),
                 "model": self.model, "statements": list(self.statements)}
 
 

@@ -78,6 +78,7 @@ from ruptures.base import BaseCost
 from scipy import stats
 
 from redline.analysis._events import CaseEvents, as_case, load_case_events
+from redline.analysis.case_streams import default_streams, json_records
 from redline.analysis.phase_selection import selection_pvalues
 from redline.data.case import Case
 from redline.data.schema import MODE_ADJUSTMENT, type_base_intensity
@@ -309,27 +310,9 @@ class PhaseResult:
         return {"stream": self.stream, "cost": self.cost, "penalty": self.penalty,
                 "min_size": self.min_size, "n_sim": self.n_sim, "method": self.method,
                 "notes": list(self.notes), "diagnostics": self.diagnostics.to_list(),
-                "segments": _records(self.segments), "change_points": _records(self.change_points)}
+                "segments": json_records(self.segments), "change_points": json_records(self.change_points)}
 
 
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    out = []
-    for rec in df.to_dict(orient="records"):
-        row = {}
-        for k, v in rec.items():
-            if isinstance(v, pd.Timestamp):
-                v = v.date().isoformat()
-            elif isinstance(v, dt.date):
-                v = v.isoformat()
-            elif isinstance(v, (np.integer,)):
-                v = int(v)
-            elif isinstance(v, (np.floating, float)):
-                v = None if not np.isfinite(v) else float(v)
-            elif isinstance(v, np.ndarray):
-                v = v.tolist()
-            row[k] = v
-        out.append(row)
-    return out
 
 
 def segment_counts(counts: pd.Series, cost: str = "poisson", min_size: int = 7,
@@ -478,26 +461,3 @@ def flag_coverage_edges(res: PhaseResult, coverage, edge_days: int = 14) -> None
             f"{abs((pd.Timestamp(d) - near[0]).days)} days from an edge of the stream's declared "
             f"coverage ({near[0]:%-d %b %Y}): it may mark the sources thinning out, not a change "
             "in behaviour.", subject=("stream", res.stream))
-
-
-def attack_and_strike(case: Case, attack: str | None, strike: str | None) -> tuple[str, str]:
-    """The (attack, strike) stream pair: given names, else the case's first two
-    model streams; raises when a name is not a stream of the case."""
-    names = default_streams(case)
-    attack = attack or names[0]
-    strike = strike or (names[1] if len(names) > 1 else None)
-    if strike is None:
-        raise AnalysisError("no strike stream given and the case's model has only one stream",
-                            field="strike", expected="a stream name")
-    for n in (attack, strike):
-        case.stream(n)
-    return attack, strike
-
-
-def default_streams(case: Case) -> list[str]:
-    """The case's ``model.streams``, else its first two streams (attack, response)."""
-    names = list(case.model.streams) or [s.name for s in case.streams[:2]]
-    if not names:
-        raise AnalysisError(f"case {case.name!r} defines no streams", field="streams",
-                            expected="a `streams:` list in case.yaml")
-    return names

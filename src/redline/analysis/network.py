@@ -57,7 +57,8 @@ import numpy as np
 import pandas as pd
 
 from redline.analysis._events import CaseEvents, as_case, load_case_events
-from redline.analysis.escalation import IntensityWeights, _records, attack_and_strike
+from redline.analysis.case_streams import attack_and_strike, json_records
+from redline.analysis.escalation import IntensityWeights
 from redline.analysis.intervals import clopper_pearson
 from redline.data.case import Case
 from redline.diagnostics import Diagnostics
@@ -284,11 +285,11 @@ class NetworkResult:
         den = {k: v for k, v in d.items() if not isinstance(v, pd.DataFrame)}
         den = {k: (float(v) if isinstance(v, (float, np.floating)) else v) for k, v in den.items()}
         for k in ("claims", "attribution", "strike_targets"):
-            den[k] = _records(d[k])
+            den[k] = json_records(d[k])
         return {"attack_stream": self.attack, "strike_stream": self.strike,
                 "sponsor_chains": [" > ".join(c) for c in self.chains],
                 "state_embedding": [" > ".join(c) for c in self.embedding],
-                "actors": _records(self.actors), "dyads": _records(self.dyads),
+                "actors": json_records(self.actors), "dyads": json_records(self.dyads),
                 "deniability": den, "notes": list(self.notes),
                 "diagnostics": self.diagnostics.to_list()}
 

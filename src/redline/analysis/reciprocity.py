@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from redline.analysis._events import CaseEvents, as_case, load_case_events
-from redline.analysis.escalation import _records, default_streams
+from redline.analysis.case_streams import default_streams, json_records
 from redline.data.case import Case
 from redline.errors import AnalysisError
 
@@ -97,8 +97,8 @@ class ReciprocityResult:
                 "min_lag_days": self.min_lag, "span": [self.span_start.date().isoformat(),
                                                        self.span_end.date().isoformat()],
                 "n_shifts": self.n_shifts, **self.summary, "notes": list(self.notes),
-                "by_k": _records(self.by_k), "lag_counts": _records(self.lag_counts),
-                "pairs": _records(self.pairs)}
+                "by_k": json_records(self.by_k), "lag_counts": json_records(self.lag_counts),
+                "pairs": json_records(self.pairs)}
 
 
 def reaction_test(action_days: Sequence[int], reaction_counts: Sequence[float], ks: Sequence[int],

@@ -22,12 +22,11 @@ import numpy as np
 import pandas as pd
 
 from redline.analysis._events import as_case, load_case_events
+from redline.analysis.case_streams import default_streams, json_records
 from redline.analysis.deterrence import DEFAULT_WINDOWS, DeterrenceResult, deterrence
 from redline.analysis.escalation import (
     IntensityWeights,
     PhaseResult,
-    _records,
-    default_streams,
     detect_phases,
     escalation_series,
 )
@@ -95,7 +94,7 @@ class AnalysisResult:
         return {
             "case": self.case.name, "window": [self.start.isoformat(), self.end.isoformat()],
             "escalation": {"intensity_weights": self.weights.as_dict(),
-                           "totals": _records(self.totals()), "weekly": _records(weekly)},
+                           "totals": json_records(self.totals()), "weekly": json_records(weekly)},
             "phases": self.phases.to_dict(),
             "reciprocity": [r.to_dict() for r in self.reciprocity],
             "deterrence": self.deterrence.to_dict(),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from redline.data.case import Case
@@ -26,9 +25,6 @@ class StreamData:
     counts
         DataFrame of shape (n_days, n_streams), events per day, indexed by date
         (every day of the window; days without events are 0).
-    timestamps
-        Per stream, event times in days since the window start (float), for
-        events that have a time of day; empty arrays otherwise.
     event_ids
         Per stream, the ids of the events counted, so every figure can cite them.
     diagnostics
@@ -37,7 +33,6 @@ class StreamData:
     """
 
     counts: pd.DataFrame
-    timestamps: dict[str, np.ndarray] = field(default_factory=dict)
     event_ids: dict[str, list[str]] = field(default_factory=dict)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
@@ -93,19 +88,13 @@ def streams(store: Store, case: Case, names: list[str] | None = None, start: dt.
         counts = pd.DataFrame(0, index=index, columns=list(filters))
     counts = counts[list(filters)].astype("int64")
     ids: dict[str, list[str]] = {}
-    stamps: dict[str, np.ndarray] = {}
     mutual_ids: dict[str, set[str]] = {}
     for name, f in filters.items():
         ev = store.events(f)
         ids[name] = ev["event_id"].tolist()
         if "mutual" in ev:
             mutual_ids[name] = set(ev.loc[ev["mutual"].fillna(False).astype(bool), "event_id"])
-        if "time" in ev and ev["time"].notna().any():
-            t = pd.to_datetime(ev["time"].dropna())
-            stamps[name] = np.sort(((t - pd.Timestamp(start)) / pd.Timedelta(days=1)).to_numpy(float))
-        else:
-            stamps[name] = np.array([], dtype=float)
-    return StreamData(counts, stamps, ids, _shared_mutual(mutual_ids))
+    return StreamData(counts, ids, _shared_mutual(mutual_ids))
 
 
 def _shared_mutual(mutual_ids: dict[str, set[str]]) -> Diagnostics:
