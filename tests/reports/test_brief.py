@@ -159,8 +159,18 @@ def test_judgment_numbers_equal_the_objects_that_computed_them(brief, store):
             exp = row[col] if col else None
         elif parts[0] == "coupling" and role in ("value", "low", "high"):
             row = res.coupling.query("source == @parts[1] and target == @parts[2]").iloc[0]
-            exp = {"effect": {"value": row.effect, "low": row.low, "high": row.high},
-                   "half_life": {"value": row.half_life_days}}[parts[3]].get(role)
+            if parts[3] == "extra_events":
+                # the coupling's interval mapped end to end into events (a monotone map)
+                from redline.reports.units import extra_events
+                m = res.fit.model
+                names = list(m.stream_names_)
+                b = float(m.baseline_[names.index(parts[2])])
+                k = float(m.decay_[names.index(parts[1])])
+                a = {"value": row.effect, "low": row.low, "high": row.high}[role]
+                exp = extra_events(a, b, k, m.link)
+            else:
+                exp = {"effect": {"value": row.effect, "low": row.low, "high": row.high},
+                       "half_life": {"value": row.half_life_days}}[parts[3]].get(role)
         elif parts[0] == "phases" and parts[-1] in ("peak_rate", "last_rate"):
             seg = res.phases.segments
             row = seg.iloc[int(seg["rate_per_day"].to_numpy().argmax())] if parts[-1] == "peak_rate" else seg.iloc[-1]

@@ -123,7 +123,7 @@ def test_dynamics_has_the_fit_with_intervals(client):
 def test_effects_in_events_match_closed_forms():
     import math
 
-    from redline.web.units import extra_events, first_day_change_pct
+    from redline.reports.units import extra_events, first_day_change_pct
     # Identity link: the coupling is already the expected number of extra events.
     assert extra_events(0.7, 2.0, 0.3, link="identity") == 0.7
     # Softplus, small coupling: the slope of softplus at the baseline is 1 - exp(-baseline).

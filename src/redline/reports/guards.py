@@ -131,7 +131,9 @@ def guarded_judgments(res) -> tuple[list[J.Judgment], list[dict[str, str]]]:
     if res.coupling is not None:
         rows = {f"coupling.{r.source}.{r.target}": (r.source, r.target)
                 for r in res.coupling.itertuples(index=False)}
-        for j in J.coupling_judgments(res.coupling, labels, res.stream_ids, by_id, res.proper):
+        model = res.fit.model if getattr(res, 'fit', None) is not None else None
+        for j in J.coupling_judgments(res.coupling, labels, res.stream_ids, by_id, res.proper,
+                                      model=model):
             q = j.fields["q"]
             failed = _fit_guard(res, *rows.get(j.key, ("", "")))
             if not (q.has_interval and np.isfinite([q.low, q.high]).all()):

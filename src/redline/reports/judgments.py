@@ -492,8 +492,23 @@ def phase_judgment(phases, by_id, label: str, window=None) -> Judgment | None:
 
 
 def coupling_judgments(ct: pd.DataFrame, labels: Mapping[str, str], ids_by_stream,
-                       by_id, proper: Iterable[str] = ()) -> list[Judgment]:
-    """One judgment per cross-stream pair of the fitted model."""
+                       by_id, proper: Iterable[str] = (), model: Any = None) -> list[Judgment]:
+    """One judgment per cross-stream pair of the fitted model.
+
+    With the fitted ``model`` (its ``baseline_`` in events per day, ``decay_`` per source
+    stream and ``link``), each effect is also stated in events: the extra (or fewer)
+    target events that follow one source event from a quiet start, with the interval of
+    the coupling mapped end to end (the map is monotone in the coupling).
+    """
+    from redline.reports.units import extra_events
+    base: dict[str, float] = {}
+    decay: dict[str, float] = {}
+    link = "softplus"
+    if model is not None:
+        names = list(getattr(model, "stream_names_", []))
+        base = dict(zip(names, np.asarray(model.baseline_, float)))
+        decay = dict(zip(names, np.broadcast_to(np.asarray(model.decay_, float), (len(names),))))
+        link = getattr(model, "link", "softplus")
     out = []
     basis = "coupling_table(fit_case()): adjacency, 95% Wald interval"
     for r in ct.itertuples(index=False):
@@ -504,7 +519,27 @@ def coupling_judgments(ct: pd.DataFrame, labels: Mapping[str, str], ids_by_strea
         q = Quantity(key + ".effect", float(r.effect), float(r.low), float(r.high),
                      kind="signed", basis=basis)
         hl = Quantity(key + ".half_life", float(r.half_life_days), unit="days", basis=basis)
-        if r.verdict == "excites":
+        b, k = base.get(r.target, np.nan), decay.get(r.source, np.nan)
+        ex = [extra_events(float(a), b, k, link) for a in (r.effect, r.low, r.high)]
+        fields: dict[str, Any] = {"src": noun(src, proper), "tgt": noun(tgt, proper),
+                                  "tgt2": noun(tgt, proper), "q": q, "hl": hl}
+        if np.isfinite(ex).all():
+            fields["ev"] = Quantity(key + ".extra_events", ex[0], ex[1], ex[2], kind="signed",
+                                    unit="events", basis=basis + "; extra target events after "
+                                    "one source event from the target's baseline rate")
+            if r.verdict == "excites":
+                t = ("The fitted model finds that {src} provoke {tgt}: from a quiet start, one "
+                     "event is followed by {ev} of {tgt2} over the following weeks (its effect "
+                     "on the model's predictor, {q}, halves every {hl}).")
+            elif r.verdict == "inhibits":
+                t = ("The fitted model finds that {src} deter {tgt}: from a quiet start, one "
+                     "event is followed by {ev} of {tgt2} over the following weeks, i.e. fewer "
+                     "(its effect on the model's predictor, {q}, halves every {hl}).")
+            else:
+                t = ("The fitted model cannot tell whether {src} deter or provoke {tgt}: from a "
+                     "quiet start, one event changes {tgt2} over the following weeks by {ev}, an "
+                     "interval that spans zero (half-life {hl}).")
+        elif r.verdict == "excites":
             t = ("The fitted model finds that {src} provoke {tgt}: one event raises the {tgt2} "
                  "predictor by {q}, an effect that halves every {hl}.")
         elif r.verdict == "inhibits":
@@ -515,9 +550,7 @@ def coupling_judgments(ct: pd.DataFrame, labels: Mapping[str, str], ids_by_strea
                  "shifts the {tgt2} predictor by {q}, an interval that spans zero (half-life {hl}).")
         out.append(Judgment(
             key=key, section="dynamics", priority=30 if r.verdict == "unclear" else 15, basis=basis,
-            template=t, fields={"src": noun(src, proper), "tgt": noun(tgt, proper),
-                                "tgt2": noun(tgt, proper),
-                                "q": q, "hl": hl},
+            template=t, fields=fields,
             sources=_refs(list(ids_by_stream.get(r.source, [])) + list(ids_by_stream.get(r.target, [])),
                           by_id)))
     return out

@@ -31,7 +31,7 @@ def analysis(st, case):
 
 def model_section(st, case) -> dict:
     from redline.reports.charts import coupling_spec
-    from redline.web.units import extra_events, first_day_change_pct
+    from redline.reports.units import extra_events, first_day_change_pct
     f, ct = fitted(st, case)
     m = f.model
     link = f.settings.get("link", "softplus")
