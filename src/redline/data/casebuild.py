@@ -178,6 +178,10 @@ def _streams(df: pd.DataFrame, ids: dict[str, str], min_events: int) -> list[dic
     """Default streams: ASSAULT each way for the busiest pairs (one per mutual pair), then
     each other event type with enough events."""
     streams: list[dict] = []
+    # labels name the actors as the file writes them (the first name that maps to an id)
+    name_of: dict[str, str] = {}
+    for raw, i in ids.items():
+        name_of.setdefault(i, raw)
     a = df["actor"].map(ids)
     t = df["target"].map(ids) if "target" in df else pd.Series(None, index=df.index)
     assault = (df["event_type"] == "ASSAULT") & a.notna() & t.notna() & (a != t)
@@ -197,7 +201,7 @@ def _streams(df: pd.DataFrame, ids: dict[str, str], min_events: int) -> list[dic
         taken.add(pair)
         if how == "mutual":
             streams.append({"name": f"fighting_{x}_{y}"[:60],
-                            "label": f"Fighting between {x} and {y} (no direction: mutual events)",
+                            "label": f"Fighting between {name_of.get(x, x)} and {name_of.get(y, y)}",
                             "actors": [x, y], "targets": [x, y], "event_types": ["ASSAULT"],
                             "mutual": True})
             continue
@@ -205,7 +209,7 @@ def _streams(df: pd.DataFrame, ids: dict[str, str], min_events: int) -> list[dic
             n_sr = pairs.get((s, r, "directed"), 0)
             if n_sr == 0:
                 continue
-            streams.append({"name": f"{s}_attacks_on_{r}"[:60], "label": f"Attacks by {s} on {r}",
+            streams.append({"name": f"{s}_attacks_on_{r}"[:60], "label": f"Attacks by {name_of.get(s, s)} on {name_of.get(r, r)}",
                             "actors": [s], "targets": [r], "event_types": ["ASSAULT"]})
     for etype, n in df.loc[df["event_type"] != "", "event_type"].value_counts().items():
         if etype == "ASSAULT" or n < min_events:
