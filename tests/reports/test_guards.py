@@ -115,3 +115,21 @@ def test_a_wave_longer_than_its_windows_is_no_before_and_after():
     assert _wave_span_guard(_det_with_wave("2030-01-01", "2030-01-03"), case) is None
     # the boundary: a wave exactly as long as the longest window still passes
     assert _wave_span_guard(_det_with_wave("2030-01-01", "2030-01-28"), case) is None
+
+
+def test_repeated_findings_of_refits_are_shown_once_with_their_count():
+    from redline.diagnostics import Diagnostics
+    from redline.reports.guards import cannot_tell_section
+    ds = Diagnostics()
+    for n in (15, 10, 11):   # the main fit and two backtest refits: other counts, one finding
+        ds.add("fit.covariate_separates", f"'truce' separates 'raids': none of its {n} events",
+               subject=("parameter", "coef:truce->raids"))
+    ds.add("fit.at_bound", "the decay of 'raids' sits at a bound", subject=("parameter", "decay:raids"))
+    case = types.SimpleNamespace(actors=[], covariates=[])
+    res = types.SimpleNamespace(diagnostics=ds, case=case, labels={"raids": "Border raids"})
+    rows = cannot_tell_section(res, [])["diagnostics"]
+    assert [r["code"] for r in rows] == ["fit.covariate_separates", "fit.at_bound"]
+    assert "15 events" in rows[0]["message"] and "2 more fits" in rows[0]["message"]
+    # ids become the case's names, without doubled quotes
+    assert "“Border raids”" in rows[0]["message"] and "'“" not in rows[0]["message"]
+    assert rows[1]["repeats"] == 0 and "more fit" not in rows[1]["message"]

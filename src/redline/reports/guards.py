@@ -175,13 +175,33 @@ def cannot_tell_section(res, withheld: list[dict[str, str]]) -> dict[str, Any]:
              **{c.name: res.covariate_label(c.name) for c in getattr(res.case, "covariates", [])
                 if hasattr(res, "covariate_label")},
              **{k: f"“{v}”" for k, v in res.labels.items()}}
-    pattern = re.compile(r"(?<![\w“])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
-                         + r")(?![\w”])") if names else None
+    # an id in quotes ('us_strikes') loses its quotes when the name brings its own (“...”)
+    pattern = re.compile(r"'?(?<![\w“])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+                         + r")(?![\w”])'?") if names else None
 
     def readable(msg: str) -> str:
         """Ids in a diagnostic's message written as the case writes the names."""
         return pattern.sub(lambda m: names[m.group(1)], msg) if pattern else msg
-    return {"withheld": withheld, "outside": outside, "coarse": coarse,
-            "diagnostics": [{"code": d.code, "severity": d.severity, "message": readable(d.message)}
-                            for d in diags if d.code != "analysis.events_outside_window"
-                            and d.code != "analysis.imprecise_dates"]}
+
+    # The backtest refits the model at every origin: the same finding about the same
+    # subject then repeats with other counts.  One line per code and subject, with how
+    # many more fits said the same.
+    shown: list[dict[str, Any]] = []
+    seen: dict[tuple, dict[str, Any]] = {}
+    for d in diags:
+        if d.code in ("analysis.events_outside_window", "analysis.imprecise_dates"):
+            continue
+        key = (d.code, d.subject_kind, d.subject_id)
+        if key in seen and d.subject_id is not None:
+            seen[key]["repeats"] += 1
+            continue
+        row = {"code": d.code, "severity": d.severity, "message": readable(d.message),
+               "repeats": 0}
+        seen[key] = row
+        shown.append(row)
+    for row in shown:
+        if row["repeats"]:
+            n = row["repeats"]
+            row["message"] += (f" (the same for {n} more {'fit' if n == 1 else 'fits'}, "
+                               "such as the backtest's refits at each origin)")
+    return {"withheld": withheld, "outside": outside, "coarse": coarse, "diagnostics": shown}
