@@ -319,7 +319,7 @@ def _sign(lo: float, hi: float) -> str:
 def deterrence(store, case: Case | str, attack: str | None = None, strike: str | None = None,
                windows: Sequence[int] = DEFAULT_WINDOWS, gap_days: int = 3, alpha: float = 0.05,
                fit_model: bool = True, start: dt.date | None = None, end: dt.date | None = None,
-               data: CaseEvents | None = None) -> DeterrenceResult:
+               data: CaseEvents | None = None, fits: Any = None) -> DeterrenceResult:
     """Attack rates before and after each strike wave, and a Hawkes model's strike effect.
 
     Parameters
@@ -340,8 +340,8 @@ def deterrence(store, case: Case | str, attack: str | None = None, strike: str |
     data = data if data is not None else load_case_events(store, as_case(case), start, end)
     attack, strike = attack_and_strike(data.case, attack, strike)
     waves, rates = wave_rates(data, attack, strike, windows, gap_days, alpha)
-    model = (model_view(store, data.case, attack, strike, data.start.date(), data.end.date(), alpha)
-             if fit_model else {})
+    model = (model_view(store, data.case, attack, strike, data.start.date(), data.end.date(), alpha,
+                        fits=fits) if fit_model else {})
     res = DeterrenceResult(attack, strike, gap_days, waves, rates, model)
     res.statements = _statements(res, data)
     return res

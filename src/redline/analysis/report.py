@@ -161,7 +161,8 @@ def analyze(store, case: Case | str, attack: str | None = None, strike: str | No
             windows: Sequence[int] = DEFAULT_WINDOWS, gap_days: int = 3, min_phase_days: int = 7,
             phase_cost: str = "poisson", n_sim: int = 999, fit_model: bool = True,
             start: dt.date | None = None, end: dt.date | None = None,
-            weights: IntensityWeights | None = None, random_state: int = 0) -> AnalysisResult:
+            weights: IntensityWeights | None = None, random_state: int = 0,
+            fits: Any = None) -> AnalysisResult:
     """Run the four analyses of ``case`` on the events in ``store``.
 
     Parameters
@@ -182,6 +183,8 @@ def analyze(store, case: Case | str, attack: str | None = None, strike: str | No
         Shortest phase of the change-point detection, days.
     fit_model
         Fit the Hawkes model for the model-based deterrence view.
+    fits
+        A :class:`~redline.analysis.fit.FitCache` whose fits that view reuses.
 
     Raises
     ------
@@ -203,7 +206,7 @@ def analyze(store, case: Case | str, attack: str | None = None, strike: str | No
     chosen = list(pairs) if pairs is not None else default_pairs(case, attack, strike)
     recip = [reciprocity(store, case, a, b, window=reaction_window, data=data) for a, b in chosen]
     deter = deterrence(store, case, attack, strike, windows=windows, gap_days=gap_days,
-                       fit_model=fit_model, data=data)
+                       fit_model=fit_model, data=data, fits=fits)
     net = network(store, case, attack, strike, weights=weights, data=data)
     res = AnalysisResult(case, data.start.date(), data.end.date(), daily, weekly, phases, recip,
                          deter, net, weights)

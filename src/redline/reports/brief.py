@@ -204,7 +204,7 @@ def compute_results(store, case: Case | str, scenario: str | Path | None = None,
                                  "paths": backtest_paths}
         res.collect(res.backtest)
     with _timed(res, "analysis", progress):
-        _run_analyses(store, res)
+        _run_analyses(store, res, fits)
         from redline.analysis.window import date_precision, outside_window
         res.window = outside_window(store, case)
         res.precision, prec_diags = date_precision(ev, data.event_ids)
@@ -223,7 +223,7 @@ def compute_results(store, case: Case | str, scenario: str | Path | None = None,
     return res
 
 
-def _run_analyses(store, res: BriefResults) -> None:
+def _run_analyses(store, res: BriefResults, fits: Any = None) -> None:
     """Phases, deterrence windows and reciprocity (``redline.analysis``)."""
     case = res.case
     try:
@@ -232,7 +232,7 @@ def _run_analyses(store, res: BriefResults) -> None:
         analyze = None
     if analyze is not None:
         try:
-            res.analysis = analyze(store, case)
+            res.analysis = analyze(store, case, fits=fits)
         except RedlineError as exc:
             res.notes.append(f"analysis: {exc}")
     a = res.analysis
@@ -251,7 +251,7 @@ def _run_analyses(store, res: BriefResults) -> None:
         ph = ph[0] if ph else None
     res.phases = ph if ph is not None and hasattr(ph, "segments") else detect_phases(store, case, res.attack_stream)
     det = picks["deterrence"]
-    res.deterrence = det if det is not None and hasattr(det, "rates") else deterrence(store, case, fit_model=True)
+    res.deterrence = det if det is not None and hasattr(det, "rates") else deterrence(store, case, fit_model=True, fits=fits)
     rec = picks["reciprocity"]
     if isinstance(rec, (list, tuple)) and rec and hasattr(rec[0], "by_k"):
         res.reciprocity = list(rec)
