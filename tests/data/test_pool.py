@@ -44,3 +44,24 @@ def test_pooled_reads_threads_writes_and_idle_close(tmp_path, monkeypatch):
     assert s._con is None  # idle: closed, so another process could write
     duckdb.connect(str(path)).close()
     assert s.count() == n + 1  # and reopened on the next read
+
+
+def test_a_store_of_the_old_schema_is_read_through_the_pool_read_only(tmp_path):
+    """serve opens the store read-only and pools its reads: a store written before the
+    case_id/mutual columns cannot be migrated then, so the pool must read the store's
+    relation that fills them in (case scope by the old id prefix still finds the case)."""
+    import duckdb
+
+    from redline.data.filters import EventFilter, case_scope
+    from redline.data.pool import pooled
+    from redline.data.store import DuckDBStore
+    path = tmp_path / "old.duckdb"
+    DuckDBStore(path).ingest("us-iran-proxies-2023")
+    con = duckdb.connect(str(path))
+    for col in ("case_id", "mutual", "extra", "killed_low", "killed_high", "actor_killed",
+                "location_precision", "source_release"):
+        con.execute(f'ALTER TABLE events DROP COLUMN "{col}"')
+    con.close()
+    ro = pooled(DuckDBStore(path, read_only=True))
+    assert ro.read_only
+    assert ro.count(EventFilter(**case_scope("us-iran-proxies-2023"))) == 232

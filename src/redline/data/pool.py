@@ -39,8 +39,8 @@ IDLE_SECONDS = 10.0
 class PooledDuckDBStore(DuckDBStore):
     """A DuckDB store whose reads share one kept read-only connection (cursor per thread)."""
 
-    def __init__(self, path) -> None:
-        super().__init__(path)
+    def __init__(self, path, read_only: bool = False) -> None:
+        super().__init__(path, read_only=read_only)
         self._cond = threading.Condition()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._generation = 0
@@ -159,7 +159,10 @@ class PooledDuckDBStore(DuckDBStore):
                     self._made += 1
             try:
                 if table is None:
-                    table = ibis.duckdb.from_connection(con.cursor()).table("events")
+                    # through the store's own relation: a store written by an older redline
+                    # reads its newer columns as NULL (a read-only cursor cannot migrate it)
+                    cur = con.cursor()
+                    table = ibis.duckdb.from_connection(cur).table(self.events_relation(cur))
                 yield table
             finally:
                 with self._cond:
@@ -197,5 +200,5 @@ def pooled(store):
     key = str(Path(store.path).resolve())
     with _POOLS_GUARD:
         if key not in _POOLS:
-            _POOLS[key] = PooledDuckDBStore(store.path)
+            _POOLS[key] = PooledDuckDBStore(store.path, read_only=store.read_only)
         return _POOLS[key]
