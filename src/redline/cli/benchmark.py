@@ -10,7 +10,7 @@ import typer
 
 from redline.cli.app import app, console, open_configured_store
 from redline.cli.options import parse_date, writable_dir
-from redline.cli.render import frame_table
+from redline.cli.render import frame_table, print_diagnostics
 from redline.errors import InputError
 
 _DEFAULT_MODELS = "hawkes-level,daily-hawkes,poisson,negbin,persistence,conflictology"
@@ -109,8 +109,7 @@ def benchmark(
                                     f"{int(result.summary['n_origins'].iloc[0]):,} origins "
                                     f"(lower scores better; skill = 1 − CRPS/CRPS(reference), "
                                     "median over units)"))
-    for d in result.diagnostics.at_least("warning")[:10]:
-        console.print(f"[yellow]{d}[/yellow]", highlight=False)
+    print_diagnostics(console, result.diagnostics.at_least("warning")[:10])
     if len(result.diagnostics) > 10:
         console.print(f"… {len(result.diagnostics)} diagnostics in all (--json or --out)")
     console.print(f"{result.wall_seconds:.1f} s with {jobs} worker(s)")

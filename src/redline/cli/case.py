@@ -65,7 +65,7 @@ def check(
     warnings; exit 1 when anything needs review."""
     import pandas as pd
 
-    from redline.cli.render import frame_table
+    from redline.cli.render import frame_table, print_diagnostics
     from redline.data.casecheck import check_case
     r = check_case(case)
     if as_json:
@@ -85,10 +85,7 @@ def check(
         if months and len(r.stream_months):
             console.print(frame_table(r.stream_months.reset_index(names="month"),
                                       title="Events per month", max_rows=400))
-    for d in r.diagnostics:
-        if d.code != "case.unresolved_name":
-            colour = "yellow" if d.severity == "warning" else "cyan"
-            console.print(f"[{colour}]{d.severity}[/]: {esc(d.message)}", soft_wrap=True)
+    print_diagnostics(console, [d for d in r.diagnostics if d.code != "case.unresolved_name"])
     if not r.ok:
         console.print(f"{len(r.diagnostics.at_least('warning'))} findings to review")
         raise typer.Exit(1)

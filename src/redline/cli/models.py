@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 
 from redline.cli.app import app, console, store_for_case
-from redline.cli.render import frame_table
+from redline.cli.render import frame_table, print_diagnostics
 
 
 def _split(v: str | None) -> list[str] | None:
@@ -78,8 +78,7 @@ def fit(
               "softplus link only a rough guide to stability)")
         console.print(f"{br} · log-likelihood {m.loglik_:.2f} · "
                       f"AIC {m.aic_:.1f} · BIC {m.bic_:.1f} · converged {m.converged_}")
-        for d in m.diagnostics_:
-            console.print(f"[{d.severity}] {d.code}: {d.message}", markup=False)
+        print_diagnostics(console, m.diagnostics_)
         if path:
             console.print(f"saved to {path}")
     else:
@@ -112,8 +111,7 @@ def backtest(
                           "conditional_on_covariates": result.conditional_on_covariates,
                           "diagnostics": result.diagnostics.to_list()}, indent=1, default=str))
         return
-    for d in result.diagnostics:
-        console.print(f"[yellow]{d}[/yellow]")
+    print_diagnostics(console, result.diagnostics)
     console.print(frame_table(result.summary, title=f"Backtest: {result.scores['origin'].nunique()} origins, {horizon}-day horizon "
                               "(lower scores are better; skill = 1 - score / Poisson's)"))
 

@@ -127,3 +127,17 @@ def write_output(df: pd.DataFrame, fmt: str, out: Path | None, console) -> None:
     write_frame(df, out, fmt)
     console.print(f"wrote {len(df):,} rows to {out}")
 
+
+
+_SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def print_diagnostics(console, diagnostics, prefix: str = "") -> None:
+    """One line per diagnostic, ``[severity] code: message``, coloured by severity.
+
+    Printed without markup: a message may hold brackets, and ``[warning]`` itself would
+    otherwise be read as a style tag and vanish.
+    """
+    for d in diagnostics:
+        console.print(f"{prefix}{d}", style=_SEVERITY_STYLE.get(d.severity), markup=False,
+                      highlight=False, soft_wrap=True)

@@ -10,7 +10,7 @@ import typer
 
 from redline.cli.app import app, console, err_console, store_for_case
 from redline.cli.options import writable_dir
-from redline.cli.render import frame_table
+from redline.cli.render import frame_table, print_diagnostics
 
 
 @app.command()
@@ -105,9 +105,7 @@ def _print(result) -> None:
     diags = getattr(result, "diagnostics", None)
     if diags:
         console.print("[bold]Diagnostics[/] (what the run could not support; docs/diagnostics.md)")
-        for d in diags:
-            console.print(f"- [{d.severity}] {d.code}: {d.message}", highlight=False, soft_wrap=True,
-                          markup=False)
+        print_diagnostics(console, diags, prefix="- ")
 
 
 def _write(result, out: Path) -> None:
