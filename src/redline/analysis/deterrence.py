@@ -421,6 +421,3 @@ def _statements(res: DeterrenceResult, data: CaseEvents) -> list[str]:
                "rates tend to fall afterwards even without an effect (regression to the mean); they do "
                "not show that strikes deterred anyone, nor that they did not.")
     return out
-
-
-#: The same function under the name :mod:`redline.analysis` exports.

@@ -356,6 +356,3 @@ def network(store, case: Case | str, attack: str | None = None, strike: str | No
         res.diagnostics.add("analysis.open_claims", den["deniability_reading"] + ".",
                             subject=("stream", attack))
     return res
-
-
-#: The same function under the name :mod:`redline.analysis` exports.

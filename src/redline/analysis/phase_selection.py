@@ -25,15 +25,6 @@ import numpy as np
 __all__ = ["optimal_partition", "change_gains", "selection_pvalues"]
 
 
-def _seg_cost(cs: np.ndarray, a: np.ndarray | int, b: int) -> np.ndarray:
-    """``-2 (S log(S/n) - S)`` of segments [a, b) for cumulative sums ``cs`` (..., n+1)."""
-    s = cs[..., b:b + 1] - cs[..., a] if np.ndim(a) else cs[..., b] - cs[..., a]
-    n = (b - np.asarray(a)).astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        v = np.where(s > 0, s * np.log(np.where(s > 0, s, 1.0) / n) - s, 0.0)
-    return -2.0 * v
-
-
 def optimal_partition(y: np.ndarray, penalty: float, min_size: int) -> list[list[int]]:
     """Optimal change points of each row of ``y`` (n_series, n_days), Poisson cost.
 

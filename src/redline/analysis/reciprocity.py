@@ -265,6 +265,3 @@ def default_pairs(case: Case, attack: str | None = None,
     out = [(s.name, response) for s in case.streams
            if s.with_target_casualties and s.name not in (attack, response)]
     return [*out, (attack, response), (response, attack)]
-
-
-#: The same function under the name :mod:`redline.analysis` exports.

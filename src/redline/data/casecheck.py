@@ -68,7 +68,6 @@ def check_case(case_ref: str | Path, min_stream_events: int | None = None) -> Ca
         Fewer events than this in the window make a stream too thin to fit
         (default :data:`redline.data.casebuild.MIN_STREAM_EVENTS`).
     """
-    from redline.data.aliases import resolve_in_store
     from redline.data.case import load_case
     from redline.data.casebuild import MIN_STREAM_EVENTS
     from redline.data.filters import EventFilter
@@ -81,8 +80,8 @@ def check_case(case_ref: str | Path, min_stream_events: int | None = None) -> Ca
         store = DuckDBStore(Path(tmp) / "check.duckdb")
         assert case.folder is not None  # load_case sets the folder
         store.ingest(case.folder, "case")
-        with store.connect(write=True) as con:
-            resolve_in_store(con, case)
+        # the case ingest above already resolved every name with the case as it is
+        with store.connect() as con:
             ev = con.execute("SELECT event_id, date, actor, actor_raw, target, target_raw "
                              "FROM events").df()
         streams = {s.name: store.events(EventFilter.from_stream(s, case.start, case.end))

@@ -174,10 +174,11 @@ def build_lexicon(case: Any) -> Lexicon:
                 triggers[f].append(TriggerInfo(cat, "vn", base, mode or nouns[0].mode, form))
             else:
                 triggers.setdefault(f, []).append(TriggerInfo(cat, "v", base, mode, form))
-    _add_cameo_verbs(triggers, frozenset(
-        f.lower() for e in trig.get("reporting_verbs", []) or []
-        for f in inflect_verb(str(e))[1]) | _NOT_EVENTS | _CASUALTY_WORDS, frozenset(
-        f.lower() for e in trig.get("light_verbs", []) or [] for f in inflect_verb(str(e))[1]))
+    # every inflected form of the reporting and light verbs, inflected once
+    light, reporting = (frozenset(f.lower() for e in trig.get(key, []) or []
+                                  for f in inflect_verb(str(e))[1])
+                        for key in ("light_verbs", "reporting_verbs"))
+    _add_cameo_verbs(triggers, reporting | _NOT_EVENTS | _CASUALTY_WORDS, light)
     trigger_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     # spaCy types Language.tokenizer as any callable; blank("en") has a Tokenizer
     for f, doc in zip(triggers, cast("Tokenizer", nlp.tokenizer).pipe(list(triggers))):
@@ -248,8 +249,8 @@ def build_lexicon(case: Any) -> Lexicon:
         actor_phrases=lookup,
         actor_matcher_lower=lower_m,
         actor_matcher_exact=exact_m,
-        light_verbs=frozenset(f.lower() for e in trig.get("light_verbs", []) for f in inflect_verb(str(e))[1]),
-        reporting_verbs=frozenset(f.lower() for e in trig.get("reporting_verbs", []) for f in inflect_verb(str(e))[1]),
+        light_verbs=light,
+        reporting_verbs=reporting,
         requires_object={k: frozenset(w.lower() for w in v or []) for k, v in (trig.get("requires_object") or {}).items()},
         sponsored=sponsored,
         government_words=frozenset(w.lower() for w in actors.get("government_words", []) or []),

@@ -45,7 +45,6 @@ CATEGORY_MODE = {"ACCUSE": "statement", "THREATEN": "statement", "REQUEST": "sta
 PLACED = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE", "CONSULT"})
 CONTENT_AS_ACTOR = frozenset({"ACCUSE", "REJECT", "SUPPORT", "REQUEST", "PROTEST", "SANCTION"})
 PRONOUNS = frozenset({"him", "her", "them", "it", "us", "me", "you", "himself", "themselves"})
-MAX_TOKENS = 400  # work per sentence is bounded: longer sentences are cut
 
 
 def _boundaries(s: Sentence) -> list[int]:

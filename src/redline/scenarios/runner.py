@@ -149,10 +149,6 @@ class _Option:
                 self.risks.setdefault(iv.metric, []).append(v(iv.probability))
         self.rules = rules
 
-    def regime_probabilities(self) -> list[float]:
-        """Probabilities of this option's baseline changes that hold in only some worlds."""
-        return [p for *_, p in self.scales + self.sets if p is not None]
-
     def interventions(self, u: np.ndarray, fat_idx: int, p_fatal: np.ndarray | None
                       ) -> Interventions:
         """This option's changes for a batch of paths, as the simulator's input.
@@ -270,7 +266,7 @@ def _make_batches(sm: ScenarioModel, n_paths: int, seed: int) -> list[dict]:
         rng = np.random.default_rng(child)
         theta = sm.draws.draw(rng)
         pf = rng.beta(sm.fatality["a"], sm.fatality["b"], size=n) if sm.fatality else None
-        out.append({"n": n, "params": batch_params(sm, theta), "draw": theta,
+        out.append({"n": n, "params": batch_params(sm, theta),
                     "seed": int(rng.integers(2**31 - 1)), "p_fatal": pf,
                     # one uniform per path for regimes; drawn last so earlier streams are unchanged
                     "u": rng.random(n)})
