@@ -153,3 +153,15 @@ def test_the_glossary_page_docs_and_links_agree(client):
         linked |= set(re.findall(r'href="/glossary#([a-z-]+)"', client.get(C + path).text))
     assert linked and linked <= set(TERMS), linked - set(TERMS)
     assert {"branching-ratio", "softplus", "skill", "p-value", "interval"} <= linked
+
+
+def test_web_filters_resolve_alias_patterns_as_the_command_line_does():
+    """A name only an alias pattern matches resolves on the web as in `redline events`."""
+    from tests.data.test_aliases import _case
+
+    from redline.web.names import resolve_names
+    case = _case(("us_navy", ["USS *"]), ("houthis", ["Ansar Allah"]))
+    got = resolve_names(case, "USS Carney,ansar allah", "us_navy", None)
+    assert got.actors == ("us_navy", "houthis") and got.targets == ("us_navy",)
+    assert got.unknown == ()
+    assert resolve_names(case, "HMS Diamond", None, None).unknown == (("actor", "HMS Diamond"),)

@@ -43,15 +43,17 @@ def suggest(value: str, choices: list[str], n: int = 3) -> list[str]:
 
 def resolve_names(case, actor: str | None, target: str | None, country: str | None,
                   countries: Sequence[str] = ()) -> Resolved:
-    """Map comma-separated actor/target names or aliases to the case's actor ids, and
+    """Map comma-separated actor/target ids, names, aliases or names an alias pattern
+    matches to the case's actor ids, and
     countries to the spelling in ``countries`` (the case's known countries)."""
-    aliases = case.alias_map()
+    # the case's own resolver, as the command line uses: ids, names, aliases and patterns
+    resolver = case.resolver()
     unknown: list[tuple[str, str]] = []
 
     def actors_of(value: str | None, name: str) -> tuple[str, ...]:
         out = []
         for v in _split(value):
-            hit = aliases.get(v.lower())
+            hit = resolver.resolve(v)
             if hit is None:
                 unknown.append((name, v))
                 out.append(v)
