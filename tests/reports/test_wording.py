@@ -194,6 +194,27 @@ def test_prose_keeps_proper_nouns_and_shows_no_internal_ids(brief):
             assert f"“{ob.id.replace('_', ' ')}”" not in text
 
 
+def test_hover_text_says_how_in_words_and_the_code_stays_in_data_basis(brief):
+    """Hover text is read: it names no function, attribute path or snake_case id, while the
+    number's trace to code is kept in ``data-basis``."""
+    titles = [htmllib.unescape(t) for t in re.findall(r' title="([^"]*)"', brief.html)]
+    assert len(titles) > 20
+    for t in titles:
+        assert not re.search(r"\w\(\)|\w+\.\w+\[|ScenarioResult|\b[a-z]+_[a-z_]+\b", t), t
+    bases = re.findall(r' data-basis="([^"]*)"', brief.html)
+    assert any("ScenarioResult" in b for b in bases) and any("()" in b for b in bases)
+
+
+def test_method_words_drop_code_and_say_nothing_rather_than_leak_it():
+    from redline.reports.plainwords import method_words
+    assert method_words("coupling_table(fit_case()): adjacency, 95% Wald interval") == \
+        "effect of one event, 95% interval"
+    assert method_words("ScenarioResult.options[a].outcomes.p_pause_14") == ""
+    assert method_words("redline.scenarios.motives.MIN_HISTORY_EVENTS") == ""
+    assert method_words("run_scenario() backtest: fitted to fit_end") == ""
+    assert method_words("store attacks / published counts") == "store attacks / published counts"
+
+
 def test_noun_lowercases_only_common_words(results):
     proper = proper_nouns(results.case)
     assert noun("Attacks on US forces", proper) == "attacks on US forces"

@@ -93,7 +93,7 @@ INTERNAL = [re.compile(p) for p in (r"\w+\(\)", r"ScenarioResult|fit_case|coupli
 
 
 class _Visible(HTMLParser):
-    """The text a reader sees (no script, style, attributes; the address of an outside page
+    """The text a reader sees or hears (titles, labels; no script, style; the address of an outside page
     shown as a link's text is the source's own name, not ours)."""
 
     def __init__(self) -> None:
@@ -105,6 +105,11 @@ class _Visible(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "datalist", "code"):
             self._skip += 1
+        # hover text and what a screen reader says are read too
+        for name in ("title", "aria-label", "alt"):
+            value = dict(attrs).get(name)
+            if value and not self._skip:
+                self.parts.append(value)
         if tag == "a":
             outside = (dict(attrs).get("href") or "").startswith(("http://", "https://"))
             self._links.append(outside)

@@ -350,7 +350,7 @@ def build_brief(res: BriefResults, title: str | None = None) -> Brief:
     src = SourceList(grades=case_grades(res.case))
     withheld: list[dict[str, str]] = []
     judgments = select_judgments(res, withheld)
-    key = [{"key": j.key, "html": j.html(src), "section": j.section, "basis": j.basis}
+    key = [{"key": j.key, "html": j.html(src), "section": j.section, "basis": j.basis, "how": j.method}
            for j in judgments]
     ctx: dict[str, Any] = {
         "case": res.case, "title": title or res.case.title, "judgments": key,

@@ -53,6 +53,11 @@ def _metric_sources(spec) -> list[str]:
     return out
 
 
+#: How a simulated share is made, in words (the hover text of each option's number).
+_PATH_SHARE = ("Share of simulated paths where it happens; the interval spans 5-95% of batch means, "
+               "each batch with its own draw of the model's parameters.")
+
+
 def scenario_judgments(res) -> list[Judgment]:
     """Ranking with its sensitivity, pause probabilities per option, the scenario backtest."""
     r, spec = res.scenario_result, res.scenario
@@ -75,7 +80,8 @@ def scenario_judgments(res) -> list[Judgment]:
             fields[f"o_{o['id']}"] = Quantity(f"{key}.{o['id']}", float(d.get("headline", d["mean"])),
                                               float(lo), float(hi), kind="share",
                                               level=float(d.get("interval_level", 0.90)),
-                                              basis=f"ScenarioResult.options[{o['id']}].outcomes.{m.id}")
+                                              basis=f"ScenarioResult.options[{o['id']}].outcomes.{m.id}",
+                                              how=_PATH_SHARE)
             parts.append(f"({o['id']}) {{o_{o['id']}}}")
         fields["h"] = Quantity(key + ".horizon", float(spec.horizon_days), kind="count")
         fields["d"] = Quantity(key + ".min_days", float(m.min_days or 1), kind="count")
@@ -84,7 +90,8 @@ def scenario_judgments(res) -> list[Judgment]:
              "row, by option: " + "; ".join(parts) + ".")
         out.append(Judgment(key=key, template=t, fields=fields, sources=_metric_sources(spec)[:6],
                             section="implications", priority=6,
-                            basis="run_scenario(): share of paths; interval 5-95% of batch means"))
+                            basis="run_scenario(): share of paths; interval 5-95% of batch means",
+                            how=_PATH_SHARE))
     bt = r.backtest
     if bt and bt.get("simulated"):
         key = "scenario.backtest"
@@ -97,6 +104,8 @@ def scenario_judgments(res) -> list[Judgment]:
         out.append(Judgment(
             key=key, section="implications", priority=8,
             basis="run_scenario() backtest: fitted to fit_end, option simulated, observed placed",
+            how=("The model was fitted only to the data before the option was taken, the option was "
+                 "simulated from there, and what then happened was placed in the simulated range."),
             template=("Check against what happened: fitted up to {fit_end} and run with {opt}, "
                       "the model's median was {mean} {stream} from {a} to {b}; the case records {obs}, "
                       "below the simulated range: the model did not foresee how few there would be."
@@ -109,7 +118,8 @@ def scenario_judgments(res) -> list[Judgment]:
                       "the model's median was {mean} {stream} from {a} to {b}; the case records {obs}."),
             fields={"fit_end": pd.Timestamp(bt["fit_end"]), "opt": option_ref(opt),
                     "mean": Quantity(key + ".median", float(q["q50"]), float(q["q05"]), float(q["q95"]),
-                                     kind="count", level=0.90, basis="ScenarioResult.backtest.simulated"),
+                                     kind="count", level=0.90, basis="ScenarioResult.backtest.simulated",
+                                     how="Median and 5-95% range of the simulated counts."),
                     "stream": res.noun(res.labels.get(bt["stream"], bt["stream"])),
                     "a": pd.Timestamp(a), "b": pd.Timestamp(b),
                     "obs": Quantity(key + ".observed", float(bt["observed"]), kind="count")},
@@ -136,16 +146,22 @@ def _ranking_judgment(res, opts: dict, actor: str, motive, motive_refs: list[str
 
     def q_w(oid: str) -> Quantity:
         return Quantity(f"scenario.ranking.{oid}.p_first_weights", pf_w.get(oid, float("nan")),
-                        kind="share", basis="ScenarioResult.sensitivity.p_first")
+                        kind="share", basis="ScenarioResult.sensitivity.p_first",
+                        how="Share of random draws of the motive weights in which this option "
+                            "scores best.")
 
     def q_p(oid: str) -> Quantity:
         return Quantity(f"scenario.ranking.{oid}.p_first_parameters", pf_p.get(oid, float("nan")),
-                        kind="share", basis="ScenarioResult.ranking[].p_first_parameters")
+                        kind="share", basis="ScenarioResult.ranking[].p_first_parameters",
+                        how="Share of simulated batches, each with its own draw of the model's "
+                            "parameters, in which this option scores best.")
 
     fields: dict[str, Any] = {
         "actor": actor, "opt": option_ref(opts[tid]),
         "score": Quantity(key + ".score", float(top["score"]), float(top["low"]), float(top["high"]),
-                          kind="signed", digits=3, level=0.90, basis="ScenarioResult.ranking[0]"),
+                          kind="signed", digits=3, level=0.90, basis="ScenarioResult.ranking[0]",
+                          how="Mean of the option's motive score over the simulated paths; the "
+                              "interval spans 5-95% of the batch means."),
         "pp": q_p(tid), "pw": q_w(tid),
         "n": Quantity(key + ".draws", float(r.sensitivity.get("draws", 0)), kind="count")}
     p_lead, _ = _leader(pf_p)
@@ -177,7 +193,9 @@ def _ranking_judgment(res, opts: dict, actor: str, motive, motive_refs: list[str
         t += "; it ties with {second}, which scores the same, so the motives do not separate them."
     elif second is not None and flip.get("weight_shift") is not None and flip.get("to"):
         fields["shift"] = Quantity(key + ".flip_shift", float(flip["weight_shift"]), digits=2,
-                                   basis="ScenarioResult.sensitivity.flip_top_two")
+                                   basis="ScenarioResult.sensitivity.flip_top_two",
+                                   how="The smallest shift of weight to one motive that puts the "
+                                       "second option first.")
         fields["to"] = _objective_label(motive, flip.get("to"))
         sid = second["option"]
         named = {fields.get("p_lead"), fields.get("w_lead")}
@@ -191,16 +209,22 @@ def _ranking_judgment(res, opts: dict, actor: str, motive, motive_refs: list[str
     for k, c in enumerate(caveats):
         fields[f"cav_label{k}"] = c["label"]
         fields[f"cav_h{k}"] = Quantity(f"{key}.caveat{k}.history", float(c["history"]), kind="count",
-                                       basis="ScenarioResult.ranking_caveats")
+                                       basis="ScenarioResult.ranking_caveats",
+                                       how="Events in the history that scales this motive's score.")
         fields[f"cav_f{k}"] = Quantity(f"{key}.caveat{k}.floor", float(c["floor"]), kind="count",
-                                       basis="redline.scenarios.motives.MIN_HISTORY_EVENTS")
+                                       basis="redline.scenarios.motives.MIN_HISTORY_EVENTS",
+                                       how="The smallest history the scaling allows: fewer events "
+                                           "count as this many.")
         noun = "event" if c["history"] == 1 else "events"
         t += (" Read it with care: " if k == 0 else " Also, ") + (
             f"“{{cav_label{k}}}” is scaled by a history of only {{cav_h{k}}} {noun}, "
             f"raised to {{cav_f{k}}}.")
     return Judgment(key=key, template=t, fields=fields, sources=motive_refs,
                     section="implications", priority=5,
-                    basis="run_scenario(): motive scores; P(first) over batches and Dirichlet weight draws")
+                    basis="run_scenario(): motive scores; P(first) over batches and Dirichlet weight draws",
+                    how=("Each option's simulated outcomes scored by the actor's weighted motives; how "
+                         "often each comes first is counted over batches and over random draws "
+                         "of the weights."))
 
 
 def _fan_rows(r, stream: str, labels: dict[str, str]) -> list[dict]:

@@ -22,6 +22,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from redline.analysis.intervals import clopper_pearson
+from redline.reports.plainwords import method_words
 from redline.reports.sources import SourceList
 
 __all__ = ["Quantity", "Judgment", "fmt_num", "fmt_p", "fmt_date", "date_markup", "quantity_markup",
@@ -107,6 +108,7 @@ class Quantity:
     level: float = 0.95
     digits: int | None = None
     basis: str = ""
+    how: str = ""
 
     def text(self, v: float) -> str:
         return fmt_num(v, self.kind, self.digits)
@@ -116,8 +118,13 @@ class Quantity:
         return self.low is not None and self.high is not None
 
 
-def quantity_markup(q: Quantity, interval: bool = True) -> Markup:
-    """``<span class="q" data-key=...>`` with value, unit and interval spans."""
+def quantity_markup(q: Quantity, interval: bool = True, how: str = "") -> Markup:
+    """``<span class="q" data-key=...>`` with value, unit and interval spans.
+
+    The hover text says how the number was made in words (``q.how``, else ``how``, else
+    the code-free part of ``q.basis``); the basis itself, which names code, stays in
+    ``data-basis`` for whoever traces the number.
+    """
     unit = Markup(" {}").format(q.unit) if q.unit and q.kind != "share" else Markup("")
     val = Markup('<span class="v" data-key="{k}" data-role="value" data-value="{a}">{t}</span>').format(
         k=q.key, a=_attr(q.value), t=q.text(q.value))
@@ -134,7 +141,10 @@ def quantity_markup(q: Quantity, interval: bool = True) -> Markup:
             lvl = Markup('<span class="lvl" data-key="{k}" data-role="level" data-value="{a}">{t}</span>'
                          ).format(k=q.key, a=_attr(q.level), t=f"{100 * q.level:.0f}%")
             ci = Markup(' <span class="ci">({} interval {} to {})</span>').format(lvl, lo, hi)
-    title = Markup(' title="{}"').format(q.basis) if q.basis else Markup("")
+    words = q.how or how or method_words(q.basis)
+    title = Markup(' title="{}"').format(words) if words else Markup("")
+    if q.basis:
+        title += Markup(' data-basis="{}"').format(q.basis)
     return Markup('<span class="q" data-key="{}"{}>{}{}{}</span>').format(q.key, title, val, unit, ci)
 
 
@@ -148,7 +158,14 @@ class Judgment:
     sources: list[str] = field(default_factory=list)
     basis: str = ""
     section: str = ""
+    #: how the judgment's numbers were made, in words for a reader (``basis`` names code)
+    how: str = ""
     priority: int = 50
+
+    @property
+    def method(self) -> str:
+        """How the judgment's numbers were made, in words (no code names)."""
+        return self.how or method_words(self.basis)
 
     @property
     def quantities(self) -> list[Quantity]:
@@ -162,7 +179,7 @@ class Judgment:
             out.append(escape(self.template[pos:m.start()]))
             v = self.fields[m.group(1)]
             if isinstance(v, Quantity):
-                out.append(quantity_markup(v))
+                out.append(quantity_markup(v, how=self.method))
             elif isinstance(v, (dt.date, pd.Timestamp)):
                 out.append(date_markup(v))
             else:
@@ -372,6 +389,10 @@ def deterrence_judgment(det, case, by_id, labels: Mapping[str, str],
     basis = ("deterrence(): attacks in the window after the wave / before; negative binomial "
              "interval (clustered attacks)" if nb else
              "deterrence(): attacks in the window after the wave / before, exact interval")
+    how = ("Attacks in the days after the strike wave against the same number of days before it; "
+           + ("the interval allows for attacks that come in clusters, and the p-value is adjusted "
+              "for the number of waves and windows compared." if nb else
+              "the interval is exact for counts of independent events."))
     covs = {c.name: c for c in case.covariates}
     phrases = list(dict.fromkeys(confounder_label(c, covs, proper, phrase=True) for c in r["confounders"]))
     low, high = float(r[lo_col]), float(r[hi_col])
@@ -408,7 +429,7 @@ def deterrence_judgment(det, case, by_id, labels: Mapping[str, str],
     else:
         tail = ("; the case records no other change inside the same weeks, but responses answer "
                 "surges, so the " + change + " cannot be credited to the wave alone.")
-    j = Judgment(key=key, section="dynamics", priority=10, basis=basis, template=head + tail,
+    j = Judgment(key=key, section="dynamics", priority=10, basis=basis, how=how, template=head + tail,
                  fields=fields,
                  sources=_refs(list(r["strike_ids"]) + list(r["attack_ids_after"])
                                + list(r["attack_ids_before"]), by_id))
@@ -443,6 +464,8 @@ def phase_judgment(phases, by_id, label: str, window=None) -> Judgment | None:
     if peak_i == len(seg) - 1:
         return None
     basis = "detect_phases(): PELT change points, Poisson cost; exact rate interval"
+    how = ("Periods of steady daily rate found by a search for change points in the daily counts; "
+           "each rate's interval is exact for counts.")
     key = f"phases.{phases.stream}"
     n = len(seg)
     after = 0
@@ -480,7 +503,7 @@ def phase_judgment(phases, by_id, label: str, window=None) -> Judgment | None:
     else:
         t += "."
     return Judgment(
-        key=key, section="dynamics", priority=20, basis=basis, template=t,
+        key=key, section="dynamics", priority=20, basis=basis, how=how, template=t,
         fields={"label": label, "n": Quantity(key + ".n_phases", float(n), kind="count"),
                 "peak": Quantity(key + ".peak_rate", float(peak["rate_per_day"]),
                                  float(peak["rate_low"]), float(peak["rate_high"]), basis=basis),
@@ -511,6 +534,8 @@ def coupling_judgments(ct: pd.DataFrame, labels: Mapping[str, str], ids_by_strea
         link = getattr(model, "link", "softplus")
     out = []
     basis = "coupling_table(fit_case()): adjacency, 95% Wald interval"
+    how = ("From the fitted self-exciting model: how much one event of the first kind raises or "
+           "lowers the daily rate of the second, with a 95% interval from the fit's standard errors.")
     for r in ct.itertuples(index=False):
         if r.source == r.target:
             continue
@@ -549,7 +574,7 @@ def coupling_judgments(ct: pd.DataFrame, labels: Mapping[str, str], ids_by_strea
             t = ("The fitted model cannot tell whether {src} deter or provoke {tgt}: one event "
                  "shifts the {tgt2} predictor by {q}, an interval that spans zero (half-life {hl}).")
         out.append(Judgment(
-            key=key, section="dynamics", priority=30 if r.verdict == "unclear" else 15, basis=basis,
+            key=key, section="dynamics", priority=30 if r.verdict == "unclear" else 15, basis=basis, how=how,
             template=t, fields=fields,
             sources=_refs(list(ids_by_stream.get(r.source, [])) + list(ids_by_stream.get(r.target, [])),
                           by_id)))
@@ -569,9 +594,11 @@ def reciprocity_judgment(rec, labels: Mapping[str, str], by_id, k: int | None = 
     hit = int(round(float(row["observed"]) * n))
     lo, hi = clopper_pearson(hit, n)
     basis = "reciprocity(): first reaction within k days; circular-shift test"
+    how = (f"Share of events met by a reaction of the other side within {k} days, tested against "
+           "the same events with their timing shifted at random.")
     key = f"reciprocity.{rec.action}.{rec.reaction}.k{k}"
     return Judgment(
-        key=key, section="dynamics", priority=25, basis=basis,
+        key=key, section="dynamics", priority=25, basis=basis, how=how,
         template=("Tit for tat: {share} of {n} {act} were followed by {react} within {k} {days}, "
                   "against {chance} expected by chance ({p}: the share of shifted timings that did as well)."),
         fields={"share": Quantity(key + ".observed", float(row["observed"]), lo, hi, kind="share",
@@ -614,6 +641,8 @@ def skill_judgment(bt, horizon: int, model: str = "daily-hawkes",
     best_base = summ[(summ["model"] != model) & (summ["model"] != bt.reference) &
                      (summ["metric"] == "crps")].sort_values("skill", ascending=False)
     basis = "backtest_case(): rolling-origin CRPS; interval resamples origins"
+    how = ("Forecasts made from past dates with only the data known then, scored against what "
+           "followed (forecast error, CRPS); the interval resamples those dates.")
     key = f"backtest.{model}.crps"
     n_orig = int(bt.scores["origin"].nunique())
     fields = {"skill": Quantity(key + ".skill", float(row["skill"]), lo, hi, kind="share", basis=basis),
@@ -631,7 +660,7 @@ def skill_judgment(bt, horizon: int, model: str = "daily-hawkes",
               if float(b["skill"]) > float(row["skill"]) else ".")
     else:
         t += "."
-    return Judgment(key=key, section="dynamics", priority=24, basis=basis, template=t, fields=fields,
+    return Judgment(key=key, section="dynamics", priority=24, basis=basis, how=how, template=t, fields=fields,
                     sources=list(sources or []))
 
 
@@ -640,9 +669,10 @@ def coverage_judgment(cov: Mapping[str, Any], what: str = "events") -> Judgment 
     if not cov or cov.get("published_max") is None:
         return None
     basis = "store attacks to date / published cumulative counts of the same week"
+    how = "Events the store holds up to a date against the total published for the same week."
     key = "coverage"
     return Judgment(
-        key=key, section="method", priority=22, basis=basis,
+        key=key, section="method", priority=22, basis=basis, how=how,
         template=("Data coverage: by {date} the store held {n} {what} against "
                   "{pmin}–{pmax} published by then, so it covers about {share} of them; "
                   "rates in this brief are lower bounds on the true ones."),

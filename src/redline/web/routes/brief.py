@@ -32,12 +32,12 @@ def key_judgments(st, case) -> list[dict]:
     """The brief's key judgments; ``text`` and ``method`` in a reader's words (no code
     names, no case-qualified ids), ``basis`` as the library states it."""
     from redline.reports.brief import select_judgments
-    from redline.web.plain import case_names, method_words, named
+    from redline.web.plain import case_names, named
     res = results(st, case, None)
     names = case_names(case)
     strip = re.compile(rf"{re.escape(case.name)}:")
     return [{"key": j.key, "text": strip.sub("", named(j.plain(), names)),
-             "method": method_words(j.basis), "section": j.section, "basis": j.basis,
+             "method": j.method, "section": j.section, "basis": j.basis,
              "sources": list(j.sources)} for j in select_judgments(res)]
 
 
