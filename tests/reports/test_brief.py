@@ -216,6 +216,10 @@ def test_every_citation_resolves_to_a_listed_source(brief, plain_brief):
         anchors = set(re.findall(r'<li id="(src-\d+)"', html))
         cited = set(re.findall(r'href="#(src-\d+)"', html))
         assert cited and cited <= anchors, sorted(cited - anchors)[:5]
+        # a range [2–27] links to its first source and names the rest in data-cite
+        for first, last in re.findall(r'data-cite="(\d+)-(\d+)"', html):
+            assert int(first) + 2 <= int(last)
+            cited |= {f"src-{n}" for n in range(int(first), int(last) + 1)}
         assert anchors == {f"src-{s.number}" for s in b.sources.sources}
         assert anchors <= cited, "a listed source is cited nowhere"
         # sources of events, ties, covariates and motives are all there
@@ -299,3 +303,23 @@ def test_method_section_cites_the_cross_conflict_benchmark(brief):
     assert f"Across {row['n_units']} units" in para
     assert f"on {100 * row['share_beating_poisson']:.0f}% of units" in para
     assert "UCDP" in para and "CC BY 4.0" in para
+
+
+def test_citations_fold_runs_into_ranges_and_long_lists_behind_details():
+    from redline.reports.sources import citation_markup
+    html = str(citation_markup([7, 2, 3, 4, 9, 10, 3]))
+    assert re.findall(r">\[([^\]]+)\]<", html) == ["2–4", "7", "9", "10"]
+    assert 'data-cite="2-4"' in html and 'href="#src-2"' in html and "more" not in html
+    long = str(citation_markup(list(range(1, 101)) + [150, 152, 154, 156, 158, 160], show=6))
+    assert re.findall(r">\[([^\]]+)\]<", long)[:2] == ["1–100", "150"]
+    assert "+1 more" in long and long.count('class="cite"') == 7
+    assert str(citation_markup([])) == ""
+
+
+def test_no_key_judgment_carries_a_long_list_of_citations(brief):
+    block = brief.html[brief.html.index('<section id="key-judgments"'):
+                       brief.html.index('<section id="cannot-tell"')]
+    for li in block.split("<li")[1:]:
+        shown = li.split("<details")[0]
+        assert shown.count('class="cite"') <= 6, li[:200]
+        assert li.count('class="cite"') <= 20, li[:200]

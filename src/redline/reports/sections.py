@@ -57,7 +57,7 @@ def what_happened_section(res, src: SourceList) -> dict[str, Any]:
         key_rows.append({"n": n, "date": date_markup(ke.date), "iso": _iso(ke.date),
                          "label": ke.label, "ids": [native_id(i) for i in ids],
                          "summary": " ".join(s for s in summaries if s),
-                         "cites": src.markup(refs, use=f"key event {ke.label}")})
+                         "cites": src.markup(refs, use=f"key event: {ke.label}")})
     waves = []
     if res.deterrence is not None:
         for w in res.deterrence.waves.itertuples(index=False):
@@ -235,7 +235,7 @@ def who_section(res, src: SourceList) -> dict[str, Any]:
             words = (f"{_TIE_WORDS[t.kind]} {names[other]}" if t.source == a.id
                      else f"{names[other]} {_TIE_WORDS[t.kind]} it")
             ties.append({"text": words, "note": t.note, "constraint": _is_constraint(t, a.id),
-                         "cites": src.markup(t.sources, use=f"tie {t.source} {t.kind} {t.target}")})
+                         "cites": src.markup(t.sources, use=f"tie: {names[t.source]} {_TIE_WORDS[t.kind]} {names[t.target]}")})
         acts = ev[ev["actor"] == a.id]
         recv = ev[ev["target"] == a.id]
         did = (acts.groupby(["event_type", "target"]).size().reset_index(name="n")
@@ -260,7 +260,7 @@ def who_section(res, src: SourceList) -> dict[str, Any]:
         cards.append({"id": a.id, "name": a.name, "kind": a.kind.replace("_", " "),
                       "description": a.description, "ties": ties, "activity": activity,
                       "motives": motives,
-                      "cites": src.markup(a.sources, use=f"actor {a.name}") if a.sources else ""})
+                      "cites": src.markup(a.sources, use=f"actor: {a.name}") if a.sources else ""})
     cards.sort(key=lambda c: (not c["motives"], -sum(x["n"] for x in c["activity"])))
     return {"network": charts.network_spec(nodes, edges, width=860, height=460), "cards": cards,
             "has_motives": bool(motives_by_actor),
@@ -348,7 +348,7 @@ def dynamics_section(res, src: SourceList) -> dict[str, Any]:
                               "effect": fmt_num(r.estimate, "signed"),
                               "interval": f"{fmt_num(r.low, 'signed')} to {fmt_num(r.high, 'signed')}",
                               "cites": src.markup(res.covariate_sources.get(r.source, []),
-                                                  use=f"covariate {r.source}")}
+                                                  use=f"covariate: {res.covariate_label(r.source)}")}
                              for r in cov.itertuples(index=False)
                              if np.isfinite(r.low) and abs(r.high - r.low) < 100]
         out["unidentified"] = [res.covariate_label(r.source) for r in cov.itertuples(index=False)
@@ -482,14 +482,14 @@ def method_section(res, src: SourceList) -> dict[str, Any]:
                           "end": date_markup(c.end) if c.end else "open",
                           "description": c.description,
                           "used": c.name in (res.fit.settings.get("covariates", []) if res.fit else []),
-                          "cites": src.markup(c.sources, use=f"covariate {c.name}")}
+                          "cites": src.markup(c.sources, use=f"covariate: {res.covariate_label(c.name)}")}
                          for c in res.case.covariates]
     if res.scenario_result is not None:
         out["assumptions"] = [{"id": a["id"], "id_html": _breakable(a["id"]), "label": a.get("label") or a["id"].replace("_", " "),
                                "value": fmt_value(a["value"]),
                                "unit": _unit(a.get("unit") or "", res.labels),
                                "justification": a["justification"],
-                               "cites": src.markup(a.get("sources") or [], use=f"assumption {a['id']}")}
+                               "cites": src.markup(a.get("sources") or [], use="assumption: " + (a.get("label") or a["id"].replace("_", " ")))}
                               for a in res.scenario_result.assumptions]
         out["scenario_settings"] = res.scenario_result.settings
     out["skill"] = benchmark_skill(res.fit.settings.get("model", "daily-hawkes")

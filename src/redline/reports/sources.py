@@ -185,12 +185,34 @@ class SourceList:
         return [s for s in self.sources if s.is_url]
 
 
+def _runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted distinct numbers as runs of consecutive ones: [2, 3, 4, 7] -> [(2, 4), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
+
+
 def citation_markup(numbers: list[int], show: int = 6) -> Markup:
-    """``[n]`` links to ``#src-n``; more than ``show`` fold into a <details> element."""
+    """``[n]`` links to ``#src-n``; three or more consecutive sources read as one range
+    ``[2–27]`` (sources are numbered in order of first citation, so the events of one
+    stream mostly are consecutive); more than ``show`` links fold into a <details> element.
+
+    A range links to its first source and names all of them in ``data-cite`` ("2-27").
+    """
     if not numbers:
         return Markup("")
-    links = [Markup('<a class="cite" href="#src-{0}" data-cite="{0}">[{0}]</a>').format(n)
-             for n in numbers]
+    links = []
+    for a, b in _runs(numbers):
+        if b - a >= 2:
+            links.append(Markup('<a class="cite" href="#src-{0}" data-cite="{0}-{1}" '
+                                'title="sources {0} to {1}">[{0}–{1}]</a>').format(a, b))
+        else:
+            links += [Markup('<a class="cite" href="#src-{0}" data-cite="{0}">[{0}]</a>').format(n)
+                      for n in range(a, b + 1)]
     head = Markup("").join(links[:show])
     if len(links) <= show:
         return Markup('<span class="cites">{}</span>').format(head)
