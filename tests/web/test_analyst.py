@@ -170,3 +170,25 @@ def test_web_filters_resolve_alias_patterns_as_the_command_line_does():
     assert got.actors == ("us_navy", "houthis") and got.targets == ("us_navy",)
     assert got.unknown == ()
     assert resolve_names(case, "HMS Diamond", None, None).unknown == (("actor", "HMS Diamond"),)
+
+
+def test_deterrence_table_shows_the_interval_its_verdict_reads(client):
+    """The verdict reads the negative binomial interval; the table showed the exact Poisson
+    one beside it, so a row could read "inconclusive" under an interval wholly below 0%."""
+    rows = client.get(f"{C}/dynamics.json").json()["deterrence"]["rows"]
+    assert rows
+    differ = 0
+    for r in rows:
+        if r["change_low"] is None:
+            continue
+        lo, hi = r["change_low"], r["change_high"]
+        if r["verdict"] == "fewer after":
+            assert hi < 0
+        elif r["verdict"] == "more after":
+            assert lo > 0
+        else:
+            assert lo <= 0 <= hi or hi is None
+        differ += abs(lo - r["exact_low"]) > 1
+        assert r["p_value"] >= r["p_unadjusted"] - 1e-12  # Holm never lowers a p
+    assert differ, "the table still shows the exact interval"
+    assert "adjusted for" in client.get(f"{C}/dynamics").text

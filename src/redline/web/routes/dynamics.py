@@ -78,7 +78,8 @@ def diagnostics_of(*results, names: dict[str, str] | None = None) -> list[dict]:
 def deterrence_rows(det, case_name: str) -> list[dict]:
     """One row per strike wave and window: attack counts before and after (each a link to
     those events, not a list of ids), rates per day, the rate ratio as a percent change with
-    its interval and p-value, the verdict."""
+    its negative binomial interval and Holm-adjusted p-value (what the verdict reads), the
+    verdict; the exact Poisson interval and p beside them for reference."""
     import datetime as dt
     import math
     day = dt.timedelta(days=1)
@@ -94,12 +95,16 @@ def deterrence_rows(det, case_name: str) -> list[dict]:
 
         def pct(v):
             return None if v is None or not math.isfinite(v) else 100.0 * (v - 1.0)
+        # The verdict reads the negative binomial interval (attacks cluster), so the table
+        # shows that one and its Holm-adjusted p; the exact (Poisson) ones stay in the JSON.
         rows.append({"wave": r["wave"], "start": r["start"], "end": r["end"],
                      "strikes": r["strikes"], "window_days": w,
                      "attacks_before": r["attacks_before"], "attacks_after": r["attacks_after"],
                      "rate_before": r["rate_before"], "rate_after": r["rate_after"],
-                     "change_pct": pct(rr), "change_low": pct(r.get("ci_low")),
-                     "change_high": pct(r.get("ci_high")), "p_value": r.get("p_value"),
+                     "change_pct": pct(rr), "change_low": pct(r.get("nb_low")),
+                     "change_high": pct(r.get("nb_high")), "p_value": r.get("p_holm"),
+                     "p_unadjusted": r.get("p_nb"), "exact_low": pct(r.get("ci_low")),
+                     "exact_high": pct(r.get("ci_high")), "p_exact": r.get("p_value"),
                      "verdict": r["verdict"], "before_query": before, "after_query": after,
                      "strike_query": {"stream": det.strike, "from": r["start"], "to": r["end"]}})
     return rows
