@@ -227,7 +227,7 @@ def test_noun_lowercases_only_common_words(results):
 
 # ---------------------------------------------------- sign and size of the numbers
 
-def _det(rr, lo, hi):
+def _det(rr, lo, hi, p_holm=0.01):
     import types
 
     import pandas as pd
@@ -236,7 +236,7 @@ def _det(rr, lo, hi):
     rates = pd.DataFrame([{"wave": 1, "start": pd.Timestamp("2030-05-01"), "window_days": 14,
                            "days_before": 14, "days_after": 14, "attacks_before": 17,
                            "attacks_after": 16, "rate_ratio": rr, "ci_low": lo, "ci_high": hi,
-                           "nb_low": lo, "nb_high": hi, "p_nb": 0.8, "p_holm": 1.0,
+                           "nb_low": lo, "nb_high": hi, "p_nb": p_holm / 2, "p_holm": p_holm,
                            "confounders": [], "strike_ids": ["x:S1"], "attack_ids_after": [],
                            "attack_ids_before": []}])
     case = types.SimpleNamespace(key_events=[], covariates=[], actors=[], ties=[], streams=[],
@@ -245,18 +245,22 @@ def _det(rr, lo, hi):
     return det, case
 
 
-@pytest.mark.parametrize("rr, lo, hi, word", [
-    (0.94, 0.45, 1.9, "no clear change"), (0.3, 0.1, 0.7, "the drop cannot"),
-    (2.5, 1.3, 4.0, "the rise cannot")])
-def test_deterrence_sentence_follows_its_interval(rr, lo, hi, word):
+@pytest.mark.parametrize("rr, lo, hi, p_holm, word", [
+    (0.94, 0.45, 1.9, 0.8, "no clear change"), (0.3, 0.1, 0.7, 0.01, "the drop cannot"),
+    (2.5, 1.3, 4.0, 0.01, "the rise cannot"), (0.3, 0.1, 0.7, 0.3, "no clear change")])
+def test_deterrence_sentence_follows_its_interval(rr, lo, hi, p_holm, word):
+    """A change is said only when the interval leaves out 1 and the p adjusted for every
+    window compared agrees; an interval alone can leave out 1 by chance."""
     from redline.reports.judgments import deterrence_judgment
-    det, case = _det(rr, lo, hi)
+    det, case = _det(rr, lo, hi, p_holm)
     j = deterrence_judgment(det, case, {}, {"raids_on_x": "Raids on X", "x_raids": "X raids"},
                             proper=frozenset({"X"}))
     s = j.plain()
     assert word in s
-    if word == "no clear change":
+    if word == "no clear change" and hi >= 1:
         assert "drop" not in s and "rise" not in s
+    if word == "no clear change" and hi < 1:
+        assert "by chance" in s and "cannot be credited" not in s
     assert "US " not in s and "strike wave" not in s
 
 

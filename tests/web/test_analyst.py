@@ -183,11 +183,11 @@ def test_deterrence_table_shows_the_interval_its_verdict_reads(client):
             continue
         lo, hi = r["change_low"], r["change_high"]
         if r["verdict"] == "fewer after":
-            assert hi < 0
+            assert hi < 0 and r["p_value"] < 0.05
         elif r["verdict"] == "more after":
-            assert lo > 0
-        else:
-            assert lo <= 0 <= hi or hi is None
+            assert lo > 0 and r["p_value"] < 0.05
+        else:  # the interval spans no change, or the adjusted p says chance could give it
+            assert hi is None or lo <= 0 <= hi or r["p_value"] >= 0.05
         differ += abs(lo - r["exact_low"]) > 1
         assert r["p_value"] >= r["p_unadjusted"] - 1e-12  # Holm never lowers a p
     assert differ, "the table still shows the exact interval"

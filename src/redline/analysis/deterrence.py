@@ -24,9 +24,11 @@ denies: attacks cluster.  Beside it each row carries a negative binomial view
 estimated once for the attack stream from the days' deviations around a centred
 15-day mean (so slow changes of level are not read as overdispersion), and the
 Wald interval and p-value of the log rate ratio of the two windows (the negative
-binomial GLM's, in closed form).  ``verdict`` reads that interval.  Many waves and
-windows are compared: ``p_holm`` is the negative binomial p-value adjusted over all
-rows by Holm's method (``statsmodels.stats.multitest.multipletests``).
+binomial GLM's, in closed form).  Many waves and windows are compared: ``p_holm`` is
+the negative binomial p-value adjusted over all rows by Holm's method
+(``statsmodels.stats.multitest.multipletests``).  ``verdict`` reads "fewer after" /
+"more after" when that interval lies below / above 1 *and* ``p_holm`` < alpha, else
+"inconclusive"; ``verdict_unadjusted`` is the reading of the interval alone.
 
 Model-based view
 ----------------
@@ -208,6 +210,12 @@ def wave_rates(data: CaseEvents, attack: str, strike: str,
         ok = rates["p_nb"].notna().to_numpy()
         if ok.any():
             rates.loc[ok, "p_holm"] = multipletests(rates.loc[ok, "p_nb"].to_numpy(), method="holm")[1]
+        # An interval that leaves out 1 is one comparison of many: the reading says fewer
+        # or more only when the adjusted p agrees, so the table never reads "fewer after"
+        # beside an adjusted p of 0.3.  The interval-only reading stays as its own column.
+        rates["verdict_unadjusted"] = rates["verdict"]
+        chance = rates["verdict"].isin(["fewer after", "more after"]) & ~(rates["p_holm"] < alpha)
+        rates.loc[chance, "verdict"] = "inconclusive"
     return waves, rates
 
 
@@ -365,9 +373,12 @@ def _key_waves(waves: pd.DataFrame, case: Case) -> list[tuple[int, str]]:
 
 
 def _fmt_rr(r) -> str:
-    hi = "inf" if not np.isfinite(r.ci_high) else f"{r.ci_high:.2f}"
+    """The ratio with the interval the reading uses (negative binomial where there is one)."""
+    nb = np.isfinite(getattr(r, "nb_low", np.nan))
+    lo, hi = (r.nb_low, r.nb_high) if nb else (r.ci_low, r.ci_high)
+    hi_text = "inf" if not np.isfinite(hi) else f"{hi:.2f}"
     rr = "inf" if not np.isfinite(r.rate_ratio) else f"{r.rate_ratio:.2f}"
-    return f"{rr} (95% CI {r.ci_low:.2f}-{hi})"
+    return f"{rr} (95% CI {lo:.2f}-{hi_text}" + (", clustered attacks)" if nb else ")")
 
 
 def _statements(res: DeterrenceResult, data: CaseEvents) -> list[str]:
@@ -376,11 +387,14 @@ def _statements(res: DeterrenceResult, data: CaseEvents) -> list[str]:
     if r.empty:
         return [f"No strikes of {res.strike!r} in the window: nothing to compare."]
     counts = r["verdict"].value_counts()
+    n_chance = int((r["verdict"] != r.get("verdict_unadjusted", r["verdict"])).sum())
     out.append(f"{len(res.waves)} strike waves x {r['window_days'].nunique()} window lengths = "
                f"{len(r)} comparisons: {counts.get('fewer after', 0)} show fewer attacks after the "
-               f"wave (interval below 1), {counts.get('more after', 0)} more (interval above 1), "
-               f"{counts.get('inconclusive', 0)} cannot tell, {counts.get('no data', 0)} have no data. "
-               f"With this many comparisons some intervals exclude 1 by chance alone.")
+               f"wave (interval below 1 and adjusted p < 0.05), {counts.get('more after', 0)} more "
+               f"(interval above 1, adjusted p < 0.05), {counts.get('inconclusive', 0)} cannot tell"
+               + (f" ({n_chance} of them with an interval that leaves out 1 on its own, which "
+                  f"{len(r)} comparisons can produce by chance)" if n_chance else "")
+               + f", {counts.get('no data', 0)} have no data.")
     for wave, why in _key_waves(res.waves, data.case):
         top = res.waves[res.waves["wave"] == wave].iloc[0]
         rows = r[r["wave"] == wave]

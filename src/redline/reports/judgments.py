@@ -370,7 +370,8 @@ def deterrence_judgment(det, case, by_id, labels: Mapping[str, str],
 
     The interval is the negative binomial one (it allows clustered attacks) and the
     p-value is Holm-adjusted over every wave and window compared.  The sentence follows
-    the interval: "fell" / "rose" only when it lies wholly below / above 1, and it
+    the interval: "fell" / "rose" only when it lies wholly below / above 1 and the
+    adjusted p is below 0.05 (one window of many can leave out 1 by chance), and it
     then says why the change cannot be credited to the wave alone; otherwise it says
     the data show no clear change.
     """
@@ -397,6 +398,10 @@ def deterrence_judgment(det, case, by_id, labels: Mapping[str, str],
     phrases = list(dict.fromkeys(confounder_label(c, covs, proper, phrase=True) for c in r["confounders"]))
     low, high = float(r[lo_col]), float(r[hi_col])
     change = _change_word(low, high)
+    p_holm = float(r["p_holm"]) if "p_holm" in r.index else float("nan")
+    # one window of many: an interval that leaves out 1 is not a change when the
+    # adjusted p says chance could give it
+    by_chance = change is not None and np.isfinite(p_holm) and p_holm >= 0.05
     strikes = noun(labels.get(det.strike, det.strike), proper)
     key = f"deterrence.wave{wave}.w{int(r['window_days'])}"
     fields: dict[str, Any] = {
@@ -421,7 +426,11 @@ def deterrence_judgment(det, case, by_id, labels: Mapping[str, str],
         sep = ", " if len(phrases) == 2 else "; "
         cov = phrases[0] if len(phrases) == 1 else sep.join(phrases[:-1]) + sep + "and " + phrases[-1]
     fields["cov"] = cov
-    if change is None:
+    if by_chance and change is not None:
+        tail = ("; the interval leaves out 1, but with this many windows compared a " + change
+                + " this size can arise by chance, so the data show no clear change after this wave"
+                + (" (inside the same weeks, {cov})." if cov else "."))
+    elif change is None:
         tail = ("; the interval includes 1, so the data show no clear change after this wave"
                 + (" (inside the same weeks, {cov})." if cov else "."))
     elif cov:
@@ -594,7 +603,7 @@ def reciprocity_judgment(rec, labels: Mapping[str, str], by_id, k: int | None = 
     hit = int(round(float(row["observed"]) * n))
     lo, hi = clopper_pearson(hit, n)
     basis = "reciprocity(): first reaction within k days; circular-shift test"
-    how = (f"Share of events met by a reaction of the other side within {k} days, tested against "
+    how = (f"Share of events met by a reaction of the other side within {k} day{'s' if k != 1 else ''}, tested against "
            "the same events with their timing shifted at random.")
     key = f"reciprocity.{rec.action}.{rec.reaction}.k{k}"
     return Judgment(
