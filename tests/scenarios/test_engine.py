@@ -192,6 +192,22 @@ def test_explosive_paths_are_counted_per_path():
     assert np.isfinite(hot.counts).all()
 
 
+def test_a_run_away_is_flagged_on_the_streams_it_reaches_only():
+    """Stream 0 excites itself past criticality; stream 1 is driven by nothing but its own
+    baseline: every path flags stream 0 and none flags stream 1, whose counts stay ordinary."""
+    H, N = 120, 100
+    A = np.array([[1.3, 0.0], [0.0, 0.3]])
+    sim = simulate_daily(np.array([0.5, 0.5]), A, np.ones(2), horizon=H, n_paths=N,
+                         random_state=1, explosive_rate=1000.0)
+    assert sim.explosive_streams.shape == (N, 2)
+    assert sim.explosive_streams[:, 0].mean() > 0.95 and not sim.explosive_streams[:, 1].any()
+    assert np.array_equal(sim.explosive, sim.explosive_streams.any(axis=1))
+    # coupled the other way (1 feeds on 0), the run-away reaches stream 1 as well
+    fed = simulate_daily(np.array([0.5, 0.5]), np.array([[1.3, 0.0], [0.5, 0.3]]), np.ones(2),
+                         horizon=H, n_paths=N, random_state=1, explosive_rate=1000.0)
+    assert fed.explosive_streams[:, 1].mean() > 0.9
+
+
 def test_per_path_regimes_match_separate_runs():
     # A baseline change on half of the paths gives those paths exactly what a run with
     # the change on every path gives them: the seeds follow the path, not the batch.

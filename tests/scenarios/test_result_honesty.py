@@ -32,6 +32,26 @@ def test_exploded_paths_make_the_median_the_headline_and_the_mean_stable():
     assert out["interval"][0] <= out["mean"] <= out["interval"][1]
 
 
+def test_the_simulators_own_flag_decides_which_paths_exploded():
+    """With the simulator's per-path flag, it alone (and non-finite values) marks exploded
+    paths: a flagged path of ordinary size is left out of the mean, and a large path the
+    simulator did not flag stays in, where the fence alone would have guessed otherwise."""
+    rng = np.random.default_rng(5)
+    values, bm = _batches([rng.poisson(5.0, 100).astype(float) for _ in range(20)])
+    values[7] = 1e6                                  # beyond the fence, not flagged
+    flag = np.zeros(values.size, bool)
+    flag[:30] = True                                 # flagged, ordinary counts
+    out = summarise_metric(values, bm, probability=False, explosive=flag)
+    assert out["explosive_share"] == pytest.approx(30 / 2000)
+    assert out["mean"] == pytest.approx(values[30:].mean(), rel=1e-6)
+    guessed = summarise_metric(values, bm, probability=False)
+    assert guessed["explosive_share"] == pytest.approx(1 / 2000)
+    # a probability counts every path, flagged or not
+    assert "unstable" not in summarise_metric((values > 5).astype(float), bm, True, explosive=flag)
+    with pytest.raises(ValueError):
+        summarise_metric(values, bm, probability=False, explosive=flag[:10])
+
+
 def test_a_stable_outcome_keeps_the_mean_as_headline():
     rng = np.random.default_rng(1)
     values, bm = _batches([rng.poisson(3.0, 50).astype(float) for _ in range(40)])

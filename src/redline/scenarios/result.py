@@ -22,8 +22,9 @@ def _r(x: float | np.floating, nd: int = 6) -> float:
     return float(round(float(x), nd))
 
 
-#: A path whose count lies beyond ``q75 + EXPLOSIVE_FENCE * max(IQR, 1)`` of all paths (or
-#: is not finite) is counted as explosive.  For a stable count distribution (Poisson,
+#: For values that come without the simulator's flag of run-away paths (see
+#: :func:`summarise_metric`): a path whose count lies beyond
+#: ``q75 + EXPLOSIVE_FENCE * max(IQR, 1)`` of all paths (or is not finite) is counted as explosive.  For a stable count distribution (Poisson,
 #: negative binomial, geometric tails) the chance of such a path is far below 1e-6, so a
 #: path there comes from a parameter draw under which the process grows without bound.
 EXPLOSIVE_FENCE = 20.0
@@ -58,7 +59,8 @@ def _quantile_interval(x: np.ndarray, centre: float, level: float = INTERVAL_LEV
         lvl = min(1.0, lvl + 0.01)
 
 
-def summarise_metric(values: np.ndarray, batch_means: np.ndarray, probability: bool) -> dict[str, Any]:
+def summarise_metric(values: np.ndarray, batch_means: np.ndarray, probability: bool,
+                     explosive: np.ndarray | None = None) -> dict[str, Any]:
     """Distribution of one metric over simulated paths.
 
     Parameters
@@ -71,6 +73,11 @@ def summarise_metric(values: np.ndarray, batch_means: np.ndarray, probability: b
         The metric's mean over each batch's paths.
     probability : bool
         A probability metric (paths hold indicators or per-path probabilities).
+    explosive : bool array of shape (n_paths,), optional
+        The simulator's own flag: the metric's stream ran away on the path (its rate
+        passed the model's ``explosive_rate_``).  Without it (values that come from
+        elsewhere), a count path beyond the :data:`EXPLOSIVE_FENCE` of all paths counts
+        as exploded.  A probability is bounded whatever the path did: every path counts.
 
     Returns
     -------
@@ -96,7 +103,14 @@ def summarise_metric(values: np.ndarray, batch_means: np.ndarray, probability: b
     batch_means = np.asarray(batch_means, dtype=float)
     n_b = max(1, len(batch_means))
     parts = np.array_split(values, n_b)
-    bad = np.zeros(values.size, bool) if probability else _explosive(values)
+    if explosive is not None and np.shape(explosive) != values.shape:
+        raise ValueError(f"explosive has shape {np.shape(explosive)}, values {values.shape}")
+    if probability:
+        bad = np.zeros(values.size, bool)
+    elif explosive is not None:
+        bad = np.asarray(explosive, bool) | ~np.isfinite(values)
+    else:
+        bad = _explosive(values)
     bad_parts = np.array_split(bad, n_b)
     share = float(bad.mean()) if values.size else 0.0
     # per batch: mean, variance and size of its stable paths
@@ -271,7 +285,8 @@ class ScenarioResult:
         opts = []
         for opt in options:
             run = runs[opt.id]
-            outcomes = {k: summarise_metric(run["values"][k], run["batch_means"][k], probs[k])
+            outcomes = {k: summarise_metric(run["values"][k], run["batch_means"][k], probs[k],
+                                            explosive=run.get("explosive", {}).get(k))
                         for k in run["values"]}
             mot = {actor: {k: _r(v) for k, v in sc[opt.id].items() if k != "objectives"}
                    for actor, sc in scores.items()}

@@ -205,9 +205,21 @@ def _metric_values(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, counts: 
     return out
 
 
+def _exploded_by_metric(spec: ScenarioSpec, sm: ScenarioModel,
+                        flags: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """Per count metric, shape (n_paths,): whether its stream ran away on the path."""
+    if not flags:
+        return {}
+    per_stream = np.concatenate(flags)                  # (n_paths, n_streams)
+    idx = {s: i for i, s in enumerate(sm.streams)}
+    return {m.id: per_stream[:, idx[m.stream]] for m in spec.metrics
+            if m.kind == "count" and m.stream is not None}
+
+
 def _run_batch(opt: _Option, sm: ScenarioModel, b: dict, fat_idx: int
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One option on one batch of paths: (counts, fatal, fires, explosive) in path order.
+    """One option on one batch of paths: (counts, fatal, fires, explosive per path and
+    stream) in path order.
 
     Every path keeps its own seed (the same for every option), so options share
     random numbers whatever their changes.
@@ -220,7 +232,7 @@ def _run_batch(opt: _Option, sm: ScenarioModel, b: dict, fat_idx: int
         interventions=opt.interventions(u, fat_idx, b["p_fatal"]),
         path_seeds=path_seeds_for(b["seed"], len(u)),
         explosive_rate=sm.model.explosive_rate_)
-    return sim.counts, sim.fatal, sim.fires, sim.explosive
+    return sim.counts, sim.fatal, sim.fires, sim.explosive_streams
 
 
 def simulate_option(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, batches: list[dict],
@@ -245,8 +257,9 @@ def simulate_option(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, batches
     out: dict[str, Any] = {"values": {k: np.concatenate(v) for k, v in per_path.items()},
            "batch_means": {k: np.asarray(v) for k, v in batch_means.items()},
            "fires": np.concatenate(fires) if fires else None,
-           # per path: the rate ran away past the model's explosive_rate_
-           "explosive": np.concatenate(explosive) if explosive else np.zeros(0, bool)}
+           # per count metric and path: its stream's rate ran away past the model's
+           # explosive_rate_ (probabilities are bounded and count every path)
+           "explosive": _exploded_by_metric(spec, sm, explosive)}
     if keep_paths:
         c = np.concatenate(all_counts)
         qs = np.asarray(QUANTILES)
@@ -346,7 +359,8 @@ def _backtest(spec: ScenarioSpec, case, store, n_paths: int, seed: int,
     obs_counts = read_streams(store, case, [bt.stream], bt.start, bt.end).counts[bt.stream]
     observed = int(obs_counts.sum())
     a, b = (bt.start - bt.fit_end).days - 1, (bt.end - bt.fit_end).days
-    totals, means = _window_totals(spec, sm, opt, n_paths, seed + 1, sm.streams.index(bt.stream), a, b)
+    totals, means, exploded = _window_totals(spec, sm, opt, n_paths, seed + 1,
+                                             sm.streams.index(bt.stream), a, b)
     below, equal = float((totals < observed).mean()), float((totals == observed).mean())
     model_covs = set(sm.model.covariate_names_)
     fit_start = dt.date.fromisoformat(sm.settings["start"])
@@ -360,17 +374,21 @@ def _backtest(spec: ScenarioSpec, case, store, n_paths: int, seed: int,
     return {"option": bt.option, "stream": bt.stream, "fit_end": str(bt.fit_end),
             "window": f"{bt.start}..{bt.end}", "observed": observed,
             "quantile": below + 0.5 * equal, "p_at_most_observed": below + equal,
-            "simulated": summarise_metric(totals, means, False),
+            "simulated": summarise_metric(totals, means, False, explosive=exploded),
             "covariates_not_in_model": missing, "paths": n_paths}
 
 
-def _window_totals(spec, sm, opt, n_paths, seed, s_idx, a, b) -> tuple[np.ndarray, np.ndarray]:
-    out = []
+def _window_totals(spec, sm, opt, n_paths, seed, s_idx, a, b
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per path: the stream's total over days ``a:b``; per batch: its mean; per path:
+    whether the stream ran away."""
+    out, boom = [], []
     fat_idx = sm.streams.index(sm.fatality["stream"]) if sm.fatality else -1
     for bt in _make_batches(sm, n_paths, seed):
-        counts = _run_batch(opt, sm, bt, fat_idx)[0]
+        counts, _, _, exploded = _run_batch(opt, sm, bt, fat_idx)
         out.append(counts[:, a:b, s_idx].sum(axis=1).astype(float))
-    return np.concatenate(out), np.array([o.mean() for o in out])
+        boom.append(exploded[:, s_idx])
+    return np.concatenate(out), np.array([o.mean() for o in out]), np.concatenate(boom)
 
 
 def run_scenario(spec: ScenarioSpec, case, store, n_paths: int = 10_000, seed: int = 1,

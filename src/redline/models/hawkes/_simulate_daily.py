@@ -132,9 +132,10 @@ class DailySimulation:
         Fatal attacks per day (zeros without a ``fatal_stream``).
     fires : int64 array of shape (n_paths, n_rules)
         How often each red line answered.
-    explosive : bool array of shape (n_paths,)
-        Paths whose rate passed ``explosive_rate``: a run-away of the
-        self-excitation (supercritical parameters), not a plausible future.
+    explosive_streams : bool array of shape (n_paths, n_streams)
+        Which stream's rate passed ``explosive_rate`` on which path: a run-away of the
+        self-excitation (supercritical parameters), not a plausible future.  A stream
+        the run-away does not reach keeps its ordinary paths.
     explosive_rate : float
         The threshold used, events per day.
     diagnostics : Diagnostics
@@ -145,9 +146,14 @@ class DailySimulation:
     rates: np.ndarray | None
     fatal: np.ndarray
     fires: np.ndarray
-    explosive: np.ndarray
+    explosive_streams: np.ndarray
     explosive_rate: float
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+    @property
+    def explosive(self) -> np.ndarray:
+        """Paths on which any stream ran away, bool array of shape (n_paths,)."""
+        return self.explosive_streams.any(axis=1)
 
     @property
     def explosive_share(self) -> float:
@@ -206,7 +212,7 @@ def _day_loop(seeds, mu, adj, r, s0, inj, identity, negbin, shape_k, p_fatal, fa
                 else:
                     lam = _softplus1(eta)
                 if lam > explosive_rate:
-                    explosive[p] = True
+                    explosive[p, i] = True
                 lam = min(lam, RATE_CAP)
                 if want_rates:
                     rates[p, t, i] = lam
@@ -412,7 +418,7 @@ def simulate_daily(
     rates = np.empty((n_paths, horizon, d) if return_rates else (1, 1, 1))
     fatal = np.zeros((n_paths, horizon), dtype=np.int64)
     fires = np.zeros((n_paths, len(iv.rules)), dtype=np.int64)
-    explosive = np.zeros(n_paths, dtype=np.bool_)
+    explosive = np.zeros((n_paths, d), dtype=np.bool_)
     c = np.ascontiguousarray
     _day_loop(c(seeds), c(mu), c(adj), c(np.exp(-dec)), c(s0),  # type: ignore[call-arg]
               c(np.round(inj).astype(np.int64)),
@@ -422,9 +428,10 @@ def simulate_daily(
     out = DailySimulation(counts, rates if return_rates else None, fatal, fires, explosive,
                           float(explosive_rate))
     if explosive.any():
+        paths = explosive.any(axis=1)
         out.diagnostics.add(
             "simulate.explosive",
-            f"{int(explosive.sum())} of {n_paths} simulated paths ({explosive.mean():.1%}) ran "
+            f"{int(paths.sum())} of {n_paths} simulated paths ({paths.mean():.1%}) ran "
             f"away (a daily rate above {explosive_rate:g} events): read medians, or statistics "
             "of the stable paths, not means")
     return out
