@@ -153,7 +153,7 @@ class DailySimulation:
     @property
     def explosive(self) -> np.ndarray:
         """Paths on which any stream ran away, bool array of shape (n_paths,)."""
-        return self.explosive_streams.any(axis=1)
+        return np.asarray(self.explosive_streams.any(axis=1), dtype=bool)
 
     @property
     def explosive_share(self) -> float:
