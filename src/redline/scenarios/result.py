@@ -12,7 +12,7 @@ from redline.diagnostics import Diagnostic, Diagnostics
 from redline.scenarios.motives import MIN_HISTORY_EVENTS
 
 __all__ = ["ScenarioResult", "summarise_metric", "scenario_guards", "fatality_bounds", "score_interval",
-           "EXPLOSIVE_FENCE"]
+           "EXPLOSIVE_FENCE", "history_count"]
 
 _Q = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -462,8 +462,9 @@ def fatality_bounds(sm) -> dict[str, Any]:
     return fat
 
 
-def _history_count(spec, sm, metric_id: str) -> float | None:
-    """The count a ``history`` normalisation divides by (the runner's rule)."""
+def history_count(spec, sm, metric_id: str) -> float | None:
+    """The count a ``history`` normalisation divides by: the metric's stream over the
+    metric's days (else the horizon) up to the decision day; None for other metrics."""
     m = spec.metric(metric_id)
     if m.kind != "count" or sm.history is None or m.stream not in sm.history:
         return None
@@ -521,7 +522,7 @@ def scenario_guards(spec, sm, runs: dict[str, dict], opts: list[dict]
         for ob in motive.objectives:
             deciding = motive.actor == spec.actor and ob.weight > 0
             if ob.norm.kind == "history":
-                h = _history_count(spec, sm, ob.metric)
+                h = history_count(spec, sm, ob.metric)
                 if h is not None and 0 < h < MIN_HISTORY_EVENTS:
                     d.add("scenarios.thin_normalisation",
                           f"{motive.actor}: “{ob.label}” is normalised by {h:g} "

@@ -22,7 +22,7 @@ from redline.errors import ScenarioError
 from redline.models import FATALITIES, Interventions, RedLineRule, path_seeds_for, simulate_daily
 from redline.scenarios import motives as mv
 from redline.scenarios._setup import ScenarioModel, batch_params, prepare
-from redline.scenarios.result import ScenarioResult, summarise_metric
+from redline.scenarios.result import ScenarioResult, history_count, summarise_metric
 from redline.scenarios.spec import FATALITIES as SPEC_FATALITIES
 from redline.scenarios.spec import (
     EventRisk,
@@ -286,14 +286,6 @@ def _make_batches(sm: ScenarioModel, n_paths: int, seed: int) -> list[dict]:
     return out
 
 
-def _history_value(spec: ScenarioSpec, sm: ScenarioModel, metric_id: str) -> float | None:
-    m = spec.metric(metric_id)
-    if m.kind != "count":
-        return None
-    days = m.days or spec.horizon_days
-    return float(sm.history[m.stream].iloc[-days:].sum())
-
-
 def _score_motives(spec: ScenarioSpec, sm: ScenarioModel, runs: dict[str, dict],
                    rng: np.random.Generator) -> tuple[dict, list, dict]:
     """Motive scores per actor and option, the ranking and the weight sensitivity."""
@@ -306,7 +298,7 @@ def _score_motives(spec: ScenarioSpec, sm: ScenarioModel, runs: dict[str, dict],
         means = np.array([[runs[o]["values"][ob.metric].mean() for o in opt_ids] for ob in obs])
         bm = np.array([[runs[o]["batch_means"][ob.metric] for o in opt_ids] for ob in obs])
         scales = [mv.make_scale(ob.norm.kind, ob.direction, means[k],
-                                _history_value(spec, sm, ob.metric) if ob.norm.kind == "history" else None,
+                                history_count(spec, sm, ob.metric) if ob.norm.kind == "history" else None,
                                 spec.value(ob.norm.value))
                   for k, ob in enumerate(obs)]
         weights = [ob.weight for ob in obs]
