@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from redline.data.mapping import OUTPUT_COLUMNS, ColumnMap, load_map, read_mapped
@@ -68,7 +69,9 @@ def _from_importer(path: Path, fmt: str | None) -> SourceFrame:
             src = df[f"{c}_raw"] if f"{c}_raw" in df else df[c]
             out[c] = src.fillna(df[c]) if c in df else src
         elif c == "sources" and c in df:
-            out[c] = df[c].map(lambda v: " | ".join(map(str, v)) if v is not None and len(v) else "")
+            # a row without sources holds NULL (pandas: NA or None), not an empty list
+            out[c] = df[c].map(lambda v: " | ".join(map(str, v))
+                               if isinstance(v, (list, tuple, np.ndarray)) and len(v) else "")
         elif c in df:
             out[c] = df[c]
     # store columns redline's CSV does not take stay, as JSON, in `extra`
