@@ -102,6 +102,6 @@ def test_serve_says_what_the_store_holds_and_ingests_nothing(tmp_path, capsys):
         for line in store_summary(DuckDBStore(store.path, read_only=True), dict(builtin_cases())):
             console.print(line)
     text = " ".join(cap.get().split())
-    assert f"case {CASE}: 232 events" in text
+    assert f"case {CASE}: 233 events" in text
     assert "case turkey-sdf-syria-2016: 0 events — add them with redline ingest turkey-sdf-syria-2016" in text
     assert store.count() == before
