@@ -123,3 +123,17 @@ def test_the_old_glued_coding_of_the_builtin_case_is_flagged(tmp_path):
 def test_builtin_names_glued_by_any_separator_are_flagged(value):
     case = load_case("us-iran-proxies-2023")
     assert multi_party_parts(value, "kataib_hezbollah", case.resolver()) is not None
+
+
+def test_a_part_two_patterns_claim_names_no_one_instead_of_failing_the_check():
+    from redline.data.aliases import AliasConflictError
+
+    class Resolver:
+        def resolve(self, name):
+            if name == "Brigade X":
+                raise AliasConflictError("two patterns")
+            return {"Brigade A": "brigade_a", "Brigade B": "brigade_b"}.get(name)
+
+    assert parties_named("Brigade A; Brigade X", Resolver()) == {"Brigade A": "brigade_a",
+                                                                "Brigade X": None}
+    assert multi_party_parts("Brigade A and Brigade B", "brigade_a", Resolver()) is not None

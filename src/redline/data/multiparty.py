@@ -33,6 +33,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from redline.data.aliases import AliasConflictError
+
 __all__ = ["MultiPartyName", "case_places", "find_multi_party_names", "multi_party_parts",
            "parties_named", "split_parties"]
 
@@ -103,16 +105,21 @@ def _outside_parens(value: str) -> str:
 
 
 def _looks_like(part: str, resolver) -> str | None:
-    hit = resolver.resolve(part)
-    if hit is not None:
-        return hit
     words = _PARENS.sub(" ", part).split()
     if words and words[0].lower() == "the":
         words = words[1:]
     while words and words[-1].lower() in ROLE_WORDS:
         words = words[:-1]
     core = " ".join(words)
-    return resolver.resolve(core) if core and core != part else None
+    for name in dict.fromkeys([part, core]):
+        try:
+            hit = resolver.resolve(name) if name else None
+        except AliasConflictError:
+            # two patterns claim this piece; it is no name of the data, so it names no one
+            hit = None
+        if hit is not None:
+            return hit
+    return None
 
 
 def multi_party_parts(value: str, actor: str | None, resolver, places: Iterable[str] = (),
