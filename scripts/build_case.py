@@ -38,6 +38,23 @@ OTHER_MAP = {
 MODE_MAP = {"airstrike": "aerial", "drone_strike": "drone", "statement": "statement",
             "sanction": "sanction", "drone": "drone", "rocket": "rocket", "missile": "missile",
             "other": "other"}
+# Hand corrections (see the case's EDITS.md).  An event has one actor and one target; two
+# shared records name several parties in the target field, and an alias glued to one actor
+# would credit all of them to it.  USP-0055 is two actions on one day and becomes two rows
+# (the second gets the next free id); USP-0138 sanctions KH leaders and the airline Fly
+# Baghdad, a company and not a party of the case, so its target is KH and the airline stays
+# in the summary.
+TARGET_FIX = {"USP-0055": "Kata'ib Hezbollah", "USP-0138": "Kata'ib Hezbollah"}
+SUMMARY_FIX = {
+    "USP-0055": "Treasury sanctioned six KH-linked individuals, including an IRGC-QF official "
+                "(State's designation of KSS the same day is USP-0233).",
+}
+SPLIT_ROWS = {
+    "USP-0055": [{"event_id": "USP-0233", "target": "Kata'ib Sayyid al-Shuhada",
+                  "summary": "State designated Kata'ib Sayyid al-Shuhada and its leader al-Saraji "
+                             "as Specially Designated Global Terrorists, the day Treasury "
+                             "sanctioned KH-linked individuals (USP-0055)."}],
+}
 US_SIDE = {"US forces", "United States", "US and coalition forces", "US-led coalition",
            "US-led coalition forces", "Coalition forces", "US Embassy", "US diplomatic staff"}
 
@@ -78,9 +95,17 @@ def convert(row: dict[str, str]) -> dict[str, object]:
     }
 
 
+def corrected(row: dict[str, object]) -> list[dict[str, object]]:
+    """The row with the hand corrections above: one row, or the rows it is split into."""
+    eid = str(row["event_id"])
+    row = {**row, "target": TARGET_FIX.get(eid, row["target"]),
+           "summary": SUMMARY_FIX.get(eid, row["summary"])}
+    return [row] + [{**row, **extra} for extra in SPLIT_ROWS.get(eid, [])]
+
+
 def main() -> None:
     with open(SRC / "events.csv", encoding="utf-8", newline="") as fh:
-        rows = [convert(r) for r in csv.DictReader(fh)]
+        rows = [r for raw in csv.DictReader(fh) for r in corrected(convert(raw))]
     with open(DST / "events.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=OUT_COLUMNS)
         w.writeheader()

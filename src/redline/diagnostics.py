@@ -111,6 +111,11 @@ CODES: dict[str, Code] = {
         ("case.window_edge_empty", "warning",
          "The case window begins or ends with a month or more without any event; models "
          "read that gap as calm."),
+        ("case.multi_party_name", "warning",
+         "A name in the case (an actor or target of an event, or an alias) joins several "
+         "parties (with ';', '/', 'and', '&' or ',') but resolves to one actor, so the other "
+         "parties' part in those events is lost: split each such row into one event per "
+         "party and remove such aliases."),
         ("case.events_outside_window", "info",
          "Some events fall outside the case window; streams and models leave them out."),
     ]),

@@ -102,6 +102,23 @@ def test_serve_says_what_the_store_holds_and_ingests_nothing(tmp_path, capsys):
         for line in store_summary(DuckDBStore(store.path, read_only=True), dict(builtin_cases())):
             console.print(line)
     text = " ".join(cap.get().split())
-    assert f"case {CASE}: 232 events" in text
+    assert f"case {CASE}: 233 events" in text
     assert "case turkey-sdf-syria-2016: 0 events — add them with redline ingest turkey-sdf-syria-2016" in text
     assert store.count() == before
+
+
+def test_case_check_flags_names_of_several_parties(cli):
+    folder = Path(__file__).parents[1] / "data" / "fixtures" / "multiparty"
+    r = cli("case", "check", str(folder), "--no-months")
+    out = " ".join(r.output.split())
+    assert r.exit_code == 1
+    assert "case.multi_party_name" in out and "events.csv, line 9, field target" in out
+    assert "'Brigade A leaders; Fly Valley Air' names several parties" in out
+    assert out.count("[warning] case.multi_party_name") == 4 and "4 names join several parties" in out
+    assert "do not add it as an alias" in out                        # the unresolved list's note
+    r = cli("case", "check", str(folder), "--json")
+    d = json.loads(r.stdout)
+    assert r.exit_code == 1 and not d["ok"]
+    assert [(m["field"], m["line"]) for m in d["multi_party"]] == [
+        ("actors[0].aliases", 13), ("actor", 3), ("target", 4), ("target", 9)]
+    assert "Sons and Daughters of the Valley" not in {m["value"] for m in d["multi_party"]}

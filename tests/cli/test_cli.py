@@ -21,13 +21,13 @@ def test_demo_builds_store_and_prints_summary(cli, tmp_path):
     r = cli("--store", str(store), "demo")
     assert r.exit_code == 0, r.output
     assert store.exists()
-    assert "232 events of case us-iran-proxies-2023" in r.output
+    assert "233 events of case us-iran-proxies-2023" in r.output
     assert "Events per month by type" in r.output and "ASSAULT" in r.output
     assert "2023-10-01 .. 2024-10-01" in r.output
     assert "sponsors" in r.output  # the ties table
     # running it again adds nothing
     r2 = cli("--store", str(store), "demo")
-    assert "232 rows read, 0 new" in flat(r2.output)
+    assert "233 rows read, 0 new" in flat(r2.output)
 
 
 def test_cases_and_actors(cli):
@@ -69,7 +69,7 @@ def test_events_parquet_roundtrip(cli, case_store, tmp_path):
     out = tmp_path / "all.parquet"
     r = cli("--store", str(case_store), "events", "--format", "parquet", "-o", str(out))
     assert r.exit_code == 0
-    assert len(pd.read_parquet(out)) == 232
+    assert len(pd.read_parquet(out)) == 233
 
 
 def test_bad_date_filter_is_a_clear_error(cli, case_store):

@@ -31,7 +31,7 @@ def _case_store(tmp_path_factory):
 
 @pytest.fixture
 def full_store(_case_store, tmp_path):
-    """A store that already holds the built-in case (232 events)."""
+    """A store that already holds the built-in case (233 events)."""
     dst = tmp_path / "events.duckdb"
     shutil.copyfile(_case_store, dst)
     return DuckDBStore(dst)
@@ -221,8 +221,8 @@ def test_cli_ingests_builtin_case(tmp_path):
         pytest.skip("the redline console script is not installed next to this Python")
     out = _cli("ingest", "us-iran-proxies-2023", "--format", "case", store=tmp_path / "s.duckdb")
     assert out.returncode == 0, out.stderr
-    assert "232" in out.stdout
-    assert DuckDBStore(tmp_path / "s.duckdb").count() == 232
+    assert "233" in out.stdout
+    assert DuckDBStore(tmp_path / "s.duckdb").count() == 233
 
 
 _HOLDER = textwrap.dedent("""
@@ -250,4 +250,4 @@ def test_second_process_gets_store_busy(full_store, tmp_path):
         holder.kill()
         holder.wait()
     # the file is intact: once the writer is gone the store opens and holds what it held
-    assert full_store.count() == 232
+    assert full_store.count() == 233

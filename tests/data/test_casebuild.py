@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from redline.data.case import load_case
 from redline.data.casebuild import guess_kind, init_case, slug_id
 from redline.data.casecheck import check_case
-from redline.data.case import load_case
 from redline.data.filters import EventFilter, case_scope
 from redline.data.store import DuckDBStore
 from redline.data.streams import streams
@@ -81,7 +81,7 @@ def test_check_lists_unresolved_names_and_thin_streams(red_sea):
     assert r.unresolved == {"MV Rubymar": 7, "MV True Confidence": 6, "Marlin Luanda (tanker)": 6}
     assert r.actors_without_events == ["nobody"]
     assert not r.ok and r.diagnostics.has("case.actor_without_events")
-    assert r.to_dict()["unresolved"][0] == {"name": "MV Rubymar", "events": 7}
+    assert r.to_dict()["unresolved"][0] == {"name": "MV Rubymar", "events": 7, "note": None}
 
 
 def test_check_warns_on_thin_streams_and_empty_window_ends(red_sea):
@@ -201,3 +201,25 @@ def test_ucdp_case_keeps_ucdp_ids_mutual_pairs_and_takes_in_a_raw_ingest(tmp_pat
     ev = store.events(EventFilter().in_case(case))
     assert len(ev) == 1848 and ev.event_id.str.startswith("ucdp:").all()
     assert store.count(EventFilter()) == 1848          # one row per UCDP id, not two
+
+
+def test_a_case_with_events_parquet_holding_cr_and_lf_bytes_ingests(tmp_path):
+    """A Parquet file is binary: it was once 'repaired' as a text file with mixed line
+    endings (every CR byte made LF), which corrupted it."""
+    import pandas as pd
+    folder = tmp_path / "pq"
+    folder.mkdir()
+    (folder / "case.yaml").write_text(
+        "name: pq\ntitle: t\ndescription: d\nstart: 2024-01-01\nend: 2024-01-31\n"
+        "actors:\n - {id: a, name: A, kind: armed_group}\n - {id: b, name: B, kind: state}\n")
+    ev = pd.DataFrame({"event_id": ["p1", "p2"], "date": ["2024-01-02", "2024-01-03"],
+                       "actor": ["A", "A"], "target": ["B", "B"],
+                       "event_type": ["ASSAULT", "ASSAULT"],
+                       "summary": ["a line\rbreak", "and\r\nanother\nsort"]})
+    ev.to_parquet(folder / "events.parquet", compression=None)
+    raw = (folder / "events.parquet").read_bytes()
+    assert b"\r\n" in raw and raw.count(b"\r") > raw.count(b"\r\n")  # the bytes a text file mixing them has
+    store = DuckDBStore(tmp_path / "s.duckdb")
+    assert store.ingest(folder).rows_added == 2
+    got = store.events().sort_values("event_id")
+    assert list(got.summary) == ["a line\rbreak", "and\r\nanother\nsort"] and set(got.actor) == {"a"}

@@ -64,4 +64,4 @@ def test_a_store_of_the_old_schema_is_read_through_the_pool_read_only(tmp_path):
     con.close()
     ro = pooled(DuckDBStore(path, read_only=True))
     assert ro.read_only
-    assert ro.count(EventFilter(**case_scope("us-iran-proxies-2023"))) == 232
+    assert ro.count(EventFilter(**case_scope("us-iran-proxies-2023"))) == 233

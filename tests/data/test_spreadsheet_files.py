@@ -58,6 +58,27 @@ def test_mixed_line_endings_are_made_regular_and_said(store, tmp_path):
     assert any("mixed line endings" in n for n in res.notes) and "mixed line endings" in str(res)
 
 
+def test_a_case_folder_whose_events_file_mixes_line_endings(store, tmp_path):
+    """The case ingest's second pass (which rows join the case, names re-resolved) read the
+    original file again, not the copy with regular line endings: DuckDB refused it and the
+    whole ingest rolled back."""
+    folder = tmp_path / "mixed-case"
+    folder.mkdir()
+    (folder / "case.yaml").write_text(
+        "name: mixed-case\ntitle: t\ndescription: d\nstart: 2024-01-01\nend: 2024-01-31\n"
+        "actors:\n - {id: kataib_hezbollah, name: KH, kind: armed_group, aliases: [kh]}\n"
+        " - {id: united_states, name: US, kind: state, aliases: [us]}\n", encoding="utf-8")
+    (folder / "events.csv").write_bytes(HEADER + b"\r\n" + ROWS[0] + b"\n" + ROWS[1] + b"\r\r\n"
+                                        + ROWS[2] + b"\r\n")
+    res = store.ingest(folder)
+    assert (res.format, res.rows_read, res.rows_added) == ("case", 3, 3)
+    assert any("mixed line endings" in n for n in res.notes)
+    ev = store.events().set_index("event_id")
+    assert ev.loc["mixed-case:a1", "summary"] == "Rockets, then drones"
+    assert list(ev.sort_index().actor) == ["kataib_hezbollah", "kataib_hezbollah", "united_states"]
+    assert set(ev.case_id) == {"mixed-case"}
+
+
 def test_mixed_line_endings_keep_the_line_numbers_of_errors(store, tmp_path):
     path = tmp_path / "mixed.csv"
     bad = ROWS[2].replace(b"2024-01-03", b"2024-13-03")

@@ -7,13 +7,13 @@ from redline.data.case import load_case
 
 def test_builtin_case_ingests_232_events_once(store):
     first = store.ingest("us-iran-proxies-2023")
-    assert (first.format, first.rows_read, first.rows_added) == ("case", 232, 232)
-    assert store.count() == 232
+    assert (first.format, first.rows_read, first.rows_added) == ("case", 233, 233)
+    assert store.count() == 233
     again = store.ingest("us-iran-proxies-2023")
-    assert (again.rows_read, again.rows_added) == (232, 0)
-    assert store.count() == 232
+    assert (again.rows_read, again.rows_added) == (233, 0)
+    assert store.count() == 233
     log = store.ingest_log()
-    assert list(log.rows_added) == [232, 0] and log.case_name.eq("us-iran-proxies-2023").all()
+    assert list(log.rows_added) == [233, 0] and log.case_name.eq("us-iran-proxies-2023").all()
 
 
 def test_builtin_case_actors_resolve(store):
@@ -31,7 +31,7 @@ def test_formats_mix_in_one_store(store, real_samples):
     store.ingest("us-iran-proxies-2023")
     store.ingest(real_samples / "icews-andybega" / "events.2018.sample.tab")
     counts = store.events().groupby("source_format").size().to_dict()
-    assert counts == {"case": 232, "icews": 3705}
+    assert counts == {"case": 233, "icews": 3705}
 
 
 def test_ingest_frame_with_only_the_required_columns(tmp_path):

@@ -59,9 +59,9 @@ def test_old_store_reads_without_being_changed(tmp_path):
     before = _columns(store.path)
     ro = DuckDBStore(store.path, read_only=True)
     ev = ro.events()
-    assert len(ev) == 232 and list(ev.columns) == [c.name for c in EVENT_COLUMNS]
+    assert len(ev) == 233 and list(ev.columns) == [c.name for c in EVENT_COLUMNS]
     assert ev[V2].isna().all().all()
-    assert ro.count() == 232 and len(ro.dyads()) > 0
+    assert ro.count() == 233 and len(ro.dyads()) > 0
     assert _columns(store.path) == before  # reading did not migrate the file
     with pytest.raises(StoreError, match="read-only"):
         ro.ingest("us-iran-proxies-2023")
@@ -79,7 +79,7 @@ def test_old_store_is_migrated_on_the_first_write(tmp_path):
                                    ("rows_revised", "rows_conflicting", "rows_skipped", "release")]
     assert _columns(store.path) == [c.name for c in EVENT_COLUMNS]
     after = store.events().set_index("event_id").sort_index()
-    assert len(after) == 233
+    assert len(after) == len(before) + 1 == 234
     # the old rows are untouched in every old column, and unknown (NULL) in the new ones
     pd.testing.assert_frame_equal(after.loc[before.index, [c for c in V1 if c != "event_id"]],
                                   before[[c for c in V1 if c != "event_id"]])
@@ -133,7 +133,7 @@ def test_read_only_store_reads_while_another_process_reads(tmp_path):
         """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
-        assert DuckDBStore(store.path, read_only=True).count() == 232
+        assert DuckDBStore(store.path, read_only=True).count() == 233
         with pytest.raises(StoreBusyError):
             DuckDBStore(store.path).ingest("us-iran-proxies-2023")
     finally:

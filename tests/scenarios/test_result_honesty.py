@@ -130,7 +130,7 @@ def test_simulate_json_carries_diagnostics_top_level_and_per_option(builtin_stor
     assert isinstance(d["diagnostics"], list) and d["diagnostics"]
     for x in d["diagnostics"]:
         assert x["code"] in CODES and set(x) == {"code", "severity", "message", "subject"}
-    # the built-in scenario scales one objective by a history of 2 sanctions rounds
+    # the built-in scenario scales one objective by a history of 3 sanctions events, under the floor of 5
     assert any(x["code"] == "scenarios.thin_normalisation" for x in d["diagnostics"])
     assert any(x["code"] == "analysis.fatality_missing" for x in d["diagnostics"])
     assert d["fatality"]["unknown"] > 0

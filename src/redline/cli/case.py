@@ -61,8 +61,9 @@ def check(
     months: bool = typer.Option(True, "--months/--no-months",
                                 help="Show each stream's events per month."),
 ) -> None:
-    """List names no actor takes, actors without events, each stream's events per month and
-    warnings; exit 1 when anything needs review."""
+    """List names no actor takes, names that join several parties but resolve to one actor,
+    actors without events, each stream's events per month and warnings; exit 1 when anything
+    needs review."""
     import pandas as pd
 
     from redline.cli.render import frame_table, print_diagnostics
@@ -74,9 +75,15 @@ def check(
     console.print(f"case {esc(r.case)}: {r.events:,} events")
     if r.unresolved:
         df = pd.DataFrame({"name": list(r.unresolved), "events": list(r.unresolved.values())})
+        if r.split_notes:  # names of several parties: an alias is the wrong fix
+            df["note"] = [r.split_notes.get(n, "") for n in df["name"]]
         console.print(frame_table(df, title=f"{len(df)} names resolve to no actor", max_rows=200))
     else:
         console.print("every name resolves to an actor")
+    if r.multi_party:
+        console.print(f"[yellow]{len(r.multi_party)} names join several parties but resolve "
+                      "to one actor[/] (listed below as case.multi_party_name): one party per "
+                      "event row")
     if r.actors_without_events:
         console.print("actors without events: " + ", ".join(r.actors_without_events))
     if r.stream_totals:

@@ -3,8 +3,9 @@
 :func:`check_case` reads the case's own events file with the case as it is now
 (whole-name aliases and patterns) and reports names that resolve to no actor, actors
 without events, each stream's events per month, and warnings: a stream too thin to
-fit, a window with no events at one end, events outside the window.  Every finding
-is a :class:`~redline.diagnostics.Diagnostic` (codes ``case.*``).
+fit, a window with no events at one end, events outside the window, and names that
+join several parties but resolve to one actor (:mod:`redline.data.multiparty`).  Every
+finding is a :class:`~redline.diagnostics.Diagnostic` (codes ``case.*``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ from typing import Any
 
 import pandas as pd
 
+from redline.data.multiparty import (
+    MultiPartyName,
+    case_places,
+    find_multi_party_names,
+    parties_named,
+)
 from redline.diagnostics import Diagnostics
 
 __all__ = ["CaseCheck", "check_case", "EDGE_DAYS"]
@@ -40,6 +47,10 @@ class CaseCheck:
     #: events of each stream inside the window
     stream_totals: dict[str, int]
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    #: names (aliases, event values) that join several parties but resolve to one actor
+    multi_party: list[MultiPartyName] = field(default_factory=list)
+    #: unresolved name -> why it must not become an alias, for names of several parties
+    split_notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -50,10 +61,12 @@ class CaseCheck:
         months = {s: {m: int(n) for m, n in self.stream_months[s].items()}
                   for s in self.stream_months.columns}
         return {"case": self.case, "events": self.events, "ok": self.ok,
-                "unresolved": [{"name": k, "events": v} for k, v in self.unresolved.items()],
+                "unresolved": [{"name": k, "events": v, "note": self.split_notes.get(k)}
+                               for k, v in self.unresolved.items()],
                 "actors_without_events": self.actors_without_events,
                 "streams": [{"name": s, "events": self.stream_totals[s], "per_month": months[s]}
                             for s in self.stream_totals],
+                "multi_party": [m.to_dict() for m in self.multi_party],
                 "diagnostics": self.diagnostics.to_list()}
 
 
@@ -90,10 +103,27 @@ def check_case(case_ref: str | Path, min_stream_events: int | None = None) -> Ca
     names = pd.concat([ev.loc[~ev.actor.isin(ids), "actor_raw"],
                        ev.loc[ev.target.notna() & ~ev.target.isin(ids), "target_raw"]]).dropna()
     unresolved = {str(k): int(v) for k, v in names.value_counts().items()}
+    resolver, places = case.resolver(), case_places(case)
+    notes: dict[str, str] = {}
     for name, n in unresolved.items():
-        diags.add("case.unresolved_name", f"{name!r} ({n} events) resolves to no actor: add it "
-                  "to an actor's aliases (or a pattern), or add an actor",
+        # an alias would glue several parties onto one actor: tell the analyst to split instead
+        named = {a for a in parties_named(name, resolver, places).values() if a is not None}
+        if len(named) >= 2:
+            notes[name] = (f"names several actors ({', '.join(sorted(named))}): split each of "
+                           "its rows into one event per party; do not add it as an alias")
+        elif ";" in name:
+            notes[name] = ("joins several names with ';': put one party in the field (a note "
+                           "belongs in the summary); do not add it as an alias")
+        fix = notes.get(name, "add it to an actor's aliases (or a pattern), or add an actor")
+        diags.add("case.unresolved_name", f"{name!r} ({n} events) resolves to no actor: {fix}",
                   subject=("case", case.name))
+    resolved = [(f, str(raw), str(aid))
+                for f in ("actor", "target")
+                for raw, aid in ev.loc[ev[f].isin(ids) & ev[f"{f}_raw"].notna(),
+                                       [f"{f}_raw", f]].drop_duplicates().itertuples(index=False)]
+    multi = find_multi_party_names(case, resolved)
+    for m in multi:
+        diags.add("case.multi_party_name", _multi_party_message(m), subject=("case", case.name))
     seen = set(ev.actor) | set(ev.target.dropna())
     without = [a.id for a in case.actors if a.id not in seen]
     for aid in without:
@@ -128,4 +158,15 @@ def check_case(case_ref: str | Path, min_stream_events: int | None = None) -> Ca
             diags.add("case.events_outside_window", f"{outside} events fall outside the window "
                       f"{case.start}..{case.end}; streams and models ignore them",
                       subject=("case", case.name))
-    return CaseCheck(case.name, len(ev), unresolved, without, table, totals, diags)
+    return CaseCheck(case.name, len(ev), unresolved, without, table, totals, diags, multi, notes)
+
+
+def _multi_party_message(m: MultiPartyName) -> str:
+    where = f"{m.file}, line {m.lines[0]}" if m.lines else m.file
+    if m.count > 1:
+        more = m.count - len(m.lines)
+        where += (f" ({m.count} rows: lines " + ", ".join(map(str, m.lines))
+                  + (f" and {more} more" if more > 0 else "") + ")")
+    parts = "; ".join(f"{p!r} -> {a or 'no actor'}" for p, a in m.parts.items())
+    return (f"{where}, field {m.field}: {m.value!r} names several parties ({parts}) but "
+            f"resolves to the one actor {m.actor!r}; valid: {m.expected}")

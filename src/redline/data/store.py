@@ -118,9 +118,11 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _resolve_case_names(con, plan, case) -> None:
+def _resolve_case_names(con, plan, case, readable: Path) -> None:
     """Re-resolve the names of every event of the case with the case as it is now, so an
-    edited alias or pattern takes effect on the next ingest without a rebuild."""
+    edited alias or pattern takes effect on the next ingest without a rebuild.  ``readable``
+    is the file the ingest read (a copy with regular line endings when the case's own file
+    mixes them, which DuckDB cannot read)."""
     if plan.case_name is None:
         return
     from redline.data.aliases import resolve_in_store
@@ -134,7 +136,7 @@ def _resolve_case_names(con, plan, case) -> None:
         imp = plan.importer
         con.execute(f"""UPDATE events SET case_id = {sql_literal(plan.case_name)}
                         WHERE case_id IS NULL AND event_id IN
-                        (SELECT {imp.select_exprs()['event_id']} FROM {imp.relation_sql(imp.path)})""")
+                        (SELECT {imp.select_exprs()['event_id']} FROM {imp.relation_sql(readable)})""")
     resolve_in_store(con, obj, f"case_id = {sql_literal(plan.case_name)}")
 
 
@@ -256,7 +258,7 @@ class DuckDBStore(EventReads):
                 try:
                     result = (self._already_in(con, plan, started, t0)
                               or self._ingest_in_tx(con, plan, readable, started, t0))
-                    _resolve_case_names(con, plan, case)
+                    _resolve_case_names(con, plan, case, readable)
                     con.commit()
                 except BaseException:
                     con.rollback()

@@ -30,7 +30,7 @@ def test_ingest_to_parquet_same_rows_as_duckdb(tmp_path):
     db.ingest(CASE)
     pq = ParquetStore(tmp_path / "ds")
     result = pq.ingest(CASE)
-    assert (result.rows_read, result.rows_added) == (232, 232)
+    assert (result.rows_read, result.rows_added) == (233, 233)
     cols = ["event_id", "date", "actor", "target", "event_type", "mode", "intensity", "killed"]
     a = db.events()[cols]
     b = pq.events()[cols]
@@ -45,9 +45,9 @@ def test_reingest_adds_nothing_and_writes_no_file(tmp_path):
     pq.ingest(CASE)
     before = _files(tmp_path / "ds")
     again = pq.ingest(CASE)
-    assert again.rows_added == 0 and again.rows_read == 232
+    assert again.rows_added == 0 and again.rows_read == 233
     assert _files(tmp_path / "ds") == before
-    assert pq.count() == 232
+    assert pq.count() == 233
     assert len(pq.ingest_log()) == 1
     assert not [p for p in (tmp_path / "ds").iterdir() if p.name.startswith("_staging")]
 
@@ -93,7 +93,7 @@ def test_ingest_frame_is_idempotent(tmp_path):
 def test_export_parquet_from_duckdb_store_idempotent(tmp_path):
     db = DuckDBStore(tmp_path / "s.duckdb")
     db.ingest(CASE)
-    assert db.export_parquet(tmp_path / "ds") == 232
+    assert db.export_parquet(tmp_path / "ds") == 233
     files = _files(tmp_path / "ds")
     assert db.export_parquet(tmp_path / "ds") == 0
     assert _files(tmp_path / "ds") == files
@@ -121,12 +121,12 @@ def test_cli_ingest_to_parquet_and_query(tmp_path):
     ds = tmp_path / "ds"
     r = runner.invoke(app, ["ingest", CASE, "--to-parquet", str(ds)], catch_exceptions=False)
     assert r.exit_code == 0, r.output
-    assert "232 new" in " ".join(r.output.split())
+    assert "233 new" in " ".join(r.output.split())
     r = runner.invoke(app, ["ingest", CASE, "--to-parquet", str(ds)], catch_exceptions=False)
     assert "0 new" in " ".join(r.output.split())
     r = runner.invoke(app, ["--store", str(ds), "events", "--actor", "united_states", "--limit", "3"],
                       catch_exceptions=False)
-    assert r.exit_code == 0 and "36 events" in r.output
+    assert r.exit_code == 0 and "37 events" in r.output
 
 
 def test_cli_export_parquet(tmp_path):
@@ -139,15 +139,15 @@ def test_cli_export_parquet(tmp_path):
     DuckDBStore(db).ingest(CASE)
     r = runner.invoke(app, ["--store", str(db), "export", "--parquet", str(tmp_path / "ds")],
                       catch_exceptions=False)
-    assert r.exit_code == 0 and "wrote 232 new events" in r.output
+    assert r.exit_code == 0 and "wrote 233 new events" in r.output
     n = duckdb.connect().execute(f"SELECT count(*) FROM read_parquet('{tmp_path}/ds/*/*/*.parquet')").fetchone()[0]
-    assert n == 232
+    assert n == 233
 
 
 @pytest.mark.spark
 def test_spark_export_parquet(tmp_path, datasets, spark):
     from redline.data.engines.spark import SparkStore
     store = SparkStore(str(datasets["case"][1]), session=spark)
-    assert store.export_parquet(str(tmp_path / "out")) == 232
+    assert store.export_parquet(str(tmp_path / "out")) == 233
     assert store.export_parquet(str(tmp_path / "out")) == 0
-    assert ParquetStore(tmp_path / "out").count() == 232
+    assert ParquetStore(tmp_path / "out").count() == 233

@@ -64,6 +64,7 @@ def casualty_exprs(col) -> dict[str, str]:
 
 
 GZIP_MAGIC = b"\x1f\x8b"
+PARQUET_MAGIC = b"PAR1"
 
 
 def is_gzip(path: Path) -> bool:
@@ -126,7 +127,8 @@ def regular_line_endings(path: Path, notes: list[str]) -> Iterator[Path]:
     ``\r\r\n`` (as a file saved by a spreadsheet and then edited elsewhere often does).
     Such a file (and an old Mac file, CR only) is copied once with each ``\r+\n`` or
     lone ``\r`` made ``\n``, so its line numbers stay those an editor shows; ``notes``
-    says so.  Files whose first 64 KiB hold no ``\r`` (and gzipped files) are not scanned.
+    says so.  Files whose first 64 KiB hold no ``\r`` (and gzipped and Parquet files, whose
+    bytes are not text: rewriting them would corrupt them) are not scanned.
     """
     import re
     import shutil
@@ -134,7 +136,7 @@ def regular_line_endings(path: Path, notes: list[str]) -> Iterator[Path]:
 
     with open(path, "rb") as fh:
         head = fh.read(65536)
-    if b"\r" not in head or head[:2] == GZIP_MAGIC:
+    if b"\r" not in head or head[:2] == GZIP_MAGIC or head[:4] == PARQUET_MAGIC:
         yield path
         return
     crlf = cr = lf = 0
