@@ -232,3 +232,49 @@ def test_map_tooltips_are_text_not_markup(page, web_app):
     until(page, "document.querySelector('.leaflet-tooltip') !== null", timeout=5)
     tip = page.locator(".leaflet-tooltip").first
     assert "<img" in tip.inner_text() and tip.locator("img, b").count() == 0
+
+
+# ---------------------------------------------------------------- charts that filter on click
+
+def _tallest_bar_centre(page, selector: str, group: str) -> dict:
+    """Centre (viewport pixels, after scrolling the chart into view) of the tallest bar in the
+    chart's mark group ``group``."""
+    page.locator(selector).scroll_into_view_if_needed()
+    return page.evaluate("""([sel, group]) => {
+        const paths = [...document.querySelectorAll(sel + ' svg g.' + group + ' path')];
+        let best = null, h = 0;
+        for (const p of paths) {
+            const b = p.getBoundingClientRect();
+            if (b.height > h) { h = b.height; best = b; }
+        }
+        return {x: best.left + best.width / 2, y: best.top + best.height / 2, height: h};
+    }""", [selector, group])
+
+
+def _total(page) -> int:
+    return int(page.locator("#table-h").inner_text().split()[0].replace(",", ""))
+
+
+def test_clicking_a_timeline_bar_opens_that_days_events_of_its_stream(page):
+    import json
+    from urllib.parse import parse_qs, urlparse
+    page.goto(C)
+    page.wait_for_load_state("networkidle")
+    wait_charts(page)
+    spec = json.loads(page.locator("#timeline-spec").get_attribute("data-vega"))
+    bars = next(layer for layer in spec["vconcat"][0]["layer"]
+                if layer["mark"]["type"] == "rect" and "y" in layer["encoding"])
+    rows = bars["data"]["values"]
+    top = max(r["count"] for r in rows)
+    busiest = {r["date"] for r in rows if r["count"] == top}
+    assert top >= 2, "the busiest day must hold several events for the count to tell"
+    centre = _tallest_bar_centre(page, "#timeline-spec", "concat_0_layer_0_marks")
+    page.mouse.click(centre["x"], centre["y"])
+    page.wait_for_url(re.compile(r"/events\?"), timeout=10000)
+    q = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+    assert q["stream"] == rows[0]["stream"]  # the panel's stream, not another
+    assert q["from"] == q["to"] and q["from"] in busiest, (q, busiest)
+    page.wait_for_load_state("networkidle")
+    assert _total(page) == top  # the bar's height is the number of events it opens
+    assert page.locator("#f-stream").input_value() == q["stream"]
+    shot(page, "events-from-timeline-click")
