@@ -278,3 +278,84 @@ def test_clicking_a_timeline_bar_opens_that_days_events_of_its_stream(page):
     assert _total(page) == top  # the bar's height is the number of events it opens
     assert page.locator("#f-stream").input_value() == q["stream"]
     shot(page, "events-from-timeline-click")
+
+
+def test_clicking_a_forest_plot_row_opens_its_source_streams_events(page):
+    import json
+    page.goto(f"{C}/dynamics")
+    page.wait_for_load_state("networkidle")
+    until(page, "document.querySelector('#coupling-spec svg') !== null", timeout=90)
+    rows = json.loads(page.locator("#coupling-spec").get_attribute("data-vega"))["data"]["values"]
+    assert len({r["href"] for r in rows}) >= 2  # rows of different sources link apart
+    page.locator("#coupling-spec").scroll_into_view_if_needed()
+    # The last row's band, near its right end (away from the interval: the whole row is a link).
+    band = page.evaluate("""() => {
+        const ps = [...document.querySelectorAll('#coupling-spec svg g.layer_0_marks path')];
+        const b = ps[ps.length - 1].getBoundingClientRect();
+        return {n: ps.length, x: b.right - 4, y: b.top + b.height / 2};
+    }""")
+    assert band["n"] == len(rows)
+    page.mouse.click(band["x"], band["y"])
+    page.wait_for_url(re.compile(r"/events\?stream="), timeout=10000)
+    assert page.url.endswith(rows[-1]["href"])
+    stream = rows[-1]["href"].split("stream=")[1]
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#f-stream").input_value() == stream
+    assert _total(page) > 0
+
+
+def test_clicking_an_actor_timeline_bar_opens_the_events_against_it_that_day(page):
+    import json
+    from urllib.parse import parse_qs, urlparse
+    page.goto(f"{C}/actors/kataib_hezbollah")
+    page.wait_for_load_state("networkidle")
+    wait_charts(page)
+    spec = json.loads(page.locator("#actor-timeline").get_attribute("data-vega"))
+    # The second panel: events against the actor (the first holds the key-event numbers).
+    rows = next(layer for layer in spec["vconcat"][1]["layer"]
+                if layer["mark"]["type"] == "rect" and "y" in layer["encoding"])["data"]["values"]
+    top = max(r["count"] for r in rows)
+    centre = _tallest_bar_centre(page, "#actor-timeline", "concat_1_layer_0_marks")
+    page.mouse.click(centre["x"], centre["y"])
+    page.wait_for_url(re.compile(r"/events\?"), timeout=10000)
+    q = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+    assert set(q) == {"target", "from", "to"} and q["target"] == "kataib_hezbollah", q
+    assert q["from"] == q["to"] and q["from"] in {r["date"] for r in rows if r["count"] == top}
+    page.wait_for_load_state("networkidle")
+    assert _total(page) == top
+
+
+def test_a_click_on_an_events_timeline_bar_sets_both_dates_to_its_day(page):
+    import json
+    page.goto(f"{C}/events?type=ASSAULT")
+    page.wait_for_load_state("networkidle")
+    wait_charts(page)
+    spec = page.evaluate("""async () => (await (await fetch(
+        '/cases/' + document.getElementById('filters').dataset.case +
+        '/events/timeline.json?type=ASSAULT')).json())""")
+    assert "href" not in json.dumps(spec)  # here the click is the page's, not a link
+    rows = spec["vconcat"][0]["layer"][-1]["data"]["values"]
+    top = max(r["count"] for r in rows)
+    busiest = {r["date"] for r in rows if r["count"] == top}
+    centre = _tallest_bar_centre(page, "#timeline", "concat_0_layer_0_marks")
+    # First a drag around the bar: the brush still sets a span of days.
+    page.mouse.move(centre["x"] - 40, centre["y"])
+    page.mouse.down()
+    page.mouse.move(centre["x"] + 40, centre["y"], steps=8)
+    page.mouse.up()
+    page.wait_for_url(re.compile(r"from=\d{4}-\d\d-\d\d.*to=\d{4}-\d\d-\d\d"), timeout=10000)
+    assert page.locator("#f-from").input_value() < page.locator("#f-to").input_value()
+    page.wait_for_load_state("networkidle")
+    # Then a click on the bar, under the brush's rectangle: that one day.
+    page.mouse.click(centre["x"], centre["y"])
+    until(page, "document.querySelector('#f-from').value === document.querySelector('#f-to').value",
+          timeout=10)
+    page.wait_for_url(re.compile(r"from=(\d{4}-\d\d-\d\d).*to=\1"), timeout=10000)
+    day = page.locator("#f-from").input_value()
+    assert day == page.locator("#f-to").input_value() and day in busiest, (day, busiest)
+    until(page, f"parseInt(document.querySelector('#table-h').innerText) === {top}")
+    assert "type=ASSAULT" in page.url  # the other filters stay
+    # Nothing undoes the day a moment later (the click also cleared the brush).
+    page.wait_for_timeout(800)
+    assert page.locator("#f-from").input_value() == day
+    shot(page, "events-clicked-day")
