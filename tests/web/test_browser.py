@@ -11,7 +11,6 @@ import re
 import time
 
 import pytest
-
 from tests.web.conftest import ARTIFACTS, AXE, CASE
 
 pytestmark = pytest.mark.browser
