@@ -11,6 +11,7 @@ import re
 import time
 
 import pytest
+
 from tests.web.conftest import ARTIFACTS, AXE, CASE
 
 pytestmark = pytest.mark.browser
