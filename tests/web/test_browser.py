@@ -355,7 +355,13 @@ def test_a_click_on_an_events_timeline_bar_sets_both_dates_to_its_day(page):
     assert day == page.locator("#f-to").input_value() and day in busiest, (day, busiest)
     until(page, f"parseInt(document.querySelector('#table-h').innerText) === {top}")
     assert "type=ASSAULT" in page.url  # the other filters stay
-    # Nothing undoes the day a moment later (the click also cleared the brush).
+    # Nothing undoes the day a moment later (the click also cleared the brush), and the
+    # chart shows no stale span.
     page.wait_for_timeout(800)
     assert page.locator("#f-from").input_value() == day
+    wait_charts(page)
+    spans = page.evaluate("""() => [...document.querySelectorAll(
+        '#timeline svg g.brush_brush path, #timeline svg g.brush_brush_bg path')]
+        .map(p => p.getBBox().width)""")
+    assert all(w < 1 for w in spans), spans
     shot(page, "events-clicked-day")

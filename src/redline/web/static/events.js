@@ -3,7 +3,7 @@
 // applies to the table.
 (function () {
   "use strict";
-  var form, map, pointsLayer, timer, caseName, world, picked = 0;
+  var form, map, pointsLayer, timer, caseName, world, picked = 0, brushed = false;
 
   function params(withDates) {
     var data = new FormData(form), out = new URLSearchParams();
@@ -97,6 +97,8 @@
       picked = Date.now();
       clearTimeout(timer);  // the click also cleared the brush: that must not undo the day
       applyDates(day, day);
+      // A brush drawn before would still show its old span: draw the chart afresh.
+      if (brushed) { brushed = false; drawTimeline(); }
     });
   }
 
@@ -112,7 +114,7 @@
           clearTimeout(timer);
           timer = setTimeout(function () {
             var span = value && (value.date || value[Object.keys(value)[0]]);
-            if (span && span.length === 2) { applyDates(iso(span[0]), iso(span[1])); }
+            if (span && span.length === 2) { brushed = true; applyDates(iso(span[0]), iso(span[1])); }
             else if (Date.now() - picked > 1000) { applyDates("", ""); }
           }, 350);
         });
