@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs, urlparse
 
+import pytest
+
 from tests.web.conftest import CASE
 
 
@@ -106,10 +108,14 @@ def test_the_web_charts_link_to_the_filters_of_what_they_draw(client):
         assert all(f"{field}=kataib_hezbollah&from=" in r["href"] for r in bars["data"]["values"])
 
 
-def test_a_bar_link_opens_exactly_the_events_the_bar_counts(client):
-    """Each day's link on the overview opens as many events as its bar is tall (every day
-    with events, and every tenth empty day)."""
-    spec = client.get(f"/cases/{CASE}.json").json()["timeline"]["spec"]
+@pytest.mark.parametrize("page,spec_of", [
+    ("", lambda d: d["timeline"]["spec"]),
+    ("/actors/united_states", lambda d: d["timeline"]),  # an actor both built-in cases hold
+    ("/actors/kataib_hezbollah", lambda d: d["timeline"])])
+def test_a_bar_link_opens_exactly_the_events_the_bar_counts(client, page, spec_of):
+    """Each day's link opens as many events as its bar is tall (every day with events, and
+    every tenth empty day)."""
+    spec = spec_of(client.get(f"/cases/{CASE}{page}.json").json())
     busy = empty = 0
     for panel in spec["vconcat"]:
         bars = [x for x in panel["layer"] if x["mark"]["type"] == "rect" and "y" in x["encoding"]]
@@ -119,4 +125,4 @@ def test_a_bar_link_opens_exactly_the_events_the_bar_counts(client):
             got = client.get(r["href"].replace("/events?", "/events.json?")).json()["total"]
             assert got == r["count"], (r, got)
             busy, empty = busy + (r["count"] > 0), empty + (r["count"] == 0)
-    assert busy > 20 and empty > 2, (busy, empty)
+    assert busy > 5 and empty >= 1, (busy, empty)
