@@ -365,3 +365,27 @@ def test_a_click_on_an_events_timeline_bar_sets_both_dates_to_its_day(page):
         .map(p => p.getBBox().width)""")
     assert all(w < 1 for w in spans), spans
     shot(page, "events-clicked-day")
+
+
+def test_clicking_a_key_event_number_opens_the_events_around_it(page):
+    import datetime as dt
+    from urllib.parse import parse_qs, urlparse
+
+    from redline.web.links import KEY_EVENT_DAYS
+    page.goto(C)
+    page.wait_for_load_state("networkidle")
+    wait_charts(page)
+    listed = dt.date.fromisoformat(
+        page.locator("ol.keys li[value='4'] time").get_attribute("datetime"))
+    page.locator("#timeline-spec").scroll_into_view_if_needed()
+    box = page.evaluate("""() => {
+        const t = [...document.querySelectorAll('#timeline-spec svg g.mark-text.role-mark text')]
+            .find(t => t.textContent === '4');
+        const b = t.getBoundingClientRect();
+        return {x: b.left + b.width / 2, y: b.top + b.height / 2};
+    }""")
+    page.mouse.click(box["x"], box["y"])
+    page.wait_for_url(re.compile(r"/events\?"), timeout=10000)
+    q = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+    span = dt.timedelta(days=KEY_EVENT_DAYS)
+    assert q == {"from": str(listed - span), "to": str(listed + span)}, (q, listed)
