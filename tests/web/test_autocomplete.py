@@ -99,6 +99,8 @@ def crowded_client(tmp_path):
                          "country": '<img src=x onerror=alert(1)>"' if i == 0 else None,
                          "machine_coded": False, "sources": ["x"], "killed": None,
                          "latitude": None, "longitude": None})
+    rows += [{**rows[0], "event_id": f"{CASE}:COMMA-{j}", "target": "Some, Body"}
+             for j in range(500)]  # the most frequent target, but a comma splits the filter
     store.ingest_frame(pd.DataFrame(rows), "crowd-test")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -122,4 +124,5 @@ def test_suggestions_are_escaped_and_bounded_to_the_most_frequent(crowded_client
     # The most frequent first: crowd_actor (11,325 events), then t000, t001, ... in order.
     assert others[:3] == ["crowd_actor", "t000", "t001"], others[:5]
     assert "t149" not in actors  # the rarest is left out
+    assert "Some, Body" not in actors  # picked, it would filter on "Some" or "Body"
     assert '<img src=x onerror=alert(1)>"' in f.lists["country-names"]  # unescaped by the parser

@@ -59,8 +59,11 @@ def suggestions(st, case) -> dict[str, list[str]]:
     def compute() -> dict[str, list[str]]:
         def counts(column: str) -> Counter:
             m = st.store.monthly_by(filt, column)
+            # A value with a comma is left out: the filter reads commas as "or", so picking
+            # it would filter on its two halves.
             return Counter({str(k): int(v) for k, v in m.groupby("key")["events"].sum().items()
-                            if k is not None and str(k).strip() and k != "(unknown)"})
+                            if k is not None and str(k).strip() and k != "(unknown)"
+                            and "," not in str(k)})
         known = {a.id for a in case.actors}
         actors = counts("actor") + counts("target")
         countries = counts("country")
