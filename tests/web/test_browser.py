@@ -232,3 +232,160 @@ def test_map_tooltips_are_text_not_markup(page, web_app):
     until(page, "document.querySelector('.leaflet-tooltip') !== null", timeout=5)
     tip = page.locator(".leaflet-tooltip").first
     assert "<img" in tip.inner_text() and tip.locator("img, b").count() == 0
+
+
+# ---------------------------------------------------------------- charts that filter on click
+
+def _tallest_bar_centre(page, selector: str, group: str) -> dict:
+    """Centre (viewport pixels, after scrolling the chart into view) of the tallest bar in the
+    chart's mark group ``group``."""
+    page.locator(selector).scroll_into_view_if_needed()
+    return page.evaluate("""([sel, group]) => {
+        const paths = [...document.querySelectorAll(sel + ' svg g.' + group + ' path')];
+        let best = null, h = 0;
+        for (const p of paths) {
+            const b = p.getBoundingClientRect();
+            if (b.height > h) { h = b.height; best = b; }
+        }
+        return {x: best.left + best.width / 2, y: best.top + best.height / 2, height: h};
+    }""", [selector, group])
+
+
+def _total(page) -> int:
+    return int(page.locator("#table-h").inner_text().split()[0].replace(",", ""))
+
+
+def test_clicking_a_timeline_bar_opens_that_days_events_of_its_stream(page):
+    import json
+    from urllib.parse import parse_qs, urlparse
+    page.goto(C)
+    page.wait_for_load_state("networkidle")
+    wait_charts(page)
+    spec = json.loads(page.locator("#timeline-spec").get_attribute("data-vega"))
+    bars = next(layer for layer in spec["vconcat"][0]["layer"]
+                if layer["mark"]["type"] == "rect" and "y" in layer["encoding"])
+    rows = bars["data"]["values"]
+    top = max(r["count"] for r in rows)
+    busiest = {r["date"] for r in rows if r["count"] == top}
+    assert top >= 2, "the busiest day must hold several events for the count to tell"
+    centre = _tallest_bar_centre(page, "#timeline-spec", "concat_0_layer_0_marks")
+    page.mouse.click(centre["x"], centre["y"])
+    page.wait_for_url(re.compile(r"/events\?"), timeout=10000)
+    q = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+    assert q["stream"] == rows[0]["stream"]  # the panel's stream, not another
+    assert q["from"] == q["to"] and q["from"] in busiest, (q, busiest)
+    page.wait_for_load_state("networkidle")
+    assert _total(page) == top  # the bar's height is the number of events it opens
+    assert page.locator("#f-stream").input_value() == q["stream"]
+    shot(page, "events-from-timeline-click")
+
+
+def test_clicking_a_forest_plot_row_opens_its_source_streams_events(page):
+    import json
+    page.goto(f"{C}/dynamics")
+    page.wait_for_load_state("networkidle")
+    until(page, "document.querySelector('#coupling-spec svg') !== null", timeout=90)
+    rows = json.loads(page.locator("#coupling-spec").get_attribute("data-vega"))["data"]["values"]
+    assert len({r["href"] for r in rows}) >= 2  # rows of different sources link apart
+    page.locator("#coupling-spec").scroll_into_view_if_needed()
+    # The last row's band, near its right end (away from the interval: the whole row is a link).
+    band = page.evaluate("""() => {
+        const ps = [...document.querySelectorAll('#coupling-spec svg g.layer_0_marks path')];
+        const b = ps[ps.length - 1].getBoundingClientRect();
+        return {n: ps.length, x: b.right - 4, y: b.top + b.height / 2};
+    }""")
+    assert band["n"] == len(rows)
+    page.mouse.click(band["x"], band["y"])
+    page.wait_for_url(re.compile(r"/events\?stream="), timeout=10000)
+    assert page.url.endswith(rows[-1]["href"])
+    stream = rows[-1]["href"].split("stream=")[1]
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#f-stream").input_value() == stream
+    assert _total(page) > 0
+
+
+def test_clicking_an_actor_timeline_bar_opens_the_events_against_it_that_day(page):
+    import json
+    from urllib.parse import parse_qs, urlparse
+    page.goto(f"{C}/actors/kataib_hezbollah")
+    page.wait_for_load_state("networkidle")
+    wait_charts(page)
+    spec = json.loads(page.locator("#actor-timeline").get_attribute("data-vega"))
+    # The second panel: events against the actor (the first holds the key-event numbers).
+    rows = next(layer for layer in spec["vconcat"][1]["layer"]
+                if layer["mark"]["type"] == "rect" and "y" in layer["encoding"])["data"]["values"]
+    top = max(r["count"] for r in rows)
+    centre = _tallest_bar_centre(page, "#actor-timeline", "concat_1_layer_0_marks")
+    page.mouse.click(centre["x"], centre["y"])
+    page.wait_for_url(re.compile(r"/events\?"), timeout=10000)
+    q = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+    assert set(q) == {"target", "from", "to"} and q["target"] == "kataib_hezbollah", q
+    assert q["from"] == q["to"] and q["from"] in {r["date"] for r in rows if r["count"] == top}
+    page.wait_for_load_state("networkidle")
+    assert _total(page) == top
+
+
+def test_a_click_on_an_events_timeline_bar_sets_both_dates_to_its_day(page):
+    import json
+    page.goto(f"{C}/events?type=ASSAULT")
+    page.wait_for_load_state("networkidle")
+    wait_charts(page)
+    spec = page.evaluate("""async () => (await (await fetch(
+        '/cases/' + document.getElementById('filters').dataset.case +
+        '/events/timeline.json?type=ASSAULT')).json())""")
+    assert "href" not in json.dumps(spec)  # here the click is the page's, not a link
+    rows = spec["vconcat"][0]["layer"][-1]["data"]["values"]
+    top = max(r["count"] for r in rows)
+    busiest = {r["date"] for r in rows if r["count"] == top}
+    centre = _tallest_bar_centre(page, "#timeline", "concat_0_layer_0_marks")
+    # First a drag around the bar: the brush still sets a span of days.
+    page.mouse.move(centre["x"] - 40, centre["y"])
+    page.mouse.down()
+    page.mouse.move(centre["x"] + 40, centre["y"], steps=8)
+    page.mouse.up()
+    page.wait_for_url(re.compile(r"from=\d{4}-\d\d-\d\d.*to=\d{4}-\d\d-\d\d"), timeout=10000)
+    assert page.locator("#f-from").input_value() < page.locator("#f-to").input_value()
+    page.wait_for_load_state("networkidle")
+    # Then a click on the bar, under the brush's rectangle: that one day.
+    page.mouse.click(centre["x"], centre["y"])
+    until(page, "document.querySelector('#f-from').value === document.querySelector('#f-to').value",
+          timeout=10)
+    page.wait_for_url(re.compile(r"from=(\d{4}-\d\d-\d\d).*to=\1"), timeout=10000)
+    day = page.locator("#f-from").input_value()
+    assert day == page.locator("#f-to").input_value() and day in busiest, (day, busiest)
+    until(page, f"parseInt(document.querySelector('#table-h').innerText) === {top}")
+    assert "type=ASSAULT" in page.url  # the other filters stay
+    # Nothing undoes the day a moment later (the click also cleared the brush), and the
+    # chart shows no stale span.
+    page.wait_for_timeout(800)
+    assert page.locator("#f-from").input_value() == day
+    wait_charts(page)
+    spans = page.evaluate("""() => [...document.querySelectorAll(
+        '#timeline svg g.brush_brush path, #timeline svg g.brush_brush_bg path')]
+        .map(p => p.getBBox().width)""")
+    assert all(w < 1 for w in spans), spans
+    shot(page, "events-clicked-day")
+
+
+def test_clicking_a_key_event_number_opens_the_events_around_it(page):
+    import datetime as dt
+    from urllib.parse import parse_qs, urlparse
+
+    from redline.web.links import KEY_EVENT_DAYS
+    page.goto(C)
+    page.wait_for_load_state("networkidle")
+    wait_charts(page)
+    listed = dt.date.fromisoformat(
+        page.locator("ol.keys li[value='4'] time").get_attribute("datetime"))
+    page.locator("#timeline-spec").scroll_into_view_if_needed()
+    box = page.evaluate("""() => {
+        const t = [...document.querySelectorAll('#timeline-spec svg g.mark-text.role-mark text')]
+            .find(t => t.textContent === '4');
+        const b = t.getBoundingClientRect();
+        return {x: b.left + b.width / 2, y: b.top + b.height / 2};
+    }""")
+    page.mouse.click(box["x"], box["y"])
+    page.wait_for_url(re.compile(r"/events\?"), timeout=10000)
+    q = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+    span = dt.timedelta(days=KEY_EVENT_DAYS)
+    assert q == {"from": str(listed - span), "to": str(listed + span)}, (q, listed)

@@ -41,6 +41,19 @@ def assets_dir() -> Path:
     return Path(str(resources.files("redline.reports") / "assets"))
 
 
+def _links(rows: Sequence[dict]) -> tuple[SpecDict, SpecDict]:
+    """Mark properties and encoding that make a layer's marks links, when its records carry
+    ``href``; empty otherwise.
+
+    Only the web app puts ``href`` on records (URLs of its own pages): the brief's HTML and
+    PDF draw the same specs from records without it, so they stay free of links to the app.
+    Vega opens the link itself on a click (in the same tab); a pointer shows it is one.
+    """
+    if not any(r.get("href") for r in rows):
+        return {}, {}
+    return {"cursor": "pointer"}, {"href": {"field": "href", "type": "nominal"}}
+
+
 def _config() -> SpecDict:
     return {
         "font": FONT,
@@ -88,17 +101,20 @@ def timeline_spec(daily: Sequence[dict], labels: dict[str, str], key_events: Seq
     Parameters
     ----------
     daily
-        Records ``{date, stream, count}`` (events per day) of the model streams.
+        Records ``{date, stream, count}`` (events per day) of the model streams; with an
+        ``href`` each, a bar is a link (the web app's, never the brief's).
     labels
         Stream name -> readable label, in panel order.
     key_events
-        Records ``{n, date, label}``; drawn as numbered rules.
+        Records ``{n, date, label}``; drawn as numbered rules (an ``href`` makes the number
+        a link).
     waves
         Records ``{start, end, label}``: strike waves, shaded.
     phases
         Records ``{start, end, phase}``: escalation phases, a band above the bars.
     others
-        Records ``{date, stream}``: one per event of the secondary streams (a strip).
+        Records ``{date, stream}``: one per event of the secondary streams (a strip); an
+        ``href`` makes the tick a link.
     """
     names = list(labels)
     colours = [ATTACK, STRIKE] + [OKABE_ITO[c] for c in ("green", "purple", "orange", "sky")]
@@ -134,9 +150,10 @@ def timeline_spec(daily: Sequence[dict], labels: dict[str, str], key_events: Seq
             layers.append({"data": {"values": list(waves)},
                            "mark": {"type": "rect", "color": STRIKE, "opacity": 0.13},
                            "encoding": {"x": {**x, "field": "start"}, "x2": {"field": "end"}}})
+        mark, link = _links(rows)
         layers.append({"data": {"values": rows},
-                       "mark": {"type": "rect", "color": colours[i]},
-                       "encoding": {"x": x, "x2": {"field": "end"},
+                       "mark": {"type": "rect", "color": colours[i], **mark},
+                       "encoding": {"x": x, "x2": {"field": "end"}, **link,
                                     "y": {"field": "count", "type": "quantitative",
                                           "title": "events per day",
                                           "scale": {"domain": [0, top]},
@@ -144,26 +161,32 @@ def timeline_spec(daily: Sequence[dict], labels: dict[str, str], key_events: Seq
                                     "tooltip": [{"field": "date", "type": "temporal",
                                                  "format": "%d %b %Y", "title": "day"},
                                                 {"field": "count", "title": "events"}]}})
+        key_mark, key_link = _links(key_events)
         layers.append({"data": {"values": list(key_events)},
                        "mark": {"type": "rule", "color": "#555", "strokeDash": [3, 3]},
                        "encoding": {"x": x}})
         if i == 0:
             for row, members in enumerate(label_rows):
+                # The numbers, not the one-pixel rules, are what a reader can click.
                 layers.append({"data": {"values": members},
                                "mark": {"type": "text", "dy": -3 - 14 * row, "baseline": "bottom",
-                                        "fontSize": 11, "fontWeight": "bold", "color": "#222"},
-                               "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "n"}}})
+                                        "fontSize": 11, "fontWeight": "bold", "color": "#222",
+                                        **key_mark},
+                               "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "n"},
+                                            **key_link}})
         panels.append({"height": 120, "width": width, "layer": layers,
                        "title": {"text": labels[name], "fontSize": 12, "fontWeight": "normal",
                                  "offset": (4 + 14 * len(label_rows)) if i == 0 else 4}})
     if others:
+        tick_mark, tick_link = _links(others)
         panels.append({
             "height": 18 * max(1, len({r["stream"] for r in others})), "width": width,
             "title": {"text": "Other streams (one tick per event)", "fontSize": 12,
                       "fontWeight": "normal"},
             "data": {"values": list(others)},
-            "mark": {"type": "tick", "thickness": 2, "color": "#444"},
-            "encoding": {"x": x, "y": {"field": "stream", "type": "nominal", "title": None}}})
+            "mark": {"type": "tick", "thickness": 2, "color": "#444", **tick_mark},
+            "encoding": {"x": x, "y": {"field": "stream", "type": "nominal", "title": None},
+                         **tick_link}})
     return _spec({"vconcat": panels, "spacing": 10, "resolve": {"scale": {"x": "shared"}}})
 
 
@@ -433,27 +456,33 @@ def coupling_spec(rows: Sequence[dict], width: int = 560,
     """Forest plot: ``{pair, effect, low, high, verdict}`` per source -> target pair.
 
     A ``pair`` may hold ``\n``: the axis label then breaks there (one line per stream).
-    ``title`` names the x axis (with its unit).
+    ``title`` names the x axis (with its unit).  Rows with an ``href`` are links: the whole
+    row (a transparent band behind the interval) opens it, not only the thin rule.
     """
     verdicts = ["excites", "inhibits", "unclear"]
     lines = max((str(r["pair"]).count("\n") + 1 for r in rows), default=1)
+    mark, link = _links(rows)
+    # A band over the row's full width: an easy target for a click (drawn first, under the
+    # interval, and pickable because its fill is transparent rather than none).
+    band = [{"mark": {"type": "rect", "fill": "transparent", **mark},
+             "encoding": {**link, "x": {"value": 0}, "x2": {"value": "width"}}}] if link else []
     return _spec({
         "width": width, "height": {"step": 22 + 13 * lines}, "data": {"values": list(rows)},
         "encoding": {"y": {"field": "pair", "type": "nominal", "title": None, "sort": None,
                            "axis": {"labelLimit": 380, "labelExpr": "split(datum.label, '\\n')",
                                     "labelFontSize": 10.5}}},
-        "layer": [
+        "layer": band + [
             {"mark": {"type": "rule", "color": "#444", "strokeDash": [2, 2]},
              "encoding": {"x": {"datum": 0}, "y": None}},
-            {"mark": {"type": "rule", "strokeWidth": 2.2},
-             "encoding": {"x": {"field": "low", "type": "quantitative",
+            {"mark": {"type": "rule", "strokeWidth": 2.2, **mark},
+             "encoding": {**link, "x": {"field": "low", "type": "quantitative",
                                 "title": title},
                           "x2": {"field": "high"},
                           "color": {"field": "verdict", "type": "nominal", "title": None,
                                     "scale": {"domain": verdicts,
                                               "range": [ATTACK, STRIKE, OKABE_ITO["grey"]]}}}},
-            {"mark": {"type": "point", "filled": True, "size": 70},
-             "encoding": {"x": {"field": "effect", "type": "quantitative"},
+            {"mark": {"type": "point", "filled": True, "size": 70, **mark},
+             "encoding": {**link, "x": {"field": "effect", "type": "quantitative"},
                           "color": {"field": "verdict", "type": "nominal", "legend": None,
                                     "scale": {"domain": verdicts,
                                               "range": [ATTACK, STRIKE, OKABE_ITO["grey"]]}}}},

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 
 from redline.data.filters import EventFilter
 from redline.web.respond import page, records
-from redline.web.routes._common import case_nav, twin, web
+from redline.web.routes._common import case_nav, scope_of, twin, web
 
 router = APIRouter()
 
@@ -64,14 +64,22 @@ def elements(case, focus: str | None, dyads: pd.DataFrame) -> list[dict]:
 
 
 def actor_timeline(store, case, actor_id: str, label: str) -> dict:
-    """The brief's timeline chart: events by the actor and against it, per day."""
+    """The brief's timeline chart: events by the actor and against it, per day; a day's bar
+    links to the events by (or against) the actor that day."""
     from redline.reports.charts import timeline_spec
-    by = store.daily_counts({"by": EventFilter(actors=(actor_id,)),
-                             "against": EventFilter(targets=(actor_id,))}, case.start, case.end)
+    from redline.web.links import key_event_links, with_day_links
+    # The case's events only (as the events page its bars open): an actor two cases share
+    # must not count the other case's events.
+    scope = scope_of(case)
+    by = store.daily_counts({"by": EventFilter(actors=(actor_id,), **scope),
+                             "against": EventFilter(targets=(actor_id,), **scope)},
+                            case.start, case.end)
     daily = [{"date": pd.Timestamp(r.date).date().isoformat(), "stream": s, "count": int(getattr(r, s))}
              for r in by.itertuples() for s in ("by", "against")]
-    keys = [{"n": i + 1, "date": k.date.isoformat(), "label": k.label}
-            for i, k in enumerate(case.key_events)]
+    daily = with_day_links(daily, case.name, lambda r: {
+        ("actor" if r["stream"] == "by" else "target"): actor_id})
+    keys = key_event_links([{"n": i + 1, "date": k.date.isoformat(), "label": k.label}
+                            for i, k in enumerate(case.key_events)], case.name)
     return timeline_spec(daily, {"by": f"Events by {label}", "against": f"Events against {label}"},
                          keys, width=600)
 

@@ -51,8 +51,13 @@ def model_section(st, case) -> dict:
         r["extra_low"] = extra_events(r["low"], b, k, link)
         r["extra_high"] = extra_events(r["high"], b, k, link)
         r["first_day_pct"] = first_day_change_pct(r["effect"], b, k, link)
+    from redline.web.links import events_url
+    for r in rows:
+        # A row of the forest plot (and the table's source cell) opens its source's events.
+        r["source_href"] = events_url(case.name, stream=r["source"])
     spec = coupling_spec([{"pair": r["pair"], "effect": r["extra_events"], "low": r["extra_low"],
-                           "high": r["extra_high"], "verdict": r["verdict"]} for r in rows],
+                           "high": r["extra_high"], "verdict": r["verdict"],
+                           "href": r["source_href"]} for r in rows],
                          width=420, title="extra target events after one source event "
                          "(95% interval)")
     streams = [{"stream": s, "label": labels.get(s, s), "events": int(f.counts[s].sum()),

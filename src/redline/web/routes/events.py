@@ -43,12 +43,47 @@ MAP_LIMIT = 5000
 BLOCK_ROWS = 5000
 
 
-def _vocab(case) -> dict:
+#: At most this many suggestions in a filter's list beyond the case's own names: the
+#: case's events hold hundreds of coded actor ids and countries, and a list of thousands is
+#: slow to open and no help.  The most frequent values (by events) are the ones kept.
+SUGGEST_LIMIT = 100
+
+
+def suggestions(st, case) -> dict[str, list[str]]:
+    """Values of the case's events a filter may take, most frequent first, that the case
+    does not name itself: ``actor`` (ids in the actor or target column) and ``country``;
+    each at most :data:`SUGGEST_LIMIT` (cached per case and store version)."""
+    from collections import Counter
+    filt = EventFilter(**scope_of(case))
+
+    def compute() -> dict[str, list[str]]:
+        def counts(column: str) -> Counter:
+            m = st.store.monthly_by(filt, column)
+            # A value with a comma is left out: the filter reads commas as "or", so picking
+            # it would filter on its two halves.
+            return Counter({str(k): int(v) for k, v in m.groupby("key")["events"].sum().items()
+                            if k is not None and str(k).strip() and k != "(unknown)"
+                            and "," not in str(k)})
+        known = {a.id for a in case.actors}
+        actors = counts("actor") + counts("target")
+        countries = counts("country")
+        named = {c.casefold() for c in case_countries(case)}
+        return {"actor": [k for k, _ in actors.most_common() if k not in known][:SUGGEST_LIMIT],
+                "country": [k for k, _ in countries.most_common()
+                            if k.casefold() not in named][:SUGGEST_LIMIT]}
+    return st.cached(("suggestions", case.name), compute)
+
+
+def _vocab(case, more: dict[str, list[str]] | None = None) -> dict:
+    """What the filter form offers: the case's actors (names and aliases) and countries, then
+    ``more`` (:func:`suggestions`: other values of its events), types, modes, streams."""
+    more = more or {}
     return {"actors": [{"id": a.id, "name": a.name, "aliases": list(a.aliases)}
                        for a in case.actors],
+            "other_actors": more.get("actor", []),
             "event_types": list(EVENT_TYPES), "modes": list(MODES),
             "streams": [{"name": s.name, "label": s.label or s.name} for s in case.streams],
-            "countries": case_countries(case)}
+            "countries": case_countries(case) + more.get("country", [])}
 
 
 def empty_help(case, f: FilterParams) -> list[dict]:
@@ -167,7 +202,7 @@ def events_page(request: Request, case: str, f: FilterParams = Depends(FilterPar
                       "actors": list(filt.scope_actors)},
             "page": p.page, "per_page": p.per_page, "pages": pages, "offset": p.offset,
             "rows": records(rows[cols]), "columns": [x for x in cols if x != "date_precision"],
-            "headings": HEADINGS, "vocab": _vocab(c), "map_limit": MAP_LIMIT,
+            "headings": HEADINGS, "vocab": _vocab(c, suggestions(st, c)), "map_limit": MAP_LIMIT,
             "names": {a.id: a.name for a in c.actors}, "outside_window": outside,
             "empty_help": empty_help(c, f) if total == 0 else []}
     return page(request, "events.html", data)

@@ -76,17 +76,26 @@ def last_event_date(store, case) -> dt.date:
 
 
 def timeline(store, case) -> dict:
-    """The brief's timeline chart (:func:`redline.reports.charts.timeline_spec`) of the case."""
+    """The brief's timeline chart (:func:`redline.reports.charts.timeline_spec`) of the case.
+
+    Here a day's bar links to that stream's events that day, and a key event's number to
+    the events around it (:mod:`redline.web.links`); the brief draws the chart without.
+    """
     from redline.data.streams import streams
     from redline.reports.charts import timeline_spec
+    from redline.web.links import events_url, key_event_links, with_day_links
     names = list(case.model.streams) or [s.name for s in case.streams[:2]]
     counts = streams(store, case, names).counts
     daily = [{"date": d.date().isoformat(), "stream": s, "count": int(v)}
              for s in names for d, v in counts[s].items()]
     labels = {s: case.stream(s).label or s for s in names}
-    keys = [{"n": i + 1, "date": k.date.isoformat(), "label": k.label}
-            for i, k in enumerate(case.key_events)]
-    return {"spec": timeline_spec(daily, labels, keys, width=640), "key_events": keys}
+    keys = key_event_links([{"n": i + 1, "date": k.date.isoformat(), "label": k.label}
+                            for i, k in enumerate(case.key_events)], case.name)
+    daily = with_day_links(daily, case.name, lambda r: {"stream": r["stream"]})
+    # The same filters as links beside the chart, for readers who do not use a mouse.
+    stream_links = [{"label": labels[s], "href": events_url(case.name, stream=s)} for s in names]
+    return {"spec": timeline_spec(daily, labels, keys, width=640), "key_events": keys,
+            "streams": stream_links}
 
 
 @twin(router, "/cases/{case}", summary="Case overview", tags=["overview"])

@@ -1,8 +1,9 @@
 // The events page: a Leaflet map over Natural Earth borders (no tile server) and a
-// timeline whose brush sets the date filters, which htmx applies to the table.
+// timeline whose brush (a drag) or a click on a day's bar sets the date filters, which htmx
+// applies to the table.
 (function () {
   "use strict";
-  var form, map, pointsLayer, timer, caseName, world;
+  var form, map, pointsLayer, timer, caseName, world, picked = 0, brushed = false;
 
   function params(withDates) {
     var data = new FormData(form), out = new URLSearchParams();
@@ -71,6 +72,36 @@
 
   function iso(t) { return new Date(t).toISOString().slice(0, 10); }
 
+  // The day of the bar under a point: Vega keeps each mark's item (its datum) on the SVG
+  // element it draws; a bar may sit under the brush's rectangle, hence elementsFromPoint.
+  function dayAt(x, y) {
+    var els = document.elementsFromPoint(x, y);
+    for (var i = 0; i < els.length; i++) {
+      var item = els[i].__data__, d = item && item.datum;
+      // Vega-Lite has parsed the ISO day into a UTC timestamp (the scale is UTC).
+      if (d && d.date != null && typeof d.count === "number" && d.count > 0) { return iso(d.date); }
+    }
+    return null;
+  }
+
+  // A single click on a bar (not a drag, which the brush handles) sets from and to to its day.
+  function clickToDay(el) {
+    if (el.dataset.clicks) { return; }  // the element outlives redraws: listen once
+    el.dataset.clicks = "1";
+    var down = null;
+    el.addEventListener("pointerdown", function (e) { down = {x: e.clientX, y: e.clientY}; });
+    el.addEventListener("click", function (e) {
+      if (!down || Math.abs(e.clientX - down.x) > 3 || Math.abs(e.clientY - down.y) > 3) { return; }
+      var day = dayAt(e.clientX, e.clientY);
+      if (!day) { return; }
+      picked = Date.now();
+      clearTimeout(timer);  // the click also cleared the brush: that must not undo the day
+      applyDates(day, day);
+      // A brush drawn before would still show its old span: draw the chart afresh.
+      if (brushed) { brushed = false; drawTimeline(); }
+    });
+  }
+
   function drawTimeline() {
     var el = document.getElementById("timeline");
     fetch("/cases/" + caseName + "/events/timeline.json?" + params(false).toString())
@@ -78,12 +109,13 @@
       .then(function (spec) { return window.redlineEmbed(el, spec); })
       .then(function (res) {
         if (!res) { return; }
+        clickToDay(el);
         res.view.addSignalListener("brush", function (name, value) {
           clearTimeout(timer);
           timer = setTimeout(function () {
             var span = value && (value.date || value[Object.keys(value)[0]]);
-            if (span && span.length === 2) { applyDates(iso(span[0]), iso(span[1])); }
-            else { applyDates("", ""); }
+            if (span && span.length === 2) { brushed = true; applyDates(iso(span[0]), iso(span[1])); }
+            else if (Date.now() - picked > 1000) { applyDates("", ""); }
           }, 350);
         });
       });
