@@ -7,7 +7,7 @@ import pandas as pd
 import ruptures as rpt
 
 from redline.analysis.escalation import CostPoisson, detect_phases
-from redline.analysis.phase_selection import optimal_partition, selection_pvalues
+from redline.analysis.phase_selection import optimal_partition, pelt_poisson, selection_pvalues
 
 
 def test_dynamic_programme_finds_the_partition_pelt_finds():
@@ -18,6 +18,27 @@ def test_dynamic_programme_finds_the_partition_pelt_finds():
         pen = 2 * np.log(len(z))
         want = rpt.Pelt(custom_cost=CostPoisson(), min_size=7, jump=1).fit(z.reshape(-1, 1)).predict(pen=pen)
         assert optimal_partition(z[None], pen, 7)[0] == want[:-1]
+
+
+def test_pruned_search_finds_the_exact_optimum_of_the_full_programme():
+    """PELT's pruning (delayed by the shortest phase) against the unpruned programme and
+    ruptures, on series with and without changes, short phases and long, small penalties
+    (many changes, where pruning works hardest) and large."""
+    rng = np.random.default_rng(8)
+    for it in range(300):
+        n = int(rng.integers(20, 160))
+        m = int(rng.integers(1, 10))
+        z = rng.poisson(rng.choice([0.05, 0.4, 2.0]), n).astype(float)
+        if it % 2:
+            a = int(rng.integers(0, n - 5))
+            z[a:a + 25] += rng.poisson(rng.choice([0.5, 3.0]), len(z[a:a + 25]))
+        pen = float(rng.choice([0.2, 2.0, 2 * np.log(n), 12.0]))
+        assert pelt_poisson(z, pen, m) == optimal_partition(z[None], pen, m)[0], (it, n, m, pen)
+    z = np.r_[rng.poisson(0.3, 120), rng.poisson(2.5, 80), rng.poisson(0.8, 100)].astype(float)
+    want = rpt.Pelt(custom_cost=CostPoisson(), min_size=7, jump=1).fit(z.reshape(-1, 1)).predict(
+        pen=2 * np.log(len(z)))
+    assert pelt_poisson(z, 2 * np.log(len(z)), 7) == want[:-1] and len(want) >= 3
+    assert pelt_poisson(z[:10], 1.0, 7) == []
 
 
 def test_selection_pvalues_are_calibrated_under_no_change():

@@ -79,7 +79,7 @@ from scipy import stats
 
 from redline.analysis._events import CaseEvents, as_case, load_case_events
 from redline.analysis.case_streams import default_streams, json_records
-from redline.analysis.phase_selection import selection_pvalues
+from redline.analysis.phase_selection import pelt_poisson, selection_pvalues
 from redline.data.case import Case
 from redline.data.schema import MODE_ADJUSTMENT, type_base_intensity
 from redline.diagnostics import Diagnostics
@@ -91,6 +91,8 @@ __all__ = ["IntensityWeights", "escalation_series", "detect_phases", "segment_co
 CASE_SCOPE = "(case)"
 _CASUALTIES = ("killed", "injured", "target_killed", "target_injured")
 _VIOLENT = ("ASSAULT", "COERCE")
+#: Days past which the search-adjusted p-values use 99 permutations, not 199 (about 11 years).
+LONG_SERIES_DAYS = 4000
 
 
 @dataclass(frozen=True)
@@ -347,8 +349,8 @@ def segment_counts(counts: pd.Series, cost: str = "poisson", min_size: int = 7,
     if np.any(y < 0) or not np.all(np.isfinite(y)):
         raise AnalysisError("counts must be finite and non-negative", field="counts")
     index = pd.DatetimeIndex(counts.index)
+    algo = None
     if cost == "poisson":
-        algo = rpt.Pelt(custom_cost=CostPoisson(), min_size=min_size, jump=1)
         pen = 2.0 * np.log(n) if penalty is None else float(penalty)
         rule = "2 log(n_days) (BIC: one rate and one location per change)"
     elif cost == "l2":
@@ -360,7 +362,12 @@ def segment_counts(counts: pd.Series, cost: str = "poisson", min_size: int = 7,
         raise AnalysisError(f"unknown cost {cost!r}", field="cost", expected="'poisson' or 'l2'")
     if penalty is not None:
         rule = "given"
-    bkps = algo.fit(y.reshape(-1, 1)).predict(pen=pen) if y.sum() > 0 else [n]
+    if y.sum() <= 0:
+        bkps = [n]
+    elif algo is None:  # Poisson: the compiled exact search (ruptures' Python cost is slow)
+        bkps = [*pelt_poisson(y, pen, min_size), n]
+    else:
+        bkps = algo.fit(y.reshape(-1, 1)).predict(pen=pen)
     bounds = [0, *bkps]
     segs = []
     for a, b in zip(bounds[:-1], bounds[1:]):
@@ -394,8 +401,11 @@ def segment_counts(counts: pd.Series, cost: str = "poisson", min_size: int = 7,
         cps.append({"date": index[t], "rate_before": r1, "rate_after": r2,
                     "direction": "rise" if r2 > r1 else "fall", "lr": float(obs[0]),
                     "p_value": p, "date_low": index[a + lo_i], "date_high": index[a + hi_i]})
+    n_perm = 0
     if cost == "poisson" and cps:
-        n_perm = max(99, min(n_sim, 199))
+        # A permuted series has one rate, so its search cannot prune and costs n_days^2:
+        # past about eleven years of days, 99 permutations (p to 0.01) instead of 199.
+        n_perm = max(99, min(n_sim, 199 if n <= LONG_SERIES_DAYS else 99))
         p_sel = selection_pvalues(y, list(bounds[1:-1]), pen, min_size, n_perm=n_perm,
                                   random_state=random_state)
         for c, p in zip(cps, p_sel):
@@ -405,10 +415,12 @@ def segment_counts(counts: pd.Series, cost: str = "poisson", min_size: int = 7,
         c["coverage_edge"] = False
     cols = ["date", "rate_before", "rate_after", "direction", "lr", "p_value", "p_selection",
             "date_low", "date_high", "coverage_edge"]
-    method = (f"PELT (ruptures {rpt.__version__}), {cost} cost, penalty {pen:.2f} = {rule}, "
+    search = "PELT (exact, compiled)" if algo is None else f"PELT (ruptures {rpt.__version__})"
+    method = (f"{search}, {cost} cost, penalty {pen:.2f} = {rule}, "
               f"phases of at least {min_size} days; p-values: conditional Monte Carlo scan test "
               f"({n_sim} draws) and, accounting for the search, the whole search rerun on the "
-              f"days permuted; date intervals: parametric bootstrap ({n_sim} draws)")
+              f"days permuted ({n_perm} permutations); date intervals: parametric bootstrap "
+              f"({n_sim} draws)")
     notes = []
     disp = [s["dispersion"] for s in segs if np.isfinite(s["dispersion"])]
     if disp and max(disp) > 1.5:
