@@ -17,7 +17,7 @@ __all__ = ["backtest_case"]
 def backtest_case(store, case: Case | str, horizon: int = 14, origins: str | int = "weekly",
                   start: str | dt.date | None = None, end: str | dt.date | None = None,
                   streams: list[str] | None = None, n_paths: int = 500, random_state: int = 1,
-                  future_covariates: str = "hold"):
+                  future_covariates: str = "hold", max_origins: int | None = None):
     """Fit on data before each origin, forecast ``horizon`` days, score (CRPS, log score).
 
     Models: DailyHawkes (the case's link, with its covariates), PoissonBaseline,
@@ -28,6 +28,9 @@ def backtest_case(store, case: Case | str, horizon: int = 14, origins: str | int
     :func:`~redline.models.rolling_origin`: ``"hold"`` (default) keeps each
     covariate at its value on the day before the origin; ``"observed"`` gives the
     model the realised values and labels the result conditional on them.
+    ``max_origins``: when weekly origins would be more than this many (a window of
+    years), this many spread evenly over the same span instead (each origin refits
+    every model, so the cost grows with their number).
 
     Returns
     -------
@@ -59,6 +62,9 @@ def backtest_case(store, case: Case | str, horizon: int = 14, origins: str | int
                          expected="dates leaving 30 days to fit before and the horizon after")
     if origins == "weekly":
         chosen = list(pd.date_range(first, last, freq="7D"))
+        if max_origins is not None and len(chosen) > max_origins:
+            chosen = list(pd.DatetimeIndex(pd.Series(pd.date_range(
+                first, last, periods=max_origins)).dt.normalize()))
     else:
         try:
             k = int(origins)

@@ -42,6 +42,10 @@ from redline.reports.sources import RELIABILITY_NOTE, SourceList, case_grades
 __all__ = ["BriefResults", "Brief", "compute_results", "build_brief", "write_brief",
            "SECTION_IDS"]
 
+#: Forecast origins of the brief's backtest at most: weekly over a window of years would
+#: refit every model hundreds of times (the Iraq GED case: 780 origins, 3 minutes).
+BACKTEST_MAX_ORIGINS = 52
+
 SECTION_IDS = {"key-judgments": "Key judgments", "cannot-tell": "What the data cannot tell",
                "what-happened": "What happened",
                "who": "Who is involved", "dynamics": "The dynamics",
@@ -199,9 +203,12 @@ def compute_results(store, case: Case | str, scenario: str | Path | None = None,
     with _timed(res, "backtest", progress):
         horizon = 14
         res.backtest = backtest_case(store, case, horizon=horizon, n_paths=backtest_paths,
-                                     random_state=seed)
-        res.backtest_settings = {"horizon": horizon, "origins": "weekly, second half of the window",
-                                 "paths": backtest_paths}
+                                     random_state=seed, max_origins=BACKTEST_MAX_ORIGINS)
+        n_orig = int(res.backtest.scores["origin"].nunique()) if len(res.backtest.scores) else 0
+        res.backtest_settings = {
+            "horizon": horizon, "paths": backtest_paths,
+            "origins": (f"{n_orig} in the second half of the window: weekly, or, where weeks "
+                        f"would be more than {BACKTEST_MAX_ORIGINS}, that many spread evenly")}
         res.collect(res.backtest)
     with _timed(res, "analysis", progress):
         _run_analyses(store, res, fits)

@@ -145,9 +145,11 @@ def dynamics(request: Request, case: str):
 
 def backtest(st, case):
     from redline.analysis.backtest import backtest_case
+    from redline.reports.brief import BACKTEST_MAX_ORIGINS
 
     return st.cached(("backtest", case.name),
-                     lambda: backtest_case(st.store, case, horizon=14, n_paths=300), single=True)
+                     lambda: backtest_case(st.store, case, horizon=14, n_paths=300,
+                                           max_origins=BACKTEST_MAX_ORIGINS), single=True)
 
 
 @twin(router, "/cases/{case}/dynamics/backtest", summary="Backtest skill", tags=["dynamics"])
