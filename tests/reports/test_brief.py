@@ -323,3 +323,32 @@ def test_no_key_judgment_carries_a_long_list_of_citations(brief):
         shown = li.split("<details")[0]
         assert shown.count('class="cite"') <= 6, li[:200]
         assert li.count('class="cite"') <= 20, li[:200]
+
+
+def test_a_use_citing_hundreds_of_sources_cites_them_as_one_entry():
+    from redline.reports.sources import SourceList
+    src = SourceList()
+    few = str(src.markup([f"https://a.org/{i}" for i in range(5)], use="key event: X"))
+    many = str(src.markup([f"https://b.org/{i}" for i in range(400)] + ["", "https://b.org/1"],
+                          use="key judgment: phases.x"))
+    assert few.count('class="cite"') == 1 and "1–5" in few  # one range
+    assert many.count('class="cite"') == 1
+    assert len(src) == 6                      # five sources and one collection
+    entry = src.sources[-1]
+    assert entry.is_collection and entry.reliability == "mixed"
+    assert "400 sources" in entry.label and "phases.x" not in entry.label
+    assert not entry.is_url and "a key judgment" in entry.label
+
+
+def test_a_table_cell_cites_a_few_sources_and_counts_the_rest():
+    from types import SimpleNamespace as NS
+
+    from redline.reports.sections import _cite
+    from redline.reports.sources import SourceList
+    res = NS(sources_by_id={f"e{i}": [f"https://x.org/{i}", "https://x.org/shared"]
+                            for i in range(10)})
+    src = SourceList()
+    cell = str(_cite(src, [f"e{i}" for i in range(10)], res, "escalation phases", 3))
+    assert cell.count('class="cite"') == 1 and "+8 more in the events file" in cell
+    assert len(src) == 3                     # only what the cell shows is listed
+    assert "more in the events file" not in str(_cite(src, ["e0"], res, "x", 3))

@@ -31,13 +31,24 @@ def _iso(d: Any) -> str:
     return pd.Timestamp(d).date().isoformat()
 
 
+#: Deterrence rows (waves x windows) up to which every row cites its strikes.
+DETERRENCE_CITE_ALL = 60
+
+
 def _cite(src: SourceList, ids, res, use: str, show: int = 6) -> Markup:
+    """Sources of the events ``ids`` for a table cell: the first ``show`` cited, the rest
+    counted (a row of a long case rests on hundreds; the events file lists them all, and
+    listing them here would make the source list run to thousands)."""
     refs: list[str] = []
     for i in ids:
         for r in res.sources_by_id.get(i, ()):
             if r not in refs:
                 refs.append(r)
-    return src.markup(refs, use=use, show=show)
+    head = src.markup(refs[:show], use=use, show=show)
+    if len(refs) <= show:
+        return head
+    return Markup('{} <span class="more-sources">+{} more in the events file</span>').format(
+        head, len(refs) - show)
 
 
 # ------------------------------------------------------------ what happened
@@ -370,8 +381,15 @@ def dynamics_section(res, src: SourceList) -> dict[str, Any]:
         rows = []
         keyed = {i for ke in res.case.key_events for i in ke.event_ids}
         covs = res.covariates_by_name
+        # A long case has hundreds of waves: past DETERRENCE_CITE_ALL rows only the key
+        # waves and the rows that read a change cite their strikes (the rest stay in the
+        # data), or the source list runs to thousands of entries.
+        cite_all = len(res.deterrence.rates) <= DETERRENCE_CITE_ALL
         for r in res.deterrence.rates.itertuples(index=False):
             hi = "∞" if not np.isfinite(r.ci_high) else fmt_num(r.ci_high)
+            key = bool(keyed & {native_id(i) for i in r.strike_ids})
+            cites = (_cite(src, r.strike_ids, res, "deterrence windows", 3)
+                     if cite_all or key or r.verdict in ("fewer after", "more after") else "")
             nb_lo, nb_hi = getattr(r, "nb_low", float("nan")), getattr(r, "nb_high", float("nan"))
             p_holm = getattr(r, "p_holm", float("nan"))
             rows.append({"nb_interval": (f"{fmt_num(nb_lo)} to {fmt_num(nb_hi)}"
@@ -380,10 +398,10 @@ def dynamics_section(res, src: SourceList) -> dict[str, Any]:
                          "before": int(r.attacks_before), "after": int(r.attacks_after),
                          "rr": fmt_num(r.rate_ratio), "interval": f"{fmt_num(r.ci_low)} to {hi}",
                          "verdict": r.verdict,
-                         "key": bool(keyed & {native_id(i) for i in r.strike_ids}),
+                         "key": key,
                          "confounders": ", ".join(confounder_label(c, covs, res.proper)
                                                   for c in r.confounders),
-                         "cites": _cite(src, r.strike_ids, res, "deterrence windows", 3)})
+                         "cites": cites})
         out["deterrence"] = rows
         att = labels.get(res.deterrence.attack, res.deterrence.attack)
         out["deterrence_attack"] = att[:1].upper() + att[1:]

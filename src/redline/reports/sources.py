@@ -31,11 +31,22 @@ class Source:
         return self.ref.startswith(("http://", "https://"))
 
     @property
+    def is_collection(self) -> bool:
+        """Many sources cited as one (see :attr:`SourceList.collect_above`)."""
+        return self.ref.startswith(COLLECTION)
+
+    @property
     def anchor(self) -> str:
         return f"src-{self.number}"
 
     @property
     def label(self) -> str:
+        if self.is_collection:
+            n, _, use = self.ref.removeprefix(COLLECTION).partition(":")
+            what = "a key judgment" if use.startswith("key judgment:") else (use or "this brief")
+            return (f"the {int(n):,} sources of the events behind {what}, not listed one by one: "
+                    "each event's sources are in the case's events file and on the web app's "
+                    "events page")
         return source_label(self.ref)
 
     @property
@@ -56,6 +67,10 @@ class Source:
         """The grade of the source (:func:`reliability_of`: the case's grades, then the
         defaults)."""
         return reliability_of(self.ref, dict(self.grades))
+
+
+#: Prefix of a collective source: ``collection:<count>:<use>``.
+COLLECTION = "collection:"
 
 
 def source_label(ref: str) -> str:
@@ -117,6 +132,8 @@ def reliability_of(ref: str, grades: dict[str, str] | None = None) -> str:
     domain (or a parent domain), else the default for the domain, else "unrated"; documents
     (``seed:...``) are "document"."""
     grades = grades or {}
+    if ref.startswith(COLLECTION):
+        return "mixed"
     if ref in grades:
         return grades[ref]
     if not ref.startswith(("http://", "https://")):
@@ -140,6 +157,10 @@ class SourceList:
     """
 
     grades: dict[str, str] = field(default_factory=dict)
+    #: A use citing more distinct sources than this cites them as one collective entry:
+    #: a list of thousands (a 30-year event file) says nothing a reader can check, and
+    #: each event keeps its own sources in the data.
+    collect_above: int = 150
     _numbers: dict[str, int] = field(default_factory=dict)
     _uses: dict[str, list[str]] = field(default_factory=dict)
 
@@ -167,8 +188,12 @@ class SourceList:
         return sorted(out)
 
     def markup(self, refs: Iterable[str], use: str | None = None, show: int = 6) -> Markup:
-        """Citation links ``[1] [4] [7]`` for ``refs``; past ``show`` the rest fold away."""
-        return citation_markup(self.cite(refs, use), show)
+        """Citation links ``[1] [4] [7]`` for ``refs``; past ``show`` the rest fold away;
+        more than :attr:`collect_above` distinct refs are cited as one collective entry."""
+        distinct = list(dict.fromkeys(r.strip() for r in refs if r and r.strip()))
+        if len(distinct) > self.collect_above:
+            distinct = [f"{COLLECTION}{len(distinct)}:{use or ''}"]
+        return citation_markup(self.cite(distinct, use), show)
 
     @property
     def sources(self) -> list[Source]:
