@@ -85,7 +85,7 @@ def _pelt(y: np.ndarray, penalty: float, min_size: int) -> np.ndarray:
     m = 0
     t = n
     while t > 0:
-        t = last[t]
+        t = int(last[t])
         if t > 0:
             out[m] = t
             m += 1
