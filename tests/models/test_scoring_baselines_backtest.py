@@ -204,6 +204,20 @@ def test_a_failed_fold_is_dropped_for_every_model():
     assert (res.summary["n"] == 2 * 2).all()
 
 
+def test_origins_that_fail_alike_are_reported_once():
+    """Every model failing for one reason at three origins is one line naming the reason
+    once, not three lines repeating it per model."""
+    y = _exciting_data(300)
+    y.iloc[:220, 0] = 0     # stream 0 has no event before day 220
+    res = rolling_origin(y, {"poisson": PoissonBaseline, "negbin": NegBinBaseline},
+                         horizon=7, origins=[100, 150, 200, 250], n_boot=0)
+    lines = [d for d in res.diagnostics if d.code == "backtest.fold_failed"]
+    assert len(lines) == 1
+    msg = lines[0].message
+    assert msg.startswith("3 origins (") and "left out for every model" in msg
+    assert "poisson" not in msg and "negbin" not in msg  # one reason, said once
+
+
 def test_block_bootstrap_interval_brackets_the_skill_and_narrows_with_origins():
     from redline.models.backtest import block_bootstrap_indices
 

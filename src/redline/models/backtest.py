@@ -17,6 +17,7 @@ Three rules keep the comparison fair (issue 14, item 5):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -196,7 +197,7 @@ def rolling_origin(
 
     # values[k, m, metric, stream]; a fold is kept only if every model scored it.
     values = np.full((len(origin_rows), len(models), len(metrics), len(names)), np.nan)
-    failures: dict[str, list[str]] = {}
+    failures: dict[str, list[tuple[str, str]]] = {}
     not_converged: dict[str, int] = {}
     labels = []
     for k, o in enumerate(origin_rows):
@@ -219,7 +220,7 @@ def rolling_origin(
                                             f"{name} at origin {_fmt(label)}", diags)
             except ModelError as exc:
                 # E.g. a stream without events before this origin.
-                failures.setdefault(_fmt(label), []).append(f"{name} ({exc})")
+                failures.setdefault(_fmt(label), []).append((name, str(exc)))
                 continue
             if getattr(model, "converged_", True) is False:
                 not_converged[name] = not_converged.get(name, 0) + 1
@@ -230,9 +231,22 @@ def rolling_origin(
                 else:
                     values[k, m, q] = scoring.log_score_from_pmf(pmf, test).mean(axis=0)
     keep = ~np.isnan(values).any(axis=(1, 2, 3))
+    # One line per reason: the same reason for every model is said once, and origins that
+    # failed alike (a stream with no events yet) are listed together.
+    by_reason: dict[str, tuple[str, list[str]]] = {}
     for label, why in failures.items():
-        diags.add("backtest.fold_failed",
-                  f"origin {label} left out for every model: {'; '.join(why)}")
+        per_msg: dict[str, list[str]] = {}
+        for name, msg in why:
+            per_msg.setdefault(msg, []).append(name)
+        reason = "; ".join(msg if len(per_msg) == 1 else f"{', '.join(who)}: {msg}"
+                           for msg, who in per_msg.items())
+        # the same reason at another origin differs only in its counts ("in 150 days")
+        key = re.sub(r"\d[\d,.]*", "#", reason)
+        by_reason.setdefault(key, (reason, []))[1].append(label)
+    for reason, labs in by_reason.values():
+        where = (f"origin {labs[0]}" if len(labs) == 1 else
+                 f"{len(labs)} origins ({', '.join(labs[:3])}{', ...' if len(labs) > 3 else ''})")
+        diags.add("backtest.fold_failed", f"{where} left out for every model: {reason}")
     for name, n in not_converged.items():
         diags.add("fit.not_converged",
                   f"{name}: the optimiser stopped before converging at {n} of "
