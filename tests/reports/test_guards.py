@@ -99,6 +99,26 @@ def test_diagnostics_in_the_brief_name_streams_and_actors_as_the_case_writes_the
                    "“More raids”.")
 
 
+def test_a_one_word_id_that_is_an_english_word_is_replaced_only_where_quoted():
+    """An actor with the id "is" (Islamic State): "its standard error is missing" keeps its
+    verb, while the quoted id and ids with underscores, also in withheld reasons, are named."""
+    from redline.diagnostics import Diagnostics
+    from redline.reports.guards import cannot_tell_section
+    d = Diagnostics()
+    d.add("fit.at_bound", "the adjacency gov_vs_is->raids sits at a bound: its standard error "
+          "is missing for 'is' and us")
+    res = types.SimpleNamespace(
+        diagnostics=d, labels={"gov_vs_is": "Fighting, government and IS", "raids": "Raids"},
+        case=types.SimpleNamespace(actors=[types.SimpleNamespace(id="is", name="IS"),
+                                           types.SimpleNamespace(id="us", name="United States")]),
+        window=None, precision=None)
+    out = cannot_tell_section(res, [{"what": "x", "why": "the adjacency gov_vs_is->raids is flat"}])
+    (msg,) = [x["message"] for x in out["diagnostics"]]
+    assert msg == ("the adjacency “Fighting, government and IS”->“Raids” sits at a bound: its "
+                   "standard error is missing for IS and us")
+    assert out["withheld"][0]["why"] == "the adjacency “Fighting, government and IS”->“Raids” is flat"
+
+
 def _det_with_wave(start: str, end: str):
     waves = pd.DataFrame([{"wave": 1, "start": pd.Timestamp(start), "end": pd.Timestamp(end),
                            "strikes": 40, "intensity": 40.0, "strike_ids": ["x:1"]}])

@@ -179,9 +179,20 @@ def cannot_tell_section(res, withheld: list[dict[str, str]]) -> dict[str, Any]:
     pattern = re.compile(r"'?(?<![\w“])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
                          + r")(?![\w”])'?") if names else None
 
+    def name_of(m: re.Match) -> str:
+        # a one-word id ("is", "us", "attacks") is also an English word: replaced only
+        # where the message quotes it or pairs it ("a->b") as an id; ids with "_" or a
+        # digit anywhere
+        ident, whole, text = m.group(1), m.group(0), m.string
+        quoted = whole.startswith("'") and whole.endswith("'")
+        arrow = text[max(0, m.start() - 2):m.start()] == "->" or text[m.end():m.end() + 2] == "->"
+        if quoted or arrow or re.search(r"[_\d]", ident):
+            return names[ident]
+        return whole
+
     def readable(msg: str) -> str:
         """Ids in a diagnostic's message written as the case writes the names."""
-        return pattern.sub(lambda m: names[m.group(1)], msg) if pattern else msg
+        return pattern.sub(name_of, msg) if pattern else msg
 
     # The backtest refits the model at every origin: the same finding about the same
     # subject then repeats with other counts.  One line per code and subject, with how
@@ -204,4 +215,5 @@ def cannot_tell_section(res, withheld: list[dict[str, str]]) -> dict[str, Any]:
             n = row["repeats"]
             row["message"] += (f" (the same for {n} more {'fit' if n == 1 else 'fits'}, "
                                "such as the backtest's refits at each origin)")
+    withheld = [{**w, "why": readable(w["why"])} for w in withheld]
     return {"withheld": withheld, "outside": outside, "coarse": coarse, "diagnostics": shown}
