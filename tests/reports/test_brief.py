@@ -352,3 +352,22 @@ def test_a_table_cell_cites_a_few_sources_and_counts_the_rest():
     assert cell.count('class="cite"') == 1 and "+8 more in the events file" in cell
     assert len(src) == 3                     # only what the cell shows is listed
     assert "more in the events file" not in str(_cite(src, ["e0"], res, "x", 3))
+
+
+def test_actors_without_ties_are_laid_out_in_a_grid_with_short_labels():
+    """A case fresh from `case init` has no ties: its 25 actors sat in one column, their
+    labels on top of each other."""
+    from types import SimpleNamespace as NS
+
+    from redline.reports.sections import network_layout
+    actors = [NS(id=f"a{i}", name=f"Armed group number {i} of the northern provinces",
+                 kind="armed_group", aliases=["NG"] if i == 3 else []) for i in range(25)]
+    actors.append(NS(id="x", name="Unknown gunmen (unattributed)", kind="unattributed", aliases=[]))
+    nodes, edges = network_layout(NS(actors=actors, ties=[]))
+    assert not edges and len(nodes) == 26
+    rows = {round(n["y"], 6) for n in nodes}
+    assert 3 <= len(rows) <= 8
+    assert len({(round(n["x"], 6), round(n["y"], 6)) for n in nodes}) == 26
+    short = {n["id"]: n["short"] for n in nodes}
+    assert all(len(s) <= 26 for s in short.values())
+    assert short["a3"] == "NG" and short["a4"].endswith("…") and short["x"] == "Unknown gunmen*"

@@ -8,6 +8,7 @@ and returns a dict the Jinja template renders.  No number here is typed by hand.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import networkx as nx
@@ -170,7 +171,11 @@ def network_layout(case, width: int = 860, height: int = 460) -> tuple[list[dict
             lay.setdefault(layer[n], []).append(n)
         blocks.append(lay)
     if alone:
-        blocks.append({i: [n] for i, n in enumerate(alone)})
+        # actors without a tie sit in rows of a grid beside the tied ones (one per layer
+        # stacked them into a single column, labels on top of each other)
+        per_row = max(1, math.ceil(math.sqrt(2.0 * len(alone))))
+        blocks.append({i: alone[i * per_row:(i + 1) * per_row]
+                       for i in range(math.ceil(len(alone) / per_row))})
     widths = [max(len(v) for v in b.values()) for b in blocks]
     total = float(sum(widths)) or 1.0
     und = nx.Graph([(t.source, t.target) for t in case.ties])
@@ -207,7 +212,7 @@ def network_layout(case, width: int = 860, height: int = 460) -> tuple[list[dict
             crowded = (hi - lo) * width / max(len(ids), 1) < 165
             for i, n in enumerate(sorted(ids, key=pos.__getitem__)):  # every id has a pos
                 ys[n] = (k + (0.45 if crowded and i % 2 else 0.0)) / (max(depth, 1) + 0.45)
-    nodes = [{"id": n, "name": names[n].name, "short": _short(names[n].name),
+    nodes = [{"id": n, "name": names[n].name, "short": _short(names[n]),
               "actor_kind": names[n].kind.replace("_", " "), "x": pos[n], "y": ys[n]} for n in pos]
     xy = {d["id"]: (d["x"], d["y"]) for d in nodes}
     edges = []
@@ -222,9 +227,27 @@ def network_layout(case, width: int = 860, height: int = 460) -> tuple[list[dict
     return nodes, edges
 
 
-def _short(name: str) -> str:
-    name = name.replace(" (unattributed)", "*").replace(" (incl. IRGC)", "")
-    return name.replace("Government of ", "Gov. ").replace("Popular Mobilization Forces", "PMF")
+#: Longest node label of the network chart, characters.
+_LABEL_CHARS = 26
+
+
+def _short(actor) -> str:
+    """A node label: the name without a bracketed note ("*" for an unattributed actor),
+    "Gov." for "Government of"; a long name gives way to the actor's acronym alias (all
+    capitals, up to six letters) or is cut with an ellipsis."""
+    name = actor.name
+    if getattr(actor, "kind", "") == "unattributed":
+        name = re.sub(r"\s*\(.*?\)\s*$", "", name) + "*"
+    else:
+        name = re.sub(r"\s*\(.*?\)\s*$", "", name)
+    name = name.replace("Government of ", "Gov. ")
+    if len(name) <= _LABEL_CHARS:
+        return name
+    acronyms = [a for a in getattr(actor, "aliases", []) or []
+                if re.fullmatch(r"[A-Z][A-Z0-9\-]{1,5}", a)]
+    if acronyms:
+        return acronyms[0]
+    return name[:_LABEL_CHARS - 1].rstrip(" ,") + "…"
 
 
 def who_section(res, src: SourceList) -> dict[str, Any]:
