@@ -107,6 +107,28 @@ def test_serve_says_what_the_store_holds_and_ingests_nothing(tmp_path, capsys):
     assert store.count() == before
 
 
+def test_serve_finds_a_case_ingested_from_a_folder_and_names_one_it_cannot(cli, tmp_path,
+                                                                          monkeypatch):
+    """A newcomer's own case, ingested as the tutorial says, shows in the web app without a
+    --case option; one whose folder is gone is named with the option that shows it."""
+    import shutil
+
+    from redline.cli.serve import ingested_case_folders
+    from redline.data.case import builtin_cases
+    from redline.data.store import DuckDBStore
+    monkeypatch.chdir(tmp_path)
+    r = cli("case", "init", str(FIX / "redsea.csv"), "red-sea", "--columns",
+            str(FIX / "redsea-map.yaml"))
+    assert r.exit_code == 0, r.output
+    store = DuckDBStore(tmp_path / "s.duckdb")
+    store.ingest("red-sea")                   # relative, as typed
+    found, missing = ingested_case_folders(store, dict(builtin_cases()))
+    assert found == {"red-sea": (tmp_path / "red-sea").resolve()} and missing == []
+    assert ingested_case_folders(store, {"red-sea": tmp_path})[0] == {}   # already known
+    shutil.rmtree(tmp_path / "red-sea")
+    assert ingested_case_folders(store, dict(builtin_cases())) == ({}, ["red-sea"])
+
+
 def test_case_check_flags_names_of_several_parties(cli):
     folder = Path(__file__).parents[1] / "data" / "fixtures" / "multiparty"
     r = cli("case", "check", str(folder), "--no-months")

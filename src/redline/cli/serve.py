@@ -49,6 +49,38 @@ def store_summary(store, cases: dict) -> list[str]:
     return out
 
 
+def ingested_case_folders(store, known: dict) -> tuple[dict[str, Path], list[str]]:
+    """Cases the store's ingest log holds that ``known`` lacks: ``({name: folder}, [names
+    whose folder is gone])``.  A case folder is logged by the path it was ingested from
+    (as typed, so relative to where `redline ingest` ran); a folder found there with the
+    same case in it is shown without a ``--case`` option."""
+    from redline.data.case import load_case
+    from redline.errors import RedlineError
+    try:
+        log = store.ingest_log()
+    except (RedlineError, OSError):
+        return {}, []
+    found: dict[str, Path] = {}
+    missing: list[str] = []
+    if log is None or not len(log) or "case_name" not in log:
+        return found, missing
+    rows = log[log["format"].eq("case") & log["case_name"].notna()]
+    for name, grp in rows.groupby("case_name", sort=False):
+        if name in known or name in found:
+            continue
+        for file in reversed(list(grp["file"])):
+            folder = Path(str(file)).parent
+            try:
+                if (folder / "case.yaml").is_file() and load_case(folder).name == name:
+                    found[str(name)] = folder.resolve()
+                    break
+            except RedlineError:
+                continue
+        else:
+            missing.append(str(name))
+    return found, missing
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on; anything but loopback is "
@@ -83,6 +115,12 @@ def serve(
         c = load_case(folder)  # validates the folder; the app then knows it only by name
         assert c.folder is not None  # load_case sets the folder
         cases[c.name] = c.folder
+    found, missing = ingested_case_folders(store, cases)
+    cases.update(found)
+    for name in missing:
+        console.print(f"  case {esc(name)} is in the store but its folder was not found from "
+                      f"here: show it with [bold]redline serve --case PATH/TO/{esc(name)}[/]",
+                      highlight=False, soft_wrap=True)
     # Nothing is ingested unasked: say what the store holds, and how to add a case.
     for line in store_summary(store, cases):
         console.print(line, highlight=False, soft_wrap=True)
