@@ -192,3 +192,23 @@ def test_deterrence_table_shows_the_interval_its_verdict_reads(client):
         assert r["p_value"] >= r["p_unadjusted"] - 1e-12  # Holm never lowers a p
     assert differ, "the table still shows the exact interval"
     assert "adjusted for" in client.get(f"{C}/dynamics").text
+
+
+def test_a_long_deterrence_table_lists_the_rows_that_matter_and_folds_the_rest(web_store,
+                                                                               monkeypatch):
+    """A 30-year case compares hundreds of waves: the dynamics page was 56,000 px tall. Past
+    DETERRENCE_ROWS_SHOWN rows the page lists the described waves and the rows that read a
+    change, and folds the others (every row still on the page once)."""
+    from redline.analysis.deterrence import deterrence
+    from redline.data.case import load_case
+    from redline.web.routes import dynamics
+    case = load_case(CASE)
+    det = deterrence(web_store, case, fit_model=False)
+    full = dynamics._deterrence_table(det, case)
+    assert full["folded"] == [] and full["shown"] == full["rows"] and len(full["rows"]) > 5
+    monkeypatch.setattr(dynamics, "DETERRENCE_ROWS_SHOWN", 5)
+    d = dynamics._deterrence_table(det, case)
+    shown, folded = d["shown"], d["folded"]
+    assert len(shown) + len(folded) == len(d["rows"]) and shown and folded
+    assert all(r["verdict"] in ("inconclusive", "no data") for r in folded)
+    assert any(r["verdict"] == "fewer after" for r in shown)

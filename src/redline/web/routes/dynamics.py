@@ -80,6 +80,23 @@ def diagnostics_of(*results, names: dict[str, str] | None = None) -> list[dict]:
     return [{**d, "message": named(d["message"], names or {})} for d in out]
 
 
+#: Deterrence rows (waves x windows) the page shows in full; past this, the rows of the
+#: waves the statements describe and those that read a change, the rest folded away.
+DETERRENCE_ROWS_SHOWN = 60
+
+
+def _deterrence_table(det, case) -> dict:
+    """``rows`` (all), ``shown`` (what the page lists open) and ``folded`` (the others)."""
+    from redline.analysis.deterrence import _key_waves
+    rows = deterrence_rows(det, case.name)
+    if len(rows) <= DETERRENCE_ROWS_SHOWN:
+        return {"rows": rows, "shown": rows, "folded": []}
+    key = {w for w, _ in _key_waves(det.waves, case)}
+    shown = [r for r in rows if r["wave"] in key or r["verdict"] in ("fewer after", "more after")]
+    folded = [r for r in rows if r not in shown]
+    return {"rows": rows, "shown": shown, "folded": folded}
+
+
 def deterrence_rows(det, case_name: str) -> list[dict]:
     """One row per strike wave and window: attack counts before and after (each a link to
     those events, not a list of ids), rates per day, the rate ratio as a percent change with
@@ -137,7 +154,7 @@ def dynamics(request: Request, case: str):
             "deterrence": {"attack": det.attack, "strike": det.strike,
                            "statements": [str(linked_ids(named(x, case_names(c)), c.name))
                                           for x in det.statements],
-                           "rows": deterrence_rows(det, c.name), "model": det.model},
+                           **_deterrence_table(det, c), "model": det.model},
             "diagnostics": diagnostics_of(res, names=case_names(c)),
             "labels": {s.name: s.label or s.name for s in c.streams}}
     return page(request, "dynamics.html", data)
