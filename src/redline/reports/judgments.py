@@ -390,8 +390,8 @@ def deterrence_judgment(det, case, by_id, labels: Mapping[str, str],
     basis = ("deterrence(): attacks in the window after the wave / before; negative binomial "
              "interval (clustered attacks)" if nb else
              "deterrence(): attacks in the window after the wave / before, exact interval")
-    how = ("Attacks in the days after the strike wave against the same number of days before it; "
-           + ("the interval allows for attacks that come in clusters, and the p-value is adjusted "
+    how = ("Events in the days after the wave against the same number of days before it; "
+           + ("the interval allows for events that come in clusters, and the p-value is adjusted "
               "for the number of waves and windows compared." if nb else
               "the interval is exact for counts of independent events."))
     covs = {c.name: c for c in case.covariates}
@@ -414,7 +414,7 @@ def deterrence_judgment(det, case, by_id, labels: Mapping[str, str],
         "a": Quantity(key + ".attacks_after", float(r["attacks_after"]), kind="count"),
         "b": Quantity(key + ".attacks_before", float(r["attacks_before"]), kind="count")}
     head = ("In the {w} days after the wave of {strikes} that began on {start}, {attack} ran at "
-            "{rr} times the rate of the {w2} days before ({a} against {b} attacks")
+            "{rr} times the rate of the {w2} days before ({a} against {b} events")
     if "p_holm" in r.index and np.isfinite(float(r["p_holm"])):
         m = int(det.rates["p_nb"].notna().sum()) if "p_nb" in det.rates else len(det.rates)
         fields["p"] = Quantity(key + ".p_holm", float(r["p_holm"]), kind="p")
