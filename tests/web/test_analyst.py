@@ -212,3 +212,18 @@ def test_a_long_deterrence_table_lists_the_rows_that_matter_and_folds_the_rest(w
     assert len(shown) + len(folded) == len(d["rows"]) and shown and folded
     assert all(r["verdict"] in ("inconclusive", "no data") for r in folded)
     assert any(r["verdict"] == "fewer after" for r in shown)
+
+
+def test_covariates_read_as_the_brief_writes_them(client):
+    """Statements named a covariate by its id with spaces ("kh suspension"); the brief and
+    the app write it from its description ("KH suspension")."""
+    from redline.data.case import load_case
+    from redline.reports.judgments import covariate_label, proper_nouns
+    case = load_case(CASE)
+    text = visible_text(client.get(f"{C}/dynamics").text)
+    proper = proper_nouns(case)
+    changed = [c for c in case.covariates if covariate_label(c, proper) != c.name.replace("_", " ")]
+    assert changed
+    for c in changed:
+        assert c.name.replace("_", " ") not in text, c.name
+    assert "KH suspension" in text

@@ -400,7 +400,9 @@ def _statements(res: DeterrenceResult, data: CaseEvents) -> list[str]:
         rows = r[r["wave"] == wave]
         parts = [f"{x.window_days} days: {x.rate_before:.2f} -> {x.rate_after:.2f} attacks/day, "
                  f"ratio {_fmt_rr(x)}" for x in rows.itertuples()]
-        out.append(f"Around the wave of {top['start']:%Y-%m-%d}..{top['end']:%Y-%m-%d} ({why}; "
+        span = (f"{top['start']:%Y-%m-%d}" if top["start"] == top["end"] else
+                f"{top['start']:%Y-%m-%d}..{top['end']:%Y-%m-%d}")
+        out.append(f"Around the wave of {span} ({why}; "
                    f"{top['strikes']} strike event(s): {', '.join(top['strike_ids'])}): "
                    + "; ".join(parts) + ".")
         conf = list(dict.fromkeys(c for cs in rows["confounders"] for c in cs))

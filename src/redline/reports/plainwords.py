@@ -50,9 +50,12 @@ def named(text: str, names: dict[str, str]) -> str:
 
 
 def case_names(case) -> dict[str, str]:
-    """Every snake_case id of a case a text may mention -> its readable name."""
+    """Every snake_case id of a case a text may mention -> its readable name (a covariate
+    as the brief writes it: ``kh_suspension`` -> "KH suspension", from its description)."""
+    from redline.reports.judgments import covariate_label, proper_nouns
     out = {a.id: a.name for a in case.actors}
     out.update({s.name: s.label or s.name for s in case.streams})
-    out.update({c.name: getattr(c, "label", None) or c.name.replace("_", " ")
+    proper = proper_nouns(case)
+    out.update({c.name: getattr(c, "label", None) or covariate_label(c, proper)
                 for c in case.covariates})
     return {k: v for k, v in out.items() if "_" in k}
