@@ -227,3 +227,12 @@ def test_covariates_read_as_the_brief_writes_them(client):
     for c in changed:
         assert c.name.replace("_", " ") not in text, c.name
     assert "KH suspension" in text
+
+
+def test_the_scenario_picker_shows_titles(client):
+    from redline.scenarios import case_scenarios, load_scenario
+    from redline.data.case import load_case
+    html = client.get(f"{C}/options").text
+    for name, path in case_scenarios(load_case(CASE)).items():
+        title = load_scenario(path)[0].title
+        assert f'value="{name}"' in html and f">{title}</option>" in html.replace("&#39;", "'")

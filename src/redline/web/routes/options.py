@@ -38,6 +38,15 @@ def load(st, case, name: str | None):
     return st.cached(("scenario", case.name, name), lambda: load_scenario(found[name])[0])
 
 
+def _title(st, case, name: str) -> str:
+    """A scenario's title for the picker (its file name when it cannot be read)."""
+    from redline.errors import RedlineError
+    try:
+        return load(st, case, name).title or name
+    except RedlineError:
+        return name
+
+
 def describe(spec) -> dict:
     """What the form shows: options, motives with weights, assumptions."""
     return {"name": spec.name, "title": spec.title, "description": spec.description,
@@ -62,7 +71,8 @@ def options(request: Request, case: str,
     names = list(scenarios_of(c))
     spec = load(st, c, scenario) if names else None
     data = {"title": f"Options · {c.title}", "case": case_nav(c, "options"),
-            "scenarios": names, "scenario": describe(spec) if spec else None,
+            "scenarios": names, "scenario_titles": {n: _title(st, c, n) for n in names},
+            "scenario": describe(spec) if spec else None,
             "max_paths": MAX_PATHS,
             "runs": [{"id": r.id, "scenario": r.scenario, "finished": r.finished,
                       "error": r.error, "paths": r.paths, "seconds": r.seconds,
