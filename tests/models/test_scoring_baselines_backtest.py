@@ -216,6 +216,15 @@ def test_origins_that_fail_alike_are_reported_once():
     msg = lines[0].message
     assert msg.startswith("3 origins (") and "left out for every model" in msg
     assert "poisson" not in msg and "negbin" not in msg  # one reason, said once
+    assert "as at " in msg                                # whose counts the reason quotes
+
+
+def test_a_fold_one_model_failed_names_that_model():
+    y = _exciting_data(300)
+    res = rolling_origin(y, {"spy": lambda: _Spy(fail_at_len=200), "negbin": NegBinBaseline},
+                         horizon=7, origins=[150, 200, 250], n_boot=0)
+    (line,) = [d.message for d in res.diagnostics if d.code == "backtest.fold_failed"]
+    assert "spy:" in line and "negbin" not in line
 
 
 def test_block_bootstrap_interval_brackets_the_skill_and_narrows_with_origins():

@@ -370,4 +370,20 @@ def test_actors_without_ties_are_laid_out_in_a_grid_with_short_labels():
     assert len({(round(n["x"], 6), round(n["y"], 6)) for n in nodes}) == 26
     short = {n["id"]: n["short"] for n in nodes}
     assert all(len(s) <= 26 for s in short.values())
-    assert short["a3"] == "NG" and short["a4"].endswith("…") and short["x"] == "Unknown gunmen*"
+    # "NG" does not spell the name: no acronym, an ellipsis
+    assert short["a3"].endswith("…") and short["a4"].endswith("…")
+    assert short["x"] == "Unknown gunmen*"
+
+
+def test_a_node_label_takes_an_acronym_only_when_it_spells_the_name():
+    """Aliases also hold member groups: "Other Syrian opposition groups" was drawn as "HTS"."""
+    from types import SimpleNamespace as NS
+
+    from redline.reports.sections import _short
+    pmf = NS(name="Popular Mobilization Forces of the south", kind="armed_group",
+             aliases=["PMFS", "PMF"])
+    other = NS(name="Other Syrian opposition groups and allies", kind="armed_group",
+               aliases=["HTS", "FSA"])
+    kss = NS(name="Kata'ib Sayyid al-Shuhada of the north", kind="armed_group", aliases=["KSSN"])
+    assert _short(pmf) == "PMFS" and _short(kss) == "KSSN"
+    assert _short(other).endswith("…") and "HTS" not in _short(other)

@@ -213,6 +213,9 @@ def test_method_words_drop_code_and_say_nothing_rather_than_leak_it():
     assert method_words("redline.scenarios.motives.MIN_HISTORY_EVENTS") == ""
     assert method_words("run_scenario() backtest: fitted to fit_end") == ""
     assert method_words("store attacks / published counts") == "store attacks / published counts"
+    assert method_words("U.S. strikes from acleddata.com, i.e. ACLED") == \
+        "U.S. strikes from acleddata.com, i.e. ACLED"
+    assert method_words("ScenarioResult.ranking[0]") == ""
 
 
 def test_noun_lowercases_only_common_words(results):

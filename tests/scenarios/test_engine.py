@@ -208,6 +208,22 @@ def test_a_run_away_is_flagged_on_the_streams_it_reaches_only():
     assert fed.explosive_streams[:, 1].mean() > 0.9
 
 
+def test_the_run_away_day_is_kept_so_an_earlier_window_is_unaffected():
+    """A slightly supercritical stream runs away late on many paths: a count over the first
+    60 days of a 90-day run must not drop those paths (their first 60 days are ordinary)."""
+    sim = simulate_daily(np.array([0.3]), np.array([[1.03]]), np.array([0.5]), horizon=90,
+                         n_paths=2000, random_state=3, return_rates=True, explosive_rate=50.0)
+    day = sim.explosive_day[:, 0]
+    assert (day >= 0).sum() > 50
+    # the day recorded is the first day the rate passed the threshold
+    for p in np.flatnonzero(day >= 0)[:20]:
+        r = sim.rates[p, :, 0]
+        assert r[day[p]] > 50.0 and (r[:day[p]] <= 50.0).all()
+    late = (day >= 60).sum()
+    assert late > 0.8 * (day >= 0).sum()     # most run-aways come after day 60
+    assert np.array_equal(sim.explosive, day >= 0)
+
+
 def test_per_path_regimes_match_separate_runs():
     # A baseline change on half of the paths gives those paths exactly what a run with
     # the change on every path gives them: the seeds follow the path, not the batch.

@@ -52,6 +52,22 @@ def test_the_simulators_own_flag_decides_which_paths_exploded():
         summarise_metric(values, bm, probability=False, explosive=flag[:10])
 
 
+def test_a_count_is_flagged_only_for_run_aways_inside_its_days():
+    from types import SimpleNamespace as NS
+
+    from redline.scenarios.runner import _exploded_by_metric
+    spec = NS(metrics=[NS(id="a60", kind="count", stream="a", days=60),
+                       NS(id="a_all", kind="count", stream="a", days=None),
+                       NS(id="b_all", kind="count", stream="b", days=None),
+                       NS(id="p", kind="p_any", stream="a", days=None)])
+    first = np.array([[-1, -1], [10, -1], [75, 5], [59, -1]])
+    out = _exploded_by_metric(spec, NS(streams=["a", "b"]), [first[:2], first[2:]], 90)
+    assert out["a60"].tolist() == [False, True, False, True]
+    assert out["a_all"].tolist() == [False, True, True, True]
+    assert out["b_all"].tolist() == [False, False, True, False]
+    assert "p" not in out
+
+
 def test_a_stable_outcome_keeps_the_mean_as_headline():
     rng = np.random.default_rng(1)
     values, bm = _batches([rng.poisson(3.0, 50).astype(float) for _ in range(40)])

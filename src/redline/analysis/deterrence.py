@@ -266,6 +266,8 @@ class DeterrenceResult:
     rates: pd.DataFrame
     model: dict[str, Any]
     statements: list[str] = field(default_factory=list)
+    #: the level the intervals and the adjusted p are read at (0.05: 95% intervals)
+    alpha: float = 0.05
 
     def __repr__(self) -> str:
         return (f"DeterrenceResult({self.strike} -> {self.attack}: {len(self.waves)} waves, "
@@ -350,7 +352,7 @@ def deterrence(store, case: Case | str, attack: str | None = None, strike: str |
     waves, rates = wave_rates(data, attack, strike, windows, gap_days, alpha)
     model = (model_view(store, data.case, attack, strike, data.start.date(), data.end.date(), alpha,
                         fits=fits) if fit_model else {})
-    res = DeterrenceResult(attack, strike, gap_days, waves, rates, model)
+    res = DeterrenceResult(attack, strike, gap_days, waves, rates, model, alpha=alpha)
     res.statements = _statements(res, data)
     return res
 
@@ -372,13 +374,14 @@ def _key_waves(waves: pd.DataFrame, case: Case) -> list[tuple[int, str]]:
     return out
 
 
-def _fmt_rr(r) -> str:
+def _fmt_rr(r, alpha: float = 0.05) -> str:
     """The ratio with the interval the reading uses (negative binomial where there is one)."""
     nb = np.isfinite(getattr(r, "nb_low", np.nan))
     lo, hi = (r.nb_low, r.nb_high) if nb else (r.ci_low, r.ci_high)
     hi_text = "inf" if not np.isfinite(hi) else f"{hi:.2f}"
     rr = "inf" if not np.isfinite(r.rate_ratio) else f"{r.rate_ratio:.2f}"
-    return f"{rr} (95% CI {lo:.2f}-{hi_text}" + (", clustered attacks)" if nb else ")")
+    return (f"{rr} ({100 * (1 - alpha):.0f}% CI {lo:.2f}-{hi_text}"
+            + (", clustered attacks)" if nb else ")"))
 
 
 def _statements(res: DeterrenceResult, data: CaseEvents) -> list[str]:
@@ -390,8 +393,9 @@ def _statements(res: DeterrenceResult, data: CaseEvents) -> list[str]:
     n_chance = int((r["verdict"] != r.get("verdict_unadjusted", r["verdict"])).sum())
     out.append(f"{len(res.waves)} strike waves x {r['window_days'].nunique()} window lengths = "
                f"{len(r)} comparisons: {counts.get('fewer after', 0)} show fewer attacks after the "
-               f"wave (interval below 1 and adjusted p < 0.05), {counts.get('more after', 0)} more "
-               f"(interval above 1, adjusted p < 0.05), {counts.get('inconclusive', 0)} cannot tell"
+               f"wave (interval below 1 and adjusted p < {res.alpha:g}), "
+               f"{counts.get('more after', 0)} more (interval above 1, adjusted p < {res.alpha:g}), "
+               f"{counts.get('inconclusive', 0)} cannot tell"
                + (f" ({n_chance} of them with an interval that leaves out 1 on its own, which "
                   f"{len(r)} comparisons can produce by chance)" if n_chance else "")
                + f", {counts.get('no data', 0)} have no data.")
@@ -399,7 +403,7 @@ def _statements(res: DeterrenceResult, data: CaseEvents) -> list[str]:
         top = res.waves[res.waves["wave"] == wave].iloc[0]
         rows = r[r["wave"] == wave]
         parts = [f"{x.window_days} days: {x.rate_before:.2f} -> {x.rate_after:.2f} attacks/day, "
-                 f"ratio {_fmt_rr(x)}" for x in rows.itertuples()]
+                 f"ratio {_fmt_rr(x, res.alpha)}" for x in rows.itertuples()]
         span = (f"{top['start']:%Y-%m-%d}" if top["start"] == top["end"] else
                 f"{top['start']:%Y-%m-%d}..{top['end']:%Y-%m-%d}")
         out.append(f"Around the wave of {span} ({why}; "

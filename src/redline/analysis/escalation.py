@@ -418,9 +418,10 @@ def segment_counts(counts: pd.Series, cost: str = "poisson", min_size: int = 7,
     search = "PELT (exact, compiled)" if algo is None else f"PELT (ruptures {rpt.__version__})"
     method = (f"{search}, {cost} cost, penalty {pen:.2f} = {rule}, "
               f"phases of at least {min_size} days; p-values: conditional Monte Carlo scan test "
-              f"({n_sim} draws) and, accounting for the search, the whole search rerun on the "
-              f"days permuted ({n_perm} permutations); date intervals: parametric bootstrap "
-              f"({n_sim} draws)")
+              f"({n_sim} draws)"
+              + (f" and, accounting for the search, the whole search rerun on the days permuted "
+                 f"({n_perm} permutations)" if n_perm else "")
+              + f"; date intervals: parametric bootstrap ({n_sim} draws)")
     notes = []
     disp = [s["dispersion"] for s in segs if np.isfinite(s["dispersion"])]
     if disp and max(disp) > 1.5:

@@ -22,10 +22,14 @@ What this is not: a test of one pre-specified date; for that the scan test is ri
 
 from __future__ import annotations
 
+import threading
+
 import numba
 import numpy as np
 
 __all__ = ["optimal_partition", "pelt_poisson", "change_gains", "selection_pvalues"]
+
+_PARALLEL = threading.Lock()
 
 
 @numba.njit(cache=True)
@@ -223,6 +227,10 @@ def selection_pvalues(y: np.ndarray, cps: list[int], penalty: float, min_size: i
     y = np.asarray(y, float)
     rng = np.random.default_rng(random_state)
     perm = np.stack([rng.permutation(y) for _ in range(n_perm)])
-    null_max = _null_max_gains(np.ascontiguousarray(perm), float(penalty), int(min_size))
+    # numba's workqueue layer (where neither TBB nor OpenMP is installed) aborts the
+    # process when two threads enter a parallel function at once: the web app's threads
+    # take turns
+    with _PARALLEL:
+        null_max = _null_max_gains(np.ascontiguousarray(perm), float(penalty), int(min_size))
     gains = change_gains(y, cps)
     return np.array([(1 + int(np.sum(null_max >= g - 1e-9))) / (n_perm + 1) for g in gains])

@@ -238,15 +238,20 @@ def rolling_origin(
         per_msg: dict[str, list[str]] = {}
         for name, msg in why:
             per_msg.setdefault(msg, []).append(name)
-        reason = "; ".join(msg if len(per_msg) == 1 else f"{', '.join(who)}: {msg}"
+        # a model is named unless every model failed for the same reason
+        reason = "; ".join(msg if set(who) == set(models) else f"{', '.join(who)}: {msg}"
                            for msg, who in per_msg.items())
         # the same reason at another origin differs only in its counts ("in 150 days")
         key = re.sub(r"\d[\d,.]*", "#", reason)
         by_reason.setdefault(key, (reason, []))[1].append(label)
     for reason, labs in by_reason.values():
-        where = (f"origin {labs[0]}" if len(labs) == 1 else
-                 f"{len(labs)} origins ({', '.join(labs[:3])}{', ...' if len(labs) > 3 else ''})")
-        diags.add("backtest.fold_failed", f"{where} left out for every model: {reason}")
+        if len(labs) == 1:
+            text = f"origin {labs[0]} left out for every model: {reason}"
+        else:
+            more = ", ..." if len(labs) > 3 else ""
+            text = (f"{len(labs)} origins ({', '.join(labs[:3])}{more}) left out for every "
+                    f"model, for one reason (as at {labs[0]}): {reason}")
+        diags.add("backtest.fold_failed", text)
     for name, n in not_converged.items():
         diags.add("fit.not_converged",
                   f"{name}: the optimiser stopped before converging at {n} of "

@@ -175,6 +175,8 @@ def cannot_tell_section(res, withheld: list[dict[str, str]]) -> dict[str, Any]:
              **{c.name: res.covariate_label(c.name) for c in getattr(res.case, "covariates", [])
                 if hasattr(res, "covariate_label")},
              **{k: f"“{v}”" for k, v in res.labels.items()}}
+    # streams and covariates are named wherever they stand; actor ids, which can be words
+    always = set(res.labels) | {c.name for c in getattr(res.case, "covariates", [])}
     # an id in quotes ('us_strikes') loses its quotes when the name brings its own (“...”)
     pattern = re.compile(r"'?(?<![\w“])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
                          + r")(?![\w”])'?") if names else None
@@ -186,7 +188,7 @@ def cannot_tell_section(res, withheld: list[dict[str, str]]) -> dict[str, Any]:
         ident, whole, text = m.group(1), m.group(0), m.string
         quoted = whole.startswith("'") and whole.endswith("'")
         arrow = text[max(0, m.start() - 2):m.start()] == "->" or text[m.end():m.end() + 2] == "->"
-        if quoted or arrow or re.search(r"[_\d]", ident):
+        if quoted or arrow or ident in always or re.search(r"[_\d]", ident):
             return names[ident]
         return whole
 

@@ -401,7 +401,8 @@ def deterrence_judgment(det, case, by_id, labels: Mapping[str, str],
     p_holm = float(r["p_holm"]) if "p_holm" in r.index else float("nan")
     # one window of many: an interval that leaves out 1 is not a change when the
     # adjusted p says chance could give it
-    by_chance = change is not None and np.isfinite(p_holm) and p_holm >= 0.05
+    alpha = float(getattr(det, "alpha", 0.05))
+    by_chance = change is not None and np.isfinite(p_holm) and p_holm >= alpha
     strikes = noun(labels.get(det.strike, det.strike), proper)
     key = f"deterrence.wave{wave}.w{int(r['window_days'])}"
     fields: dict[str, Any] = {

@@ -24,13 +24,19 @@ _WORDS = {"adjacency": "effect of one event", "Wald": "", "circular-shift": "shi
 _SNAKE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 
 
+def _drop_path(m: re.Match) -> str:
+    # a path of code has an index or three parts; "U.S." or "acleddata.com" is text
+    path = m.group(0)
+    return "" if "[" in path or path.count(".") >= 2 else path
+
+
 def method_words(basis: str | None) -> str:
     """A method note with its code calls removed ("fit_case(): adjacency, 95% interval" ->
     "effect of one event, 95% interval"); "" when nothing readable is left (a bare
     attribute path or snake_case id says nothing to a reader)."""
     if not basis:
         return ""
-    text = _PATH.sub("", _CALLS.sub("", basis))
+    text = _PATH.sub(_drop_path, _CALLS.sub("", basis))
     for word, plain in _WORDS.items():
         text = re.sub(rf"\b{re.escape(word)}\b\s*", (plain + " ") if plain else "", text)
     text = " ".join(text.replace(" ,", ",").replace(" ;", ";").split()).strip(" ;,:")

@@ -227,6 +227,8 @@ def network_layout(case, width: int = 860, height: int = 460) -> tuple[list[dict
     return nodes, edges
 
 
+#: Words an acronym skips ("Islamic Resistance in Iraq" -> IRI).
+_SMALL_WORDS = {"of", "in", "the", "and", "for", "al", "on", "at", "to"}
 #: Longest node label of the network chart, characters.
 _LABEL_CHARS = 26
 
@@ -243,10 +245,13 @@ def _short(actor) -> str:
     name = name.replace("Government of ", "Gov. ")
     if len(name) <= _LABEL_CHARS:
         return name
-    acronyms = [a for a in getattr(actor, "aliases", []) or []
-                if re.fullmatch(r"[A-Z][A-Z0-9\-]{1,5}", a)]
-    if acronyms:
-        return acronyms[0]
+    # an alias counts as the name's acronym only if it spells the name's initials: aliases
+    # also hold member groups ("HTS" of "Other Syrian opposition groups")
+    initials = "".join(w.removeprefix("al-")[:1] for w in re.split(r"[\s\-]+", actor.name)
+                       if w and w.lower() not in _SMALL_WORDS and not w.startswith("("))
+    for a in getattr(actor, "aliases", []) or []:
+        if re.fullmatch(r"[A-Z][A-Z0-9]{1,5}", a) and a.upper() == initials.upper():
+            return a
     return name[:_LABEL_CHARS - 1].rstrip(" ,") + "…"
 
 

@@ -205,21 +205,26 @@ def _metric_values(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, counts: 
     return out
 
 
-def _exploded_by_metric(spec: ScenarioSpec, sm: ScenarioModel,
-                        flags: list[np.ndarray]) -> dict[str, np.ndarray]:
-    """Per count metric, shape (n_paths,): whether its stream ran away on the path."""
-    if not flags:
+def _exploded_by_metric(spec: ScenarioSpec, sm: ScenarioModel, days: list[np.ndarray],
+                        horizon: int) -> dict[str, np.ndarray]:
+    """Per count metric, shape (n_paths,): whether its stream ran away on the path inside
+    the days the metric counts (a run-away after them leaves its count as it was)."""
+    if not days:
         return {}
-    per_stream = np.concatenate(flags)                  # (n_paths, n_streams)
+    first = np.concatenate(days)                        # (n_paths, n_streams), -1: never
     idx = {s: i for i, s in enumerate(sm.streams)}
-    return {m.id: per_stream[:, idx[m.stream]] for m in spec.metrics
-            if m.kind == "count" and m.stream is not None}
+    out = {}
+    for m in spec.metrics:
+        if m.kind == "count" and m.stream is not None:
+            d = first[:, idx[m.stream]]
+            out[m.id] = (d >= 0) & (d < (m.days or horizon))
+    return out
 
 
 def _run_batch(opt: _Option, sm: ScenarioModel, b: dict, fat_idx: int
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One option on one batch of paths: (counts, fatal, fires, explosive per path and
-    stream) in path order.
+    """One option on one batch of paths: (counts, fatal, fires, first run-away day per path
+    and stream, -1 if none) in path order.
 
     Every path keeps its own seed (the same for every option), so options share
     random numbers whatever their changes.
@@ -232,7 +237,7 @@ def _run_batch(opt: _Option, sm: ScenarioModel, b: dict, fat_idx: int
         interventions=opt.interventions(u, fat_idx, b["p_fatal"]),
         path_seeds=path_seeds_for(b["seed"], len(u)),
         explosive_rate=sm.model.explosive_rate_)
-    return sim.counts, sim.fatal, sim.fires, sim.explosive_streams
+    return sim.counts, sim.fatal, sim.fires, sim.explosive_day
 
 
 def simulate_option(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, batches: list[dict],
@@ -259,7 +264,7 @@ def simulate_option(spec: ScenarioSpec, sm: ScenarioModel, opt: _Option, batches
            "fires": np.concatenate(fires) if fires else None,
            # per count metric and path: its stream's rate ran away past the model's
            # explosive_rate_ (probabilities are bounded and count every path)
-           "explosive": _exploded_by_metric(spec, sm, explosive)}
+           "explosive": _exploded_by_metric(spec, sm, explosive, opt.horizon)}
     if keep_paths:
         c = np.concatenate(all_counts)
         qs = np.asarray(QUANTILES)
@@ -377,9 +382,9 @@ def _window_totals(spec, sm, opt, n_paths, seed, s_idx, a, b
     out, boom = [], []
     fat_idx = sm.streams.index(sm.fatality["stream"]) if sm.fatality else -1
     for bt in _make_batches(sm, n_paths, seed):
-        counts, _, _, exploded = _run_batch(opt, sm, bt, fat_idx)
+        counts, _, _, first = _run_batch(opt, sm, bt, fat_idx)
         out.append(counts[:, a:b, s_idx].sum(axis=1).astype(float))
-        boom.append(exploded[:, s_idx])
+        boom.append((first[:, s_idx] >= 0) & (first[:, s_idx] < b))
     return np.concatenate(out), np.array([o.mean() for o in out]), np.concatenate(boom)
 
 

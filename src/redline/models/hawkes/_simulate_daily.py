@@ -132,10 +132,11 @@ class DailySimulation:
         Fatal attacks per day (zeros without a ``fatal_stream``).
     fires : int64 array of shape (n_paths, n_rules)
         How often each red line answered.
-    explosive_streams : bool array of shape (n_paths, n_streams)
-        Which stream's rate passed ``explosive_rate`` on which path: a run-away of the
-        self-excitation (supercritical parameters), not a plausible future.  A stream
-        the run-away does not reach keeps its ordinary paths.
+    explosive_day : int array of shape (n_paths, n_streams)
+        The first day (0-based) a stream's rate passed ``explosive_rate`` on a path, -1
+        if never: a run-away of the self-excitation (supercritical parameters), not a
+        plausible future.  A stream the run-away does not reach keeps its ordinary
+        paths, and a count over days before the run-away is unaffected by it.
     explosive_rate : float
         The threshold used, events per day.
     diagnostics : Diagnostics
@@ -146,9 +147,14 @@ class DailySimulation:
     rates: np.ndarray | None
     fatal: np.ndarray
     fires: np.ndarray
-    explosive_streams: np.ndarray
+    explosive_day: np.ndarray
     explosive_rate: float
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+    @property
+    def explosive_streams(self) -> np.ndarray:
+        """Which stream ran away on which path, bool array of shape (n_paths, n_streams)."""
+        return np.asarray(self.explosive_day >= 0, dtype=bool)
 
     @property
     def explosive(self) -> np.ndarray:
@@ -211,8 +217,8 @@ def _day_loop(seeds, mu, adj, r, s0, inj, identity, negbin, shape_k, p_fatal, fa
                     lam = max(0.0, eta)
                 else:
                     lam = _softplus1(eta)
-                if lam > explosive_rate:
-                    explosive[p, i] = True
+                if lam > explosive_rate and explosive[p, i] < 0:
+                    explosive[p, i] = t
                 lam = min(lam, RATE_CAP)
                 if want_rates:
                     rates[p, t, i] = lam
@@ -418,7 +424,7 @@ def simulate_daily(
     rates = np.empty((n_paths, horizon, d) if return_rates else (1, 1, 1))
     fatal = np.zeros((n_paths, horizon), dtype=np.int64)
     fires = np.zeros((n_paths, len(iv.rules)), dtype=np.int64)
-    explosive = np.zeros((n_paths, d), dtype=np.bool_)
+    explosive = np.full((n_paths, d), -1, dtype=np.int64)
     c = np.ascontiguousarray
     _day_loop(c(seeds), c(mu), c(adj), c(np.exp(-dec)), c(s0),  # type: ignore[call-arg]
               c(np.round(inj).astype(np.int64)),
@@ -427,8 +433,8 @@ def simulate_daily(
               counts, rates, fatal, fires, explosive)
     out = DailySimulation(counts, rates if return_rates else None, fatal, fires, explosive,
                           float(explosive_rate))
-    if explosive.any():
-        paths = explosive.any(axis=1)
+    if (explosive >= 0).any():
+        paths = (explosive >= 0).any(axis=1)
         out.diagnostics.add(
             "simulate.explosive",
             f"{int(paths.sum())} of {n_paths} simulated paths ({paths.mean():.1%}) ran "
