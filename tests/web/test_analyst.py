@@ -236,3 +236,14 @@ def test_the_scenario_picker_shows_titles(client):
     for name, path in case_scenarios(load_case(CASE)).items():
         title = load_scenario(path)[0].title
         assert f'value="{name}"' in html and f">{title}</option>" in html.replace("&#39;", "'")
+
+
+def test_each_deterrence_count_links_to_exactly_its_events(client):
+    """The before/after numbers link to the events page; its count must be the row's (the
+    links take the windows as counted, cut at the case window's edges)."""
+    from urllib.parse import urlencode
+    rows = client.get(f"{C}/dynamics.json").json()["deterrence"]["rows"]
+    assert rows
+    for r in rows:
+        for q, n in ((r["before_query"], r["attacks_before"]), (r["after_query"], r["attacks_after"])):
+            assert total(client, urlencode(q)) == n, (r["wave"], r["window_days"], q)

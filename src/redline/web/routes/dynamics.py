@@ -112,10 +112,12 @@ def deterrence_rows(det, case_name: str) -> list[dict]:
     for r in records(det.rates):
         start, end = dt.date.fromisoformat(r["start"]), dt.date.fromisoformat(r["end"])
         w = int(r["window_days"])
-        before = {"stream": det.attack, "from": (start - w * day).isoformat(),
+        # the windows as counted: cut at the case window's edges (days_before/after)
+        tb, ta = int(r.get("days_before", w)), int(r.get("days_after", w))
+        before = {"stream": det.attack, "from": (start - tb * day).isoformat(),
                   "to": (start - day).isoformat()}
         after = {"stream": det.attack, "from": (end + day).isoformat(),
-                 "to": (end + w * day).isoformat()}
+                 "to": (end + ta * day).isoformat()}
         rr = r.get("rate_ratio")
 
         def pct(v):
