@@ -246,4 +246,7 @@ def test_each_deterrence_count_links_to_exactly_its_events(client):
     assert rows
     for r in rows:
         for q, n in ((r["before_query"], r["attacks_before"]), (r["after_query"], r["attacks_after"])):
+            if q is None:   # no window on that side (a wave on the case's first or last day)
+                assert n == 0
+                continue
             assert total(client, urlencode(q)) == n, (r["wave"], r["window_days"], q)

@@ -114,10 +114,11 @@ def deterrence_rows(det, case_name: str) -> list[dict]:
         w = int(r["window_days"])
         # the windows as counted: cut at the case window's edges (days_before/after)
         tb, ta = int(r.get("days_before", w)), int(r.get("days_after", w))
+        # (a wave on the case's first or last day has no window on that side: no link)
         before = {"stream": det.attack, "from": (start - tb * day).isoformat(),
-                  "to": (start - day).isoformat()}
+                  "to": (start - day).isoformat()} if tb > 0 else None
         after = {"stream": det.attack, "from": (end + day).isoformat(),
-                 "to": (end + ta * day).isoformat()}
+                 "to": (end + ta * day).isoformat()} if ta > 0 else None
         rr = r.get("rate_ratio")
 
         def pct(v):
