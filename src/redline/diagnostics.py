@@ -121,6 +121,9 @@ CODES: dict[str, Code] = {
     ]),
     # --- analysis ----------------------------------------------------------------
     **_codes("analysis", [
+        ("analysis.not_run", "warning",
+         "An analysis could not run on the case (too few days or events for it); the brief "
+         "goes on without it and makes no judgment that would rest on it."),
         ("analysis.coverage_edge", "warning",
          "A change point lies within the stated distance of the edge of a stream's coverage "
          "(its start, end or a known gap): it may mark the data thinning out, not a change in "
@@ -171,6 +174,9 @@ CODES: dict[str, Code] = {
         ("backtest.fold_failed", "warning",
          "A model could not be fitted or forecast at one origin; that origin is left out for "
          "every model so all are compared on the same folds."),
+        ("backtest.not_run", "warning",
+         "The case's window is too short to fit before a forecast origin and score the horizon "
+         "after it: there is no backtest, and no statement of forecast skill."),
         ("backtest.heavy_tail", "info",
          "A forecast put noticeable probability above the largest count scored; the count "
          "grid was widened."),

@@ -102,3 +102,42 @@ def test_deterrence_wording_follows_the_interval(any_brief):
         assert "the rise cannot be credited" in s
     else:
         assert "no clear change" in s and "drop" not in s
+
+
+def test_a_two_week_case_gets_a_brief_that_withholds_what_it_cannot_carry(tmp_path):
+    """A 13-day window (an export of two weeks): the brief is written, says which analyses
+    could not run and why, and states no coupling of a model fitted on 13 days."""
+    from redline.data.store import DuckDBStore
+    from redline.reports.brief import build_brief, compute_results
+    folder, _ = write_any_case(tmp_path / "case", n_days=13, drop_day=8, n_after=0,
+                               name="northland-short")
+    store = DuckDBStore(tmp_path / "store.duckdb")
+    store.ingest(folder)
+    res = compute_results(store, str(folder), None, backtest_paths=50)
+    brief = build_brief(res)
+    codes = {d.code for d in res.diagnostics}
+    assert {"backtest.not_run", "analysis.not_run"} <= codes
+    assert res.backtest is None and res.phases is None
+    assert not [j for j in brief.judgments if j.key.startswith("coupling.")]
+    text = " ".join(_text(brief.html).split())
+    assert "Who provokes or deters whom, by the fitted model : withheld, because the case " \
+        "window holds 13 days" in text
+    assert "no backtest: the case window holds 13 days" in text
+
+
+def test_couplings_are_withheld_when_the_fit_cannot_carry_them():
+    import types
+
+    import pandas as pd
+
+    from redline.reports.guards import MIN_MODEL_DAYS, _half_life_guard, _model_guard
+    counts = pd.DataFrame({"a": range(200)})
+    fit = types.SimpleNamespace(model=types.SimpleNamespace(converged_=False), counts=counts)
+    assert "did not converge" in _model_guard(types.SimpleNamespace(fit=fit))
+    fit.model.converged_ = True
+    assert _model_guard(types.SimpleNamespace(fit=fit)) is None
+    fit.counts = counts.iloc[:MIN_MODEL_DAYS - 1]
+    assert f"{MIN_MODEL_DAYS - 1} days" in _model_guard(types.SimpleNamespace(fit=fit))
+    j = types.SimpleNamespace(fields={"hl": types.SimpleNamespace(value=30.0)})
+    assert "halve only every 30 days" in _half_life_guard(j, 60)
+    assert _half_life_guard(j, 91) is None

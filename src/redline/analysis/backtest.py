@@ -54,6 +54,12 @@ def backtest_case(store, case: Case | str, horizon: int = 14, origins: str | int
     if names:
         cov = covariate_frame(case, counts.index, names)
     idx = counts.index
+    need = 30 + 2 * horizon
+    if len(idx) < need:
+        raise InputError(f"the case window holds {len(idx)} days, too few to backtest a "
+                         f"{horizon}-day forecast", field="window",
+                         expected=f"at least {need} days (30 to fit before the first origin, and "
+                                  f"room for {horizon}-day forecasts after it)")
     first = pd.Timestamp(start) if start else idx[len(idx) // 2]
     last = pd.Timestamp(end) if end else idx[-horizon]
     if first < idx[30] or last > idx[-horizon] or last < first:

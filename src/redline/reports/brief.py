@@ -23,6 +23,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from markupsafe import Markup
 from redline.data.case import Case, load_case
 from redline.data.filters import EventFilter
 from redline.diagnostics import Diagnostics
-from redline.errors import RedlineError, ReportError
+from redline.errors import InputError, RedlineError, ReportError
 from redline.reports import charts, sections
 from redline.reports import judgments as J
 from redline.reports.glossary import entries as glossary_entries
@@ -202,14 +203,21 @@ def compute_results(store, case: Case | str, scenario: str | Path | None = None,
         res.collect(res.fit, res.fit.model)
     with _timed(res, "backtest", progress):
         horizon = 14
-        res.backtest = backtest_case(store, case, horizon=horizon, n_paths=backtest_paths,
-                                     random_state=seed, max_origins=BACKTEST_MAX_ORIGINS)
-        n_orig = int(res.backtest.scores["origin"].nunique()) if len(res.backtest.scores) else 0
-        res.backtest_settings = {
-            "horizon": horizon, "paths": backtest_paths,
-            "origins": (f"{n_orig} in the second half of the window: weekly, or, where weeks "
-                        f"would be more than {BACKTEST_MAX_ORIGINS}, that many spread evenly")}
-        res.collect(res.backtest)
+        try:
+            res.backtest = backtest_case(store, case, horizon=horizon, n_paths=backtest_paths,
+                                         random_state=seed, max_origins=BACKTEST_MAX_ORIGINS)
+        except InputError as exc:  # a window too short: the brief says so, without skill
+            res.backtest = None
+            res.diagnostics.add("backtest.not_run", f"no backtest: {exc.message}; "
+                                f"needed: {exc.expected}")
+        if res.backtest is not None:
+            n_orig = int(res.backtest.scores["origin"].nunique()) if len(res.backtest.scores) else 0
+            res.backtest_settings = {
+                "horizon": horizon, "paths": backtest_paths,
+                "origins": (f"{n_orig} in the second half of the window: weekly, or, where "
+                            f"weeks would be more than {BACKTEST_MAX_ORIGINS}, that many "
+                            "spread evenly")}
+            res.collect(res.backtest)
     with _timed(res, "analysis", progress):
         _run_analyses(store, res, fits)
         from redline.analysis.window import date_precision, outside_window
@@ -256,14 +264,27 @@ def _run_analyses(store, res: BriefResults, fits: Any = None) -> None:
         ph = ph.get(res.attack_stream) or next(iter(ph.values()), None)
     elif isinstance(ph, list):
         ph = ph[0] if ph else None
-    res.phases = ph if ph is not None and hasattr(ph, "segments") else detect_phases(store, case, res.attack_stream)
+    def attempt(what: str, run: Callable[[], Any]) -> Any:
+        # one analysis the data cannot carry (a 13-day window has no phases of 7 days) is
+        # left out with its reason; the brief goes on with the others
+        try:
+            return run()
+        except RedlineError as exc:
+            res.diagnostics.add("analysis.not_run", f"no {what}: {exc.message}"
+                                + (f" (needed: {exc.expected})" if exc.expected else ""))
+            return None
+    res.phases = ph if ph is not None and hasattr(ph, "segments") else attempt(
+        "escalation phases", lambda: detect_phases(store, case, res.attack_stream))
     det = picks["deterrence"]
-    res.deterrence = det if det is not None and hasattr(det, "rates") else deterrence(store, case, fit_model=True, fits=fits)
+    res.deterrence = det if det is not None and hasattr(det, "rates") else attempt(
+        "deterrence windows", lambda: deterrence(store, case, fit_model=True, fits=fits))
     rec = picks["reciprocity"]
     if isinstance(rec, (list, tuple)) and rec and hasattr(rec[0], "by_k"):
         res.reciprocity = list(rec)
     else:
-        res.reciprocity = [reciprocity(store, case, a_, b_) for a_, b_ in default_pairs(case)]
+        found = [attempt(f"tit-for-tat of {a_} and {b_}", partial(reciprocity, store, case, a_, b_))
+                 for a_, b_ in default_pairs(case)]
+        res.reciprocity = [r for r in found if r is not None]
 
 
 def _load_scenario(case: Case, scenario: str | Path):

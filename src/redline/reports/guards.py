@@ -12,7 +12,9 @@ rests on before it is stated:
   :data:`MIN_WINDOW_ATTACKS` attacks together (no rate ratio can say anything);
 * a coupling of the fitted model: withheld when its interval is not finite, or when
   the model core warned about that parameter (at a bound, unidentified) or about a
-  stream it joins (too thin in the fit window).
+  stream it joins (too thin in the fit window); every coupling when the fit did not
+  converge or the window is shorter than :data:`MIN_MODEL_DAYS`; one whose effect
+  halves more slowly than a third of the window (its duration is not identified).
 
 What is withheld is listed, with the reason, in "What the data cannot tell", beside
 the diagnostics of every stage (warnings first) and the events outside the window.
@@ -33,6 +35,8 @@ __all__ = ["guarded_judgments", "cannot_tell_section", "ALPHA", "MIN_WINDOW_ATTA
 ALPHA = 0.05
 #: Fewest attacks (before and after together) a deterrence judgment may rest on.
 MIN_WINDOW_ATTACKS = 5
+#: Fewest days of a case window on which the fitted model's couplings are stated.
+MIN_MODEL_DAYS = 60
 
 
 def _phase_guard(ph) -> str | None:
@@ -54,6 +58,34 @@ def _phase_guard(ph) -> str | None:
             return (f"the change point of {J.fmt_date(d)} lies at an edge of the stream's declared "
                     "coverage: the change may be the sources thinning out, not behaviour")
     return None
+
+
+def _model_guard(res) -> str | None:
+    """Why no coupling of the fitted model can be stated: the optimiser did not converge,
+    or the window is too short to tell excitation from a rate that moves."""
+    fit = getattr(res, "fit", None)
+    model = getattr(fit, "model", None)
+    if model is None:
+        return None
+    if getattr(model, "converged_", True) is False:
+        return "the model's fit did not converge, so none of its estimates can be read"
+    n_days = len(getattr(fit, "counts", ()))
+    if 0 < n_days < MIN_MODEL_DAYS:
+        return (f"the case window holds {n_days} days, too few (fewer than {MIN_MODEL_DAYS}) "
+                "for the model to tell one stream provoking another from rates that move "
+                "together")
+    return None
+
+
+def _half_life_guard(j, n_days: int) -> str | None:
+    """Why one coupling cannot be read: its effect is estimated to last longer than a
+    third of the window, so the data cannot show it wearing off."""
+    hl = j.fields.get("hl")
+    days = getattr(hl, "value", None)
+    if days is None or not n_days or days <= n_days / 3:
+        return None
+    return (f"its effect is estimated to halve only every {days:.0f} days, more than a third "
+            f"of the {n_days}-day window: the data cannot show how long it lasts")
 
 
 def _fit_guard(res, src: str, tgt: str) -> str | None:
@@ -132,10 +164,14 @@ def guarded_judgments(res) -> tuple[list[J.Judgment], list[dict[str, str]]]:
         rows = {f"coupling.{r.source}.{r.target}": (r.source, r.target)
                 for r in res.coupling.itertuples(index=False)}
         model = res.fit.model if getattr(res, 'fit', None) is not None else None
-        for j in J.coupling_judgments(res.coupling, labels, res.stream_ids, by_id, res.proper,
-                                      model=model):
+        whole = _model_guard(res)
+        if whole:
+            held.append({"what": "Who provokes or deters whom, by the fitted model", "why": whole})
+        n_days = len(getattr(res.fit, "counts", ())) if getattr(res, "fit", None) is not None else 0
+        for j in [] if whole else J.coupling_judgments(res.coupling, labels, res.stream_ids,
+                                                       by_id, res.proper, model=model):
             q = j.fields["q"]
-            failed = _fit_guard(res, *rows.get(j.key, ("", "")))
+            failed = _fit_guard(res, *rows.get(j.key, ("", ""))) or _half_life_guard(j, n_days)
             if not (q.has_interval and np.isfinite([q.low, q.high]).all()):
                 failed = failed or "the fitted model gives it no finite interval"
             if failed:
