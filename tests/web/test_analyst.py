@@ -250,3 +250,10 @@ def test_each_deterrence_count_links_to_exactly_its_events(client):
                 assert n == 0
                 continue
             assert total(client, urlencode(q)) == n, (r["wave"], r["window_days"], q)
+
+
+def test_an_event_page_explains_its_intensity_and_grades_its_sources(client):
+    html = client.get(f"{C}/events/{CASE}:USP-0153").text
+    text = visible_text(html)
+    assert "most hostile" in text and 'href="/glossary#intensity"' in html
+    assert re.search(r">(established|official|state media|partisan|unrated)</a>\)", html)

@@ -301,8 +301,11 @@ def event_detail(request: Request, case: str, event_id: str):
             prov = json.loads(event["provenance"])
         except (TypeError, ValueError):
             prov = {"text": event["provenance"]}
+    from redline.reports.sources import case_grades, reliability_of
     names = {a.id: a.name for a in c.actors}
+    grades = case_grades(c)
     data = {"title": f"Event {event_id}", "case": case_nav(c, "events"), "event": event,
             "provenance": prov, "actor_name": names.get(event.get("actor")),
-            "target_name": names.get(event.get("target"))}
+            "target_name": names.get(event.get("target")),
+            "source_grades": {s: reliability_of(s, grades) for s in event.get("sources") or []}}
     return page(request, "event.html", data)
