@@ -23,3 +23,15 @@ def test_rows_without_sources_read_as_empty_not_a_crash(tmp_path):
     by_id = dict(zip(ev["event_id"].astype(str).str.split(":").str[-1], ev["sources"]))
     assert by_id["2"] == ""
     assert "SOHR" in by_id["1"]
+
+
+def test_a_gdelt_export_through_case_init_reads_back(tmp_path, real_samples):
+    """case init --format gdelt wrote PLOVER modes ("visit") its own case loader refused;
+    a case it writes must ingest as it stands."""
+    from redline.data.store import DuckDBStore
+    src = real_samples / "gdelt2-export" / "20150218230000.export.CSV"
+    init_case(src, tmp_path / "g", fmt="gdelt")
+    ev = pd.read_csv(tmp_path / "g" / "events.csv", keep_default_na=False)
+    assert "visit" in set(ev["mode"])
+    store = DuckDBStore(tmp_path / "s.duckdb")
+    assert store.ingest(tmp_path / "g").rows_added == len(ev)

@@ -387,3 +387,24 @@ def test_a_node_label_takes_an_acronym_only_when_it_spells_the_name():
     kss = NS(name="Kata'ib Sayyid al-Shuhada of the north", kind="armed_group", aliases=["KSSN"])
     assert _short(pmf) == "PMFS" and _short(kss) == "KSSN"
     assert _short(other).endswith("…") and "HTS" not in _short(other)
+
+
+def test_a_timeline_of_many_streams_draws_every_panel():
+    from redline.reports.charts import timeline_spec
+    daily = [{"date": "2030-01-0%d" % (d + 1), "stream": f"s{k}", "count": 1}
+             for k in range(9) for d in range(3)]
+    spec = timeline_spec(daily, {f"s{k}": f"Stream {k}" for k in range(9)}, [])
+    assert len(spec["vconcat"]) == 9
+
+
+def test_a_tit_for_tat_without_any_action_states_nothing():
+    from types import SimpleNamespace as NS
+
+    import numpy as np
+    import pandas as pd
+
+    from redline.reports.judgments import reciprocity_judgment
+    bk = pd.DataFrame({"k": [1, 3], "n_actions": [0, 0], "observed": [np.nan, np.nan],
+                       "chance": [np.nan, np.nan], "p_value": [np.nan, np.nan],
+                       "action_ids": [[], []]})
+    assert reciprocity_judgment(NS(by_k=bk, action="a", reaction="b"), {}, {}) is None

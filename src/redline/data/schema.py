@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 __all__ = [
-    "EVENT_COLUMNS", "EVENT_TYPES", "MODES", "DATE_PRECISIONS", "Column",
+    "EVENT_COLUMNS", "EVENT_TYPES", "MODES", "CORE_MODES", "DATE_PRECISIONS", "Column",
     "column_names", "create_events_sql", "cameo_table", "type_base_intensity",
     "intensity_sql", "STORE_VERSION", "missing_columns", "select_canonical_sql",
 ]
@@ -86,7 +86,8 @@ EVENT_TYPES: tuple[str, ...] = (
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 )
 
-MODES: tuple[str, ...] = (
+#: The modes redline's own coding uses (how an event was carried out).
+CORE_MODES: tuple[str, ...] = (
     "drone", "rocket", "missile", "ied", "aerial", "artillery", "small_arms", "targeted",
     "suicide", "cbrn", "statement", "sanction", "meeting", "other",
 )
@@ -132,6 +133,16 @@ def cameo_table() -> dict[str, tuple[str | None, str | None, float | None]]:
                 float(rec["goldstein"]) if rec["goldstein"] else None,
             )
     return out
+
+
+def _plover_modes() -> tuple[str, ...]:
+    return tuple(sorted({m for _, m, _ in cameo_table().values() if m} - set(CORE_MODES)))
+
+
+#: Every mode a case file or stream may name: redline's own, then the PLOVER modes the
+#: GDELT and ICEWS importers give CAMEO codes ("visit", "arrest", ...), so that a case
+#: `case init` writes from those files reads back (it refused them as unknown modes).
+MODES: tuple[str, ...] = CORE_MODES + _plover_modes()
 
 
 @lru_cache(maxsize=1)

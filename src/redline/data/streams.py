@@ -43,13 +43,17 @@ class StreamData:
 
 
 def stream_filters(case: Case, names: list[str] | None = None,
-                   start: dt.date | None = None, end: dt.date | None = None) -> dict[str, EventFilter]:
-    """The case's streams (all, or ``names`` in that order) as :class:`EventFilter`s."""
+                   start: dt.date | None = None, end: dt.date | None = None,
+                   scoped: bool = True) -> dict[str, EventFilter]:
+    """The case's streams (all, or ``names`` in that order) as :class:`EventFilter`s,
+    limited to the case's own events unless ``scoped`` is False (a stream without actors,
+    "all CONSULT events", would otherwise count every case's events in a shared store)."""
     chosen = [case.stream(n) for n in names] if names else list(case.streams)
     if not chosen:
         raise InputError(f"case {case.name!r} defines no streams", field="streams",
                          expected="a `streams:` list in case.yaml")
-    return {s.name: EventFilter.from_stream(s, start, end) for s in chosen}
+    out = {s.name: EventFilter.from_stream(s, start, end) for s in chosen}
+    return {k: f.in_case(case) for k, f in out.items()} if scoped else out
 
 
 def streams(store: Store, case: Case, names: list[str] | None = None, start: dt.date | None = None,
@@ -76,9 +80,7 @@ def streams(store: Store, case: Case, names: list[str] | None = None, start: dt.
     if end < start:
         raise InputError(f"the window ends ({end}) before it starts ({start})", field="end",
                          expected=f"a date after {start}")
-    filters = stream_filters(case, names, start, end)
-    if scoped:
-        filters = {k: f.in_case(case) for k, f in filters.items()}
+    filters = stream_filters(case, names, start, end, scoped=scoped)
     daily = store.daily_counts(filters, start, end)
     index = pd.date_range(start, end, freq="D", name="date")
     if len(daily):

@@ -152,7 +152,7 @@ def timeline_spec(daily: Sequence[dict], labels: dict[str, str], key_events: Seq
                            "encoding": {"x": {**x, "field": "start"}, "x2": {"field": "end"}}})
         mark, link = _links(rows)
         layers.append({"data": {"values": rows},
-                       "mark": {"type": "rect", "color": colours[i], **mark},
+                       "mark": {"type": "rect", "color": colours[i % len(colours)], **mark},
                        "encoding": {"x": x, "x2": {"field": "end"}, **link,
                                     "y": {"field": "count", "type": "quantitative",
                                           "title": "events per day",

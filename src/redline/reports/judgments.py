@@ -597,8 +597,15 @@ def reciprocity_judgment(rec, labels: Mapping[str, str], by_id, k: int | None = 
     bk = rec.by_k
     if bk is None or bk.empty:
         return None
+    # windows without an action to test have no share and no p: nothing to state
+    bk = bk[np.isfinite(bk["observed"].astype(float)) & np.isfinite(bk["p_value"].astype(float))
+            & (bk["n_actions"].fillna(0) > 0)]
+    if bk.empty:
+        return None
     if k is None:
         k = int(bk.sort_values("p_value").iloc[0]["k"])
+    if not (bk["k"] == k).any():
+        return None
     row = bk[bk["k"] == k].iloc[0]
     n = int(row["n_actions"])
     hit = int(round(float(row["observed"]) * n))
