@@ -84,6 +84,24 @@ def test_a_coupling_the_fit_warned_about_is_withheld():
     assert held and "flat along adjacency a->b" in held[0]["why"]
 
 
+def test_forecast_skill_on_too_few_origins_is_withheld():
+    """A backtest that scored no origin stated "scored n/a (95% interval n/a to n/a)"."""
+    from redline.diagnostics import Diagnostics
+    from redline.reports.guards import MIN_BACKTEST_ORIGINS
+    bt = types.SimpleNamespace(scores=pd.DataFrame({"origin": pd.to_datetime(
+        ["2030-01-01", "2030-01-08"]), "model": "daily-hawkes", "value": 1.0}),
+        summary=pd.DataFrame(), reference="poisson")
+    res = types.SimpleNamespace(labels={}, sources_by_id={}, scenario_result=None, deterrence=None,
+                                phases=None, coupling=None, stream_ids={}, proper=frozenset(),
+                                reciprocity=[], backtest=bt, backtest_settings={"horizon": 14},
+                                coverage={}, diagnostics=Diagnostics(), noun=lambda s: s)
+    cands, held = guarded_judgments(res)
+    assert not cands
+    assert held == [{"what": "How well the model forecasts",
+                     "why": f"only 2 forecast origins could be scored (a skill and its interval "
+                            f"need at least {MIN_BACKTEST_ORIGINS})"}]
+
+
 def test_diagnostics_in_the_brief_name_streams_and_actors_as_the_case_writes_them():
     from redline.diagnostics import Diagnostics
     from redline.reports.guards import cannot_tell_section

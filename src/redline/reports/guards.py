@@ -35,6 +35,8 @@ __all__ = ["guarded_judgments", "cannot_tell_section", "ALPHA", "MIN_WINDOW_ATTA
 ALPHA = 0.05
 #: Fewest attacks (before and after together) a deterrence judgment may rest on.
 MIN_WINDOW_ATTACKS = 5
+#: Fewest scored forecast origins a statement of forecast skill may rest on.
+MIN_BACKTEST_ORIGINS = 5
 #: Fewest days of a case window on which the fitted model's couplings are stated.
 MIN_MODEL_DAYS = 60
 
@@ -183,10 +185,18 @@ def guarded_judgments(res) -> tuple[list[J.Judgment], list[dict[str, str]]]:
         j = J.reciprocity_judgment(rec, labels, by_id, proper=res.proper)
         cands += [j] if j else []
     if res.backtest is not None:
-        ids = [i for s in res.fit.counts.columns for i in res.stream_ids.get(s, [])]
-        refs = list(dict.fromkeys(x for i in ids for x in by_id.get(i, [])))
-        j = J.skill_judgment(res.backtest, res.backtest_settings.get("horizon", 14), sources=refs)
-        cands += [j] if j else []
+        scored = int(res.backtest.scores["origin"].nunique()) if len(res.backtest.scores) else 0
+        if scored < MIN_BACKTEST_ORIGINS:
+            held.append({"what": "How well the model forecasts",
+                         "why": f"only {scored} forecast origin{'s' if scored != 1 else ''} could "
+                                f"be scored (a skill and its interval need at least "
+                                f"{MIN_BACKTEST_ORIGINS})"})
+        else:
+            ids = [i for s in res.fit.counts.columns for i in res.stream_ids.get(s, [])]
+            refs = list(dict.fromkeys(x for i in ids for x in by_id.get(i, [])))
+            j = J.skill_judgment(res.backtest, res.backtest_settings.get("horizon", 14),
+                                 sources=refs)
+            cands += [j] if j else []
     if res.coverage:
         label = labels.get(res.attack_stream, res.attack_stream) if res.attack_stream else "events"
         j = J.coverage_judgment(res.coverage, res.noun(label))
