@@ -201,8 +201,11 @@ def fit_daily(spec: DailySpec, y: np.ndarray, x: np.ndarray, streams: list[str],
         diags.add("fit.not_converged", f"the optimiser stopped after {res.nit} iterations: "
                   f"{res.message}")
     if flat.any():
-        which = ", ".join(f"{n[0]} {n[1]}->{n[2]}".replace(" ->", " ").rstrip("->")
-                          for n, f in zip(names, flat) if f)
+        flat_names = [f"{n[0]} {n[1]}->{n[2]}".replace(" ->", " ").rstrip("->")
+                      for n, f in zip(names, flat) if f]
+        # a fit of many streams can be flat along dozens: name a few, count the rest
+        which = ", ".join(flat_names[:8]) + (f" and {len(flat_names) - 8} more"
+                                             if len(flat_names) > 8 else "")
         diags.add("fit.unidentified", f"the likelihood is flat along {which}: their standard "
                   "errors are missing and parameter draws do not vary them.")
     _at_bounds(spec, res.x, lo, hi, fixed, names, diags)
