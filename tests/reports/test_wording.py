@@ -278,3 +278,12 @@ def test_assumption_values_keep_their_written_precision(v, text):
 def test_small_shares_are_not_rounded_to_zero(v, text):
     from redline.reports.judgments import fmt_num
     assert fmt_num(v, "share") == text
+
+
+def test_a_mass_noun_stream_is_counted_as_events():
+    from redline.reports.judgments import countable
+    assert countable("fighting between IS and the SDF") == "events of fighting between IS and the SDF"
+    assert countable("shelling of border towns") == "events of shelling of border towns"
+    assert countable("attacks on US forces") == "attacks on US forces"
+    assert countable("US strikes on Iran-backed groups") == "US strikes on Iran-backed groups"
+    assert countable("kings of the north") == "kings of the north"   # not a verbal noun

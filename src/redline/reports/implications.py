@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from redline.reports import charts
-from redline.reports.judgments import Judgment, Quantity, fmt_date, fmt_num
+from redline.reports.judgments import Judgment, Quantity, countable, fmt_date, fmt_num
 from redline.reports.sources import SourceList
 
 __all__ = ["implications_section", "scenario_judgments", "option_ref", "FRAGILE_P_FIRST"]
@@ -120,7 +120,7 @@ def scenario_judgments(res) -> list[Judgment]:
                     "mean": Quantity(key + ".median", float(q["q50"]), float(q["q05"]), float(q["q95"]),
                                      kind="count", level=0.90, basis="ScenarioResult.backtest.simulated",
                                      how="Median and 5-95% range of the simulated counts."),
-                    "stream": res.noun(res.labels.get(bt["stream"], bt["stream"])),
+                    "stream": countable(res.noun(res.labels.get(bt["stream"], bt["stream"]))),
                     "a": pd.Timestamp(a), "b": pd.Timestamp(b),
                     "obs": Quantity(key + ".observed", float(bt["observed"]), kind="count")},
             sources=refs))

@@ -28,7 +28,7 @@ from redline.reports.sources import SourceList
 __all__ = ["Quantity", "Judgment", "fmt_num", "fmt_p", "fmt_date", "date_markup", "quantity_markup",
            "noun", "proper_nouns", "covariate_label", "covariate_phrase", "confounder_label",
            "clopper_pearson", "deterrence_judgment", "phase_judgment", "coupling_judgments",
-           "reciprocity_judgment", "skill_judgment", "coverage_judgment", "MAX_JUDGMENTS"]
+           "reciprocity_judgment", "skill_judgment", "coverage_judgment", "countable", "MAX_JUDGMENTS"]
 
 MAX_JUDGMENTS = 8
 _FIELD = re.compile(r"\{([a-z_0-9]+)\}")
@@ -591,6 +591,14 @@ def coupling_judgments(ct: pd.DataFrame, labels: Mapping[str, str], ids_by_strea
     return out
 
 
+def countable(phrase: str) -> str:
+    """A stream's noun phrase that can follow a count: a label led by a verbal noun
+    ("fighting between A and B", "shelling of C") is a mass noun, so the events are
+    counted ("events of fighting between A and B"); plural labels stay as they are."""
+    first = phrase.split(" ", 1)[0].lower()
+    return f"events of {phrase}" if first.endswith("ing") and len(first) > 4 else phrase
+
+
 def reciprocity_judgment(rec, labels: Mapping[str, str], by_id, k: int | None = None,
                          proper: Iterable[str] = ()) -> Judgment | None:
     """Share of actions followed by a reaction within ``k`` days, against chance."""
@@ -621,7 +629,7 @@ def reciprocity_judgment(rec, labels: Mapping[str, str], by_id, k: int | None = 
         fields={"share": Quantity(key + ".observed", float(row["observed"]), lo, hi, kind="share",
                                   basis=basis),
                 "n": Quantity(key + ".n_actions", float(n), kind="count"),
-                "act": noun(labels.get(rec.action, rec.action), proper),
+                "act": countable(noun(labels.get(rec.action, rec.action), proper)),
                 "react": noun(labels.get(rec.reaction, rec.reaction), proper),
                 "days": plural(k, "day"),
                 "k": Quantity(key + ".k", float(k), kind="count"),
