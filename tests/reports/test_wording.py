@@ -287,3 +287,17 @@ def test_a_mass_noun_stream_is_counted_as_events():
     assert countable("attacks on US forces") == "attacks on US forces"
     assert countable("US strikes on Iran-backed groups") == "US strikes on Iran-backed groups"
     assert countable("kings of the north") == "kings of the north"   # not a verbal noun
+
+
+def test_stream_rates_give_a_shared_decay_to_every_stream():
+    from types import SimpleNamespace as NS
+
+    import numpy as np
+
+    from redline.reports.units import stream_rates
+    m = NS(stream_names_=["a", "b"], baseline_=np.array([0.5, 0.1]), decay_=np.float64(0.3),
+           link="identity")
+    base, decay, link = stream_rates(m)
+    assert base == {"a": 0.5, "b": 0.1} and decay == {"a": 0.3, "b": 0.3} and link == "identity"
+    m.decay_ = np.array([0.2, 0.4])
+    assert stream_rates(m)[1] == {"a": 0.2, "b": 0.4}

@@ -533,15 +533,12 @@ def coupling_judgments(ct: pd.DataFrame, labels: Mapping[str, str], ids_by_strea
     target events that follow one source event from a quiet start, with the interval of
     the coupling mapped end to end (the map is monotone in the coupling).
     """
-    from redline.reports.units import extra_events
+    from redline.reports.units import extra_events, stream_rates
     base: dict[str, float] = {}
     decay: dict[str, float] = {}
     link = "softplus"
     if model is not None:
-        names = list(getattr(model, "stream_names_", []))
-        base = dict(zip(names, np.asarray(model.baseline_, float)))
-        decay = dict(zip(names, np.broadcast_to(np.asarray(model.decay_, float), (len(names),))))
-        link = getattr(model, "link", "softplus")
+        base, decay, link = stream_rates(model)
     out = []
     basis = "coupling_table(fit_case()): adjacency, 95% Wald interval"
     how = ("From the fitted self-exciting model: how much one event of the first kind raises or "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["extra_events", "first_day_change_pct"]
+__all__ = ["extra_events", "first_day_change_pct", "stream_rates"]
 
 #: Days summed for the effect of one event (the kernel's tail beyond is negligible for
 #: half-lives under a month: ``r**365`` < 1e-3 when the half-life is under 36 days).
@@ -29,6 +29,16 @@ def _inverse_softplus(rate: float) -> float:
 def _kernel(decay: float, days: int = HORIZON_DAYS) -> np.ndarray:
     r = np.exp(-decay)
     return (1.0 - r) * r ** np.arange(days)
+
+
+def stream_rates(model) -> tuple[dict[str, float], dict[str, float], str]:
+    """A fitted model's baseline (events per day) and decay (per day) by stream name, and
+    its link: what :func:`extra_events` needs for a coupling.  A decay shared by all
+    streams (a scalar) is given to each."""
+    names = list(getattr(model, "stream_names_", []))
+    base = dict(zip(names, np.asarray(model.baseline_, float)))
+    decay = dict(zip(names, np.broadcast_to(np.asarray(model.decay_, float), (len(names),))))
+    return base, decay, getattr(model, "link", "softplus")
 
 
 def extra_events(alpha: float, baseline: float, decay: float, link: str = "softplus") -> float:

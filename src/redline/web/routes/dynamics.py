@@ -31,14 +31,11 @@ def analysis(st, case):
 
 def model_section(st, case) -> dict:
     from redline.reports.charts import coupling_spec
-    from redline.reports.units import extra_events, first_day_change_pct
+    from redline.reports.units import extra_events, first_day_change_pct, stream_rates
     f, ct = fitted(st, case)
     m = f.model
-    link = f.settings.get("link", "softplus")
     labels = {s.name: s.label or s.name for s in case.streams}
-    names = list(m.stream_names_)
-    base = dict(zip(names, np.asarray(m.baseline_, float)))
-    decay = dict(zip(names, np.asarray(m.decay_, float)))
+    base, decay, link = stream_rates(m)
     rows = records(ct)
     for r in rows:
         r["source_label"] = labels.get(r["source"], r["source"])
