@@ -84,3 +84,9 @@ def test_a_change_point_at_a_coverage_edge_is_flagged_not_a_phase(make_case):
     # the same data in a stream without declared coverage: a plain change point
     plain = detect_phases(store, case, "attacks", n_sim=99)
     assert not plain.change_points["coverage_edge"].any() and not plain.diagnostics
+
+
+def test_a_series_of_exactly_two_shortest_phases_can_split_in_the_middle():
+    z = np.r_[np.zeros(7), np.full(7, 6.0)]
+    assert pelt_poisson(z, 2 * np.log(len(z)), 7) == [7] == optimal_partition(z[None], 2 * np.log(14), 7)[0]
+    assert pelt_poisson(z[:13], 1.0, 7) == []

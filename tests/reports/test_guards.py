@@ -171,3 +171,14 @@ def test_repeated_findings_of_refits_are_shown_once_with_their_count():
     # ids become the case's names, without doubled quotes
     assert "“Border raids”" in rows[0]["message"] and "'“" not in rows[0]["message"]
     assert rows[1]["repeats"] == 0 and "more fit" not in rows[1]["message"]
+
+
+def test_coarse_dates_are_stated_with_their_share():
+    from redline.diagnostics import Diagnostics
+    from redline.reports.guards import cannot_tell_section
+    prec = pd.DataFrame([{"stream": "raids", "events": 40, "coarse": 10, "share": 0.25},
+                         {"stream": "talks", "events": 8, "coarse": 0, "share": 0.0}])
+    res = types.SimpleNamespace(diagnostics=Diagnostics(), labels={"raids": "Border raids"},
+                                case=types.SimpleNamespace(actors=[], covariates=[]),
+                                window=None, precision=prec)
+    assert cannot_tell_section(res, [])["coarse"] == ["10 of the 40 events of “Border raids” (25%)"]

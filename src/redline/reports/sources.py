@@ -86,7 +86,7 @@ def source_label(ref: str) -> str:
 
 
 #: Default reliability grades by web domain (a case may set its own, per source or per
-#: domain, in ``case.yaml`` under ``sources: {reliability: {...}}``; these apply where it
+#: domain, in ``sources.yaml`` beside its ``case.yaml`` (:func:`case_grades`); these apply where it
 #: does not). "established": wire services, major newspapers, official statements;
 #: "state media": outlets run by a party to the conflict; anything else is "unrated".
 DEFAULT_RELIABILITY = {
