@@ -90,3 +90,16 @@ def test_a_series_of_exactly_two_shortest_phases_can_split_in_the_middle():
     z = np.r_[np.zeros(7), np.full(7, 6.0)]
     assert pelt_poisson(z, 2 * np.log(len(z)), 7) == [7] == optimal_partition(z[None], 2 * np.log(14), 7)[0]
     assert pelt_poisson(z[:13], 1.0, 7) == []
+
+
+def test_each_change_gains_what_merging_its_neighbours_would_cost():
+    from redline.analysis.phase_selection import change_gains
+
+    def cost(seg):
+        s, m = seg.sum(), len(seg)
+        return 0.0 if s <= 0 else -2.0 * (s * np.log(s / m) - s)
+    y = np.r_[np.full(10, 1.0), np.full(10, 4.0), np.full(10, 2.0)]
+    got = change_gains(y, [10, 20])
+    want = [cost(y[:20]) - cost(y[:10]) - cost(y[10:20]),
+            cost(y[10:]) - cost(y[10:20]) - cost(y[20:])]
+    assert got.shape == (2,) and np.allclose(got, want)

@@ -124,7 +124,7 @@ def test_a_one_word_id_that_is_an_english_word_is_replaced_only_where_quoted():
     from redline.reports.guards import cannot_tell_section
     d = Diagnostics()
     d.add("fit.at_bound", "the adjacency gov_vs_is->raids sits at a bound: its standard error "
-          "is missing for 'is' and us")
+          "is missing for 'is' and us, is it")
     res = types.SimpleNamespace(
         diagnostics=d, labels={"gov_vs_is": "Fighting, government and IS", "raids": "Raids"},
         case=types.SimpleNamespace(actors=[types.SimpleNamespace(id="is", name="IS"),
@@ -133,7 +133,7 @@ def test_a_one_word_id_that_is_an_english_word_is_replaced_only_where_quoted():
     out = cannot_tell_section(res, [{"what": "x", "why": "the adjacency gov_vs_is->raids is flat"}])
     (msg,) = [x["message"] for x in out["diagnostics"]]
     assert msg == ("the adjacency “Fighting, government and IS”->“Raids” sits at a bound: its "
-                   "standard error is missing for IS and us")
+                   "standard error is missing for IS and us, is it")
     assert out["withheld"][0]["why"] == "the adjacency “Fighting, government and IS”->“Raids” is flat"
 
 

@@ -53,3 +53,16 @@ def test_labels_are_short_and_readable():
 def test_runs_of_large_source_numbers_read_as_ranges():
     html = str(citation_markup([1000, 1001, 1002, 1004, 5000, 5001]))
     assert re.findall(r">\[([^\]]+)\]<", html) == ["1000–1002", "1004", "5000", "5001"]
+
+
+def test_what_a_source_backs_counts_key_judgments_and_names_the_rest():
+    from redline.reports.sources import Source
+    s = Source(3, "https://x.org/a", uses=("key judgment: a.b", "key judgment: c.d",
+                                            "tie: A hosts B", "dyads of some_group"))
+    assert s.plain_uses == ("2 key judgments", "tie: A hosts B", "dyads of some group")
+    assert Source(1, "x", uses=("key event: Y",)).plain_uses == ("key event: Y",)
+
+
+def test_more_than_six_citations_fold_by_default():
+    html = str(citation_markup([1, 3, 5, 7, 9, 11, 13]))
+    assert "+1 more" in html and html.index("details") > html.index('data-cite="11"')
