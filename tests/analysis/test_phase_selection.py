@@ -103,3 +103,11 @@ def test_each_change_gains_what_merging_its_neighbours_would_cost():
     want = [cost(y[:20]) - cost(y[:10]) - cost(y[10:20]),
             cost(y[10:]) - cost(y[10:20]) - cost(y[20:])]
     assert got.shape == (2,) and np.allclose(got, want)
+
+
+def test_a_selection_p_value_is_never_below_one_over_the_permutations_plus_one():
+    rng = np.random.default_rng(4)
+    y = np.r_[rng.poisson(0.1, 60), rng.poisson(5.0, 60)].astype(float)
+    cps = pelt_poisson(y, 2 * np.log(len(y)), 7)
+    p = selection_pvalues(y, cps, 2 * np.log(len(y)), 7, n_perm=19)
+    assert p.min() == 1 / 20          # no permutation reaches the planted change: (1 + 0) / 20

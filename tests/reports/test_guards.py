@@ -124,7 +124,7 @@ def test_a_one_word_id_that_is_an_english_word_is_replaced_only_where_quoted():
     from redline.reports.guards import cannot_tell_section
     d = Diagnostics()
     d.add("fit.at_bound", "the adjacency gov_vs_is->raids sits at a bound: its standard error "
-          "is missing for 'is' and us, is it")
+          "is missing for 'is' and us, is it; ab->is; for 'is and")
     res = types.SimpleNamespace(
         diagnostics=d, labels={"gov_vs_is": "Fighting, government and IS", "raids": "Raids"},
         case=types.SimpleNamespace(actors=[types.SimpleNamespace(id="is", name="IS"),
@@ -133,7 +133,7 @@ def test_a_one_word_id_that_is_an_english_word_is_replaced_only_where_quoted():
     out = cannot_tell_section(res, [{"what": "x", "why": "the adjacency gov_vs_is->raids is flat"}])
     (msg,) = [x["message"] for x in out["diagnostics"]]
     assert msg == ("the adjacency “Fighting, government and IS”->“Raids” sits at a bound: its "
-                   "standard error is missing for IS and us, is it")
+                   "standard error is missing for IS and us, is it; ab->IS; for 'is and")
     assert out["withheld"][0]["why"] == "the adjacency “Fighting, government and IS”->“Raids” is flat"
 
 
@@ -182,3 +182,29 @@ def test_coarse_dates_are_stated_with_their_share():
                                 case=types.SimpleNamespace(actors=[], covariates=[]),
                                 window=None, precision=prec)
     assert cannot_tell_section(res, [])["coarse"] == ["10 of the 40 events of “Border raids” (25%)"]
+
+
+def _phases(rates, edges):
+    cps = pd.DataFrame({"date": pd.date_range("2030-01-10", periods=len(rates) - 1, freq="10D"),
+                        "p_selection": 0.01, "coverage_edge": edges})
+    return types.SimpleNamespace(change_points=cps,
+                                 segments=pd.DataFrame({"rate_per_day": rates}))
+
+
+def test_only_an_edge_that_bounds_the_peak_or_the_last_phase_withholds_the_phases():
+    rates = [0.5, 3.0, 1.0, 0.8, 0.6]            # peak: phase 1; change k starts phase k + 1
+    assert "coverage" in _phase_guard(_phases(rates, [True, False, False, False]))   # starts the peak
+    assert "coverage" in _phase_guard(_phases(rates, [False, True, False, False]))   # ends it
+    assert _phase_guard(_phases(rates, [False, False, True, False])) is None          # between
+    assert "coverage" in _phase_guard(_phases(rates, [False, False, False, True]))   # the last
+
+
+def test_a_one_word_actor_id_after_an_arrow_is_named():
+    from redline.diagnostics import Diagnostics
+    from redline.reports.guards import cannot_tell_section
+    d = Diagnostics()
+    d.add("fit.at_bound", "ab->is")          # "is" right after the arrow, at index 4
+    res = types.SimpleNamespace(diagnostics=d, labels={},
+                                case=types.SimpleNamespace(actors=[types.SimpleNamespace(id="is", name="IS")]),
+                                window=None, precision=None)
+    assert [x["message"] for x in cannot_tell_section(res, [])["diagnostics"]] == ["ab->IS"]
