@@ -301,3 +301,13 @@ def test_stream_rates_give_a_shared_decay_to_every_stream():
     assert base == {"a": 0.5, "b": 0.1} and decay == {"a": 0.3, "b": 0.3} and link == "identity"
     m.decay_ = np.array([0.2, 0.4])
     assert stream_rates(m)[1] == {"a": 0.2, "b": 0.4}
+
+
+def test_an_effect_without_an_estimate_converts_to_nan_not_an_error():
+    import math
+
+    from redline.reports.units import extra_events, first_day_change_pct
+    assert math.isnan(extra_events(None, 0.5, 0.3))          # a JSON null from the web twin
+    assert math.isnan(first_day_change_pct(None, 0.5, 0.3))
+    assert math.isnan(extra_events(0.2, None, 0.3))
+    assert extra_events(0.2, 0.5, 0.3, link="identity") == 0.2

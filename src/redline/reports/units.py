@@ -49,6 +49,8 @@ def extra_events(alpha: float, baseline: float, decay: float, link: str = "softp
     ``sum_l softplus(c + alpha k(l)) - baseline`` with ``c`` the predictor of the baseline.
     Negative: fewer events (deterrence).
     """
+    if alpha is None or baseline is None:  # (a JSON null: no estimate)
+        return float("nan")
     if not np.isfinite(alpha) or not np.isfinite(baseline) or baseline <= 0:
         return float("nan")
     if link != "softplus":
@@ -61,7 +63,8 @@ def first_day_change_pct(alpha: float, baseline: float, decay: float,
                          link: str = "softplus") -> float:
     """Percent change of the target's rate on the day after one source event, from its
     baseline rate."""
-    if not np.isfinite(alpha) or not np.isfinite(baseline) or baseline <= 0:
+    if alpha is None or baseline is None or not np.isfinite(alpha) or not np.isfinite(baseline) \
+            or baseline <= 0:
         return float("nan")
     k1 = 1.0 - np.exp(-decay)
     if link != "softplus":

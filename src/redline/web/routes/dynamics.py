@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from fastapi import APIRouter, Request
 
@@ -138,10 +140,19 @@ def deterrence_rows(det, case_name: str) -> list[dict]:
 @twin(router, "/cases/{case}/dynamics", summary="Dynamics of a case", tags=["dynamics"])
 def dynamics(request: Request, case: str):
     """Who excites and inhibits whom (with intervals), phases, tit-for-tat, deterrence windows."""
+    from redline.errors import RedlineError
     from redline.web.plain import case_names, linked_ids, named
     st = web(request)
     c = st.case(case)
-    res = analysis(st, c)
+    try:
+        res = analysis(st, c)
+    except RedlineError as exc:  # a window too short for phases: the model still shows
+        data: dict[str, Any] = {"title": f"Dynamics · {c.title}", "case": case_nav(c, "dynamics"),
+                "model": model_section(st, c), "not_run": exc.message + (
+                    f" (needed: {exc.expected})" if exc.expected else ""),
+                "phases": None, "reciprocity": [], "deterrence": None, "diagnostics": [],
+                "labels": {s.name: s.label or s.name for s in c.streams}}
+        return page(request, "dynamics.html", data)
     phases = res.phases
     rec = [{"action": r.action, "reaction": r.reaction, "window_days": r.window, **r.summary,
             "by_k": records(r.by_k.drop(columns=["action_ids"], errors="ignore"))}
@@ -175,10 +186,16 @@ def backtest(st, case):
 @twin(router, "/cases/{case}/dynamics/backtest", summary="Backtest skill", tags=["dynamics"])
 def backtest_page(request: Request, case: str):
     """Rolling-origin backtest (14-day horizon): CRPS and log score, skill over Poisson."""
+    from redline.errors import InputError
     from redline.reports.charts import skill_spec
     st = web(request)
     c = st.case(case)
-    bt = backtest(st, c)
+    try:
+        bt = backtest(st, c)
+    except InputError as exc:  # a window too short: said in the page, which loads it in place
+        return page(request, "backtest.html", {
+            "title": f"Backtest · {c.title}", "case": case_nav(c, "dynamics"),
+            "not_run": exc.message + (f" (needed: {exc.expected})" if exc.expected else "")})
     summary = records(bt.summary)
     names = {"daily-hawkes": "self-exciting model", "negbin": "negative binomial",
              "persistence": "persistence"}
