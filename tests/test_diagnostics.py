@@ -46,3 +46,12 @@ def test_lookups_by_subject_and_severity_and_no_repeats():
 def test_every_code_has_a_meaning_and_a_dotted_name():
     for name, code in CODES.items():
         assert "." in name and code.meaning.strip().endswith("."), name
+
+
+def test_an_errors_reason_is_its_message_and_what_was_needed_without_its_location():
+    from redline.errors import InputError
+    e = InputError("13 days are too few", file="x.csv", line=3, field="window",
+                   expected="at least 58 days")
+    assert e.reason == "13 days are too few (needed: at least 58 days)"
+    assert InputError("no streams").reason == "no streams"
+    assert str(e).startswith("x.csv, line 3, field 'window': ")

@@ -74,6 +74,12 @@ class RedlineError(Exception):
         self.field = field
         self.expected = expected
 
+    @property
+    def reason(self) -> str:
+        """The message with what was needed, without file, line or field: the clause a page
+        or a brief uses to say why something could not be done."""
+        return self.message + (f" (needed: {self.expected})" if self.expected else "")
+
     def __str__(self) -> str:
         where = []
         if self.file:

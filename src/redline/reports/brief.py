@@ -208,8 +208,7 @@ def compute_results(store, case: Case | str, scenario: str | Path | None = None,
                                          random_state=seed, max_origins=BACKTEST_MAX_ORIGINS)
         except InputError as exc:  # a window too short: the brief says so, without skill
             res.backtest = None
-            res.diagnostics.add("backtest.not_run", f"no backtest: {exc.message}; "
-                                f"needed: {exc.expected}")
+            res.diagnostics.add("backtest.not_run", f"no backtest: {exc.reason}")
         if res.backtest is not None:
             n_orig = int(res.backtest.scores["origin"].nunique()) if len(res.backtest.scores) else 0
             res.backtest_settings = {
@@ -270,8 +269,7 @@ def _run_analyses(store, res: BriefResults, fits: Any = None) -> None:
         try:
             return run()
         except RedlineError as exc:
-            res.diagnostics.add("analysis.not_run", f"no {what}: {exc.message}"
-                                + (f" (needed: {exc.expected})" if exc.expected else ""))
+            res.diagnostics.add("analysis.not_run", f"no {what}: {exc.reason}")
             return None
     res.phases = ph if ph is not None and hasattr(ph, "segments") else attempt(
         "escalation phases", lambda: detect_phases(store, case, res.attack_stream))

@@ -148,8 +148,7 @@ def dynamics(request: Request, case: str):
         res = analysis(st, c)
     except RedlineError as exc:  # a window too short for phases: the model still shows
         data: dict[str, Any] = {"title": f"Dynamics · {c.title}", "case": case_nav(c, "dynamics"),
-                "model": model_section(st, c), "not_run": exc.message + (
-                    f" (needed: {exc.expected})" if exc.expected else ""),
+                "model": model_section(st, c), "not_run": exc.reason,
                 "phases": None, "reciprocity": [], "deterrence": None, "diagnostics": [],
                 "labels": {s.name: s.label or s.name for s in c.streams}}
         return page(request, "dynamics.html", data)
@@ -195,7 +194,7 @@ def backtest_page(request: Request, case: str):
     except InputError as exc:  # a window too short: said in the page, which loads it in place
         return page(request, "backtest.html", {
             "title": f"Backtest · {c.title}", "case": case_nav(c, "dynamics"),
-            "not_run": exc.message + (f" (needed: {exc.expected})" if exc.expected else "")})
+            "not_run": exc.reason})
     summary = records(bt.summary)
     names = {"daily-hawkes": "self-exciting model", "negbin": "negative binomial",
              "persistence": "persistence"}
