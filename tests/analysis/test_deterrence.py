@@ -115,3 +115,12 @@ def test_bad_input(make_case):
         deterrence(store, case, windows=(7, 365), fit_model=False)
     with pytest.raises(AnalysisError):
         deterrence(store, case, windows=(), fit_model=False)
+
+
+def test_the_windows_holm_counts_are_those_with_a_test(make_case):
+    store, case = make_case(_planted_drop(), 150, extra=EXTRA)
+    det = deterrence(store, case, fit_model=False)
+    assert det.n_tested == int(det.rates["p_nb"].notna().sum()) > 0
+    # Holm's adjusted p of the smallest raw p is n_tested times it (capped at 1)
+    i = det.rates["p_nb"].idxmin()
+    assert det.rates.at[i, "p_holm"] == pytest.approx(min(1.0, det.n_tested * det.rates.at[i, "p_nb"]))

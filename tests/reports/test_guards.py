@@ -50,7 +50,7 @@ def _res_with_deterrence(before, after):
                            "attack_ids_after": [], "attack_ids_before": []}])
     waves = pd.DataFrame([{"wave": 1, "start": pd.Timestamp("2030-05-01"), "end": pd.Timestamp("2030-05-01"),
                            "strikes": 1, "intensity": 10.0, "strike_ids": ["S1"]}])
-    det = types.SimpleNamespace(waves=waves, rates=rates, attack="att", strike="str")
+    det = types.SimpleNamespace(waves=waves, rates=rates, attack="att", strike="str", n_tested=1)
     case = types.SimpleNamespace(key_events=[], covariates=[], actors=[], ties=[], streams=[],
                                  sites=[], title="", description="")
     return types.SimpleNamespace(labels={"att": "Raids", "str": "Reprisals"}, sources_by_id={},

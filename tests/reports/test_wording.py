@@ -244,7 +244,8 @@ def _det(rr, lo, hi, p_holm=0.01):
                            "attack_ids_before": []}])
     case = types.SimpleNamespace(key_events=[], covariates=[], actors=[], ties=[], streams=[],
                                  sites=[], title="", description="")
-    det = types.SimpleNamespace(waves=waves, rates=rates, attack="raids_on_x", strike="x_raids")
+    det = types.SimpleNamespace(waves=waves, rates=rates, attack="raids_on_x", strike="x_raids",
+                                n_tested=1)
     return det, case
 
 

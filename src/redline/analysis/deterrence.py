@@ -269,6 +269,11 @@ class DeterrenceResult:
     #: the level the intervals and the adjusted p are read at (0.05: 95% intervals)
     alpha: float = 0.05
 
+    @property
+    def n_tested(self) -> int:
+        """Wave x window rows with a test (events in them): the count Holm adjusts over."""
+        return int(self.rates["p_nb"].notna().sum()) if "p_nb" in self.rates else len(self.rates)
+
     def __repr__(self) -> str:
         return (f"DeterrenceResult({self.strike} -> {self.attack}: {len(self.waves)} waves, "
                 f"{len(self.rates)} wave x window rows)")

@@ -417,7 +417,7 @@ def deterrence_judgment(det, case, by_id, labels: Mapping[str, str],
     head = ("In the {w} days after the wave of {strikes} that began on {start}, {attack} ran at "
             "{rr} times the rate of the {w2} days before ({a} against {b} events")
     if "p_holm" in r.index and np.isfinite(float(r["p_holm"])):
-        m = int(det.rates["p_nb"].notna().sum()) if "p_nb" in det.rates else len(det.rates)
+        m = det.n_tested
         fields["p"] = Quantity(key + ".p_holm", float(r["p_holm"]), kind="p")
         fields["m"] = Quantity(key + ".comparisons", float(m), kind="count")
         head += "; {p} after Holm's adjustment for the {m} windows compared"

@@ -88,14 +88,15 @@ def _deterrence_table(det, case) -> dict:
     """``rows`` (all), ``shown`` (what the page lists open) and ``folded`` (the others)."""
     from redline.analysis.deterrence import _key_waves
     rows = deterrence_rows(det, case.name)
-    # Holm's adjustment counts the windows with a test (those with events in them)
-    tested = sum(1 for r in rows if r["p_unadjusted"] is not None
-                 and r["p_unadjusted"] == r["p_unadjusted"])
+    tested = det.n_tested
     if len(rows) <= DETERRENCE_ROWS_SHOWN:
         return {"rows": rows, "shown": rows, "folded": [], "tested": tested}
     key = {w for w, _ in _key_waves(det.waves, case)}
-    shown = [r for r in rows if r["wave"] in key or r["verdict"] in ("fewer after", "more after")]
-    folded = [r for r in rows if r not in shown]
+    shown: list[dict] = []
+    folded: list[dict] = []
+    for r in rows:
+        open_ = r["wave"] in key or r["verdict"] in ("fewer after", "more after")
+        (shown if open_ else folded).append(r)
     return {"rows": rows, "shown": shown, "folded": folded, "tested": tested}
 
 
