@@ -312,3 +312,29 @@ def test_an_effect_without_an_estimate_converts_to_nan_not_an_error():
     assert math.isnan(first_day_change_pct(None, 0.5, 0.3))
     assert math.isnan(extra_events(0.2, None, 0.3))
     assert extra_events(0.2, 0.5, 0.3, link="identity") == 0.2
+
+
+@pytest.mark.parametrize("ratio, word", [(0.6, "better than the"), (3.0, "were worse than"),
+                                         (None, "spans zero")])
+def test_the_skill_sentence_follows_its_interval(ratio, word):
+    """A skill of −1342% read "scored −1342% better than the Poisson baseline"."""
+    import types
+
+    import numpy as np
+    import pandas as pd
+
+    from redline.reports.judgments import skill_judgment
+    rng = np.random.default_rng(0)
+    ref = rng.uniform(1.0, 2.0, 12)
+    model = ref * ratio if ratio is not None else ref * rng.choice([0.5, 1.5], 12)
+    scores = pd.DataFrame([{"origin": o, "model": m, "metric": "crps", "value": v}
+                           for o in range(12) for m, v in (("daily-hawkes", model[o]),
+                                                           ("poisson", ref[o]))])
+    skill = 1 - model.mean() / ref.mean()
+    summary = pd.DataFrame([{"model": "daily-hawkes", "metric": "crps", "skill": skill},
+                            {"model": "poisson", "metric": "crps", "skill": 0.0}])
+    bt = types.SimpleNamespace(scores=scores, summary=summary, reference="poisson")
+    s = skill_judgment(bt, 14).plain()
+    assert word in s, s
+    if word != "better than the":
+        assert "better than the" not in s

@@ -671,8 +671,18 @@ def skill_judgment(bt, horizon: int, model: str = "daily-hawkes",
               "h": Quantity(key + ".horizon", float(horizon), kind="count"),
               "n": Quantity(key + ".origins", float(n_orig), kind="count"),
               "ref": bt.reference.capitalize() if bt.reference in ("poisson",) else bt.reference}
-    t = ("Forecasting {h} days ahead from {n} past dates, the Hawkes model scored {skill} "
-         "better than the {ref} baseline (CRPS skill)")
+    # the sentence follows the interval: "better" only when it lies above zero
+    if np.isfinite(lo) and lo > 0:
+        t = ("Forecasting {h} days ahead from {n} past dates, the Hawkes model scored {skill} "
+             "better than the {ref} baseline (CRPS skill)")
+    elif np.isfinite(hi) and hi < 0:
+        t = ("Forecasting {h} days ahead from {n} past dates, the Hawkes model's CRPS skill "
+             "against the {ref} baseline was {skill}: its forecasts were worse than the "
+             "baseline's")
+    else:
+        t = ("Forecasting {h} days ahead from {n} past dates, the Hawkes model's CRPS skill "
+             "against the {ref} baseline was {skill}, an interval that spans zero: no clear "
+             "difference")
     if len(best_base):
         b = best_base.iloc[0]
         fields["base"] = b["model"]
